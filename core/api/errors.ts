@@ -1,0 +1,43 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+/** Every API error has one shape: `{ error: { code, message, details? } }`. */
+export const errorResponseSchema = {
+  $id: 'ErrorResponse',
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        details: {},
+      },
+    },
+  },
+} as const;
+
+export function installErrorHandlers(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (err.validation) {
+      return reply.status(400).send({
+        error: { code: 'validation_failed', message: err.message, details: err.validation },
+      });
+    }
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    return reply.status(status).send({
+      error: {
+        code: err.code ? err.code.toLowerCase() : 'internal_error',
+        // Internal messages can carry SQL or paths: keep them in the log, not the response.
+        message: status >= 500 ? 'internal error, see the core log' : err.message,
+      },
+    });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url}` } }),
+  );
+}

@@ -1,0 +1,8 @@
+export { AdminRequestError, adminRequest, NoRunningCoreError } from './admin-client.js';
+export {
+  adminSocketPath,
+  CoreAlreadyRunningError,
+  removeStaleSocket,
+  startAdminSocket,
+} from './admin-socket.js';
+export { type ApiContext, buildApiServer } from './server.js';

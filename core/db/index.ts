@@ -1,0 +1,92 @@
+import { type Connection, type ConnectOptions, connect, type DatabaseKind } from './connect.js';
+import { type MigrationStatus, migrateLatest, migrationStatus } from './migrate.js';
+import type { Migration } from './migrations/index.js';
+import { settingsRepository } from './repositories/settings.js';
+import { systemEventsRepository } from './repositories/system-events.js';
+
+export { DatabaseUnavailableError, pgliteDirFor, redactUrl } from './connect.js';
+export { MigrationError, type MigrationStatus } from './migrate.js';
+export type { Migration } from './migrations/index.js';
+export type {
+  EventSeverity,
+  NewSystemEvent,
+  SystemEvent,
+  SystemEventFilter,
+} from './repositories/system-events.js';
+export type { ConnectOptions, DatabaseKind };
+
+/**
+ * The database as the rest of the core sees it: typed repositories and a few lifecycle
+ * calls. knex never leaves core/db (DESIGN.md §2).
+ */
+export interface Database {
+  kind: DatabaseKind;
+  location: string;
+  systemEvents: ReturnType<typeof systemEventsRepository>;
+  settings: ReturnType<typeof settingsRepository>;
+  /** Round trip to the database; rejects when it is unreachable. */
+  ping(): Promise<void>;
+  migrate(): Promise<string[]>;
+  migrationStatus(): Promise<MigrationStatus>;
+  /** Table names in the RedFlag schema (diagnostics and tests). */
+  tables(): Promise<string[]>;
+  /**
+   * Every column and index of the RedFlag schema, one sorted line each, leaving out knex's
+   * own bookkeeping tables: compares schemas before and after a migration run.
+   */
+  schemaSnapshot(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions extends ConnectOptions {
+  /** Replaces the core migrations (tests of the migrator itself). */
+  migrations?: Migration[];
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const conn: Connection = await connect(options);
+  const { knex } = conn;
+  let closed = false;
+  return {
+    kind: conn.kind,
+    location: conn.location,
+    systemEvents: systemEventsRepository(knex),
+    settings: settingsRepository(knex),
+    async ping() {
+      await knex.raw('select 1');
+    },
+    migrate: () => migrateLatest(conn, options.migrations),
+    migrationStatus: () => migrationStatus(conn, options.migrations),
+    async tables() {
+      const rows = (await knex('information_schema.tables')
+        .where({ table_schema: conn.schema })
+        .orderBy('table_name')
+        .select('table_name')) as Array<{ table_name: string }>;
+      return rows.map((r) => r.table_name);
+    },
+    async schemaSnapshot() {
+      const columns = (await knex('information_schema.columns')
+        .where({ table_schema: conn.schema })
+        .whereNot('table_name', 'like', 'knex\\_migrations%')
+        .select('table_name', 'column_name', 'data_type', 'is_nullable', 'column_default')) as Array<
+        Record<string, string | null>
+      >;
+      const indexes = (await knex('pg_indexes')
+        .where({ schemaname: conn.schema })
+        .whereNot('tablename', 'like', 'knex\\_migrations%')
+        .select('indexdef')) as Array<{ indexdef: string }>;
+      return [
+        ...columns.map(
+          (c) =>
+            `column ${c.table_name}.${c.column_name} ${c.data_type} null=${c.is_nullable} default=${c.column_default}`,
+        ),
+        ...indexes.map((i) => `index ${i.indexdef}`),
+      ].sort();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await knex.destroy();
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import type { Knex } from 'knex';
+import * as coreTables from './20261123000000_core_tables.js';
+
+export interface Migration {
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/**
+ * Every core migration, oldest first. Listed here rather than read from a folder so the
+ * same list works from TypeScript sources, the compiled build and the add-on image.
+ * Names never change once released: knex records them as applied.
+ */
+export const coreMigrations: Migration[] = [{ name: '20261123000000_core_tables', ...coreTables }];

@@ -1,0 +1,87 @@
+import type { Knex } from 'knex';
+
+export type EventSeverity = 'info' | 'warning' | 'error' | 'critical';
+
+export interface NewSystemEvent {
+  type: string;
+  subtype?: string | null;
+  severity: EventSeverity;
+  component: string;
+  message: string;
+  agentId?: string | null;
+  metadata?: Record<string, unknown>;
+}
+
+export interface SystemEvent extends Required<Omit<NewSystemEvent, 'metadata'>> {
+  id: string;
+  metadata: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export interface SystemEventFilter {
+  agentId?: string;
+  type?: string;
+  severity?: EventSeverity;
+  since?: Date;
+  /** Events with an id greater than this (live stream catch-up). */
+  afterId?: string;
+  limit?: number;
+}
+
+interface Row {
+  id: string;
+  agent_id: string | null;
+  type: string;
+  subtype: string | null;
+  severity: EventSeverity;
+  component: string;
+  message: string;
+  metadata: Record<string, unknown>;
+  created_at: Date;
+}
+
+export function systemEventsRepository(knex: Knex) {
+  return {
+    /** Appends one event; returns it as stored. */
+    async record(event: NewSystemEvent): Promise<SystemEvent> {
+      const [row] = (await knex('system_events')
+        .insert({
+          agent_id: event.agentId ?? null,
+          type: event.type,
+          subtype: event.subtype ?? null,
+          severity: event.severity,
+          component: event.component,
+          message: event.message,
+          metadata: JSON.stringify(event.metadata ?? {}),
+        })
+        .returning('*')) as Row[];
+      return fromRow(row!);
+    },
+
+    /** Newest first, or oldest first after `afterId` (catch-up reads forwards). */
+    async list(filter: SystemEventFilter = {}): Promise<SystemEvent[]> {
+      const query = knex<Row>('system_events').limit(Math.min(filter.limit ?? 100, 1000));
+      if (filter.agentId) query.where('agent_id', filter.agentId);
+      if (filter.type) query.where('type', filter.type);
+      if (filter.severity) query.where('severity', filter.severity);
+      if (filter.since) query.where('created_at', '>=', filter.since);
+      if (filter.afterId) query.where('id', '>', filter.afterId).orderBy('id', 'asc');
+      else query.orderBy('id', 'desc');
+      return ((await query) as Row[]).map(fromRow);
+    },
+  };
+}
+
+function fromRow(row: Row): SystemEvent {
+  return {
+    id: String(row.id),
+    agentId: row.agent_id,
+    type: row.type,
+    subtype: row.subtype,
+    severity: row.severity,
+    component: row.component,
+    message: row.message,
+    metadata: row.metadata,
+    createdAt: new Date(row.created_at),
+  };
+}

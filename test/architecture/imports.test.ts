@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+
+/**
+ * DESIGN.md §2: who may import whom. Walks every source file's imports (TypeScript's own
+ * pre-processor, so comments and strings never count) and fails on a forbidden edge.
+ */
+const ROOT = resolve(new URL('../../', import.meta.url).pathname);
+const SOURCE_ROOMS = ['broker', 'core', 'plugins', 'agent', 'panel/src'];
+const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+const KNEX_FAMILY = new Set(['knex', 'knex-pglite', 'pg', '@electric-sql/pglite']);
+
+interface ImportEdge {
+  from: string; // file, relative to the root
+  specifier: string;
+  target: string | null; // resolved project file, or null for a package
+  typeOnly: boolean;
+}
+
+function sourceFiles(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((name) => {
+    const path = join(dir, name);
+    if (name === 'node_modules' || name === 'dist') return [];
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.(ts|js|mts)$/.test(name) && !name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+function importsOf(file: string): ImportEdge[] {
+  const text = readFileSync(file, 'utf8');
+  const info = ts.preProcessFile(text, true, true);
+  const typeOnly = new Set(
+    [...text.matchAll(/^\s*(?:import|export)\s+type\s[^;]*?from\s+['"]([^'"]+)['"]/gms)].map((m) => m[1]),
+  );
+  return info.importedFiles.map(({ fileName: specifier }) => ({
+    from: relative(ROOT, file),
+    specifier,
+    target: specifier.startsWith('.') ? relative(ROOT, resolve(dirname(file), specifier)) : null,
+    typeOnly: typeOnly.has(specifier),
+  }));
+}
+
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/** The room a project file belongs to: `core/db`, `broker/protocol`, `plugins/apt`, `agent`… */
+function roomOf(path: string): string {
+  const parts = path.split('/');
+  if (parts[0] === 'broker') return parts[1] === 'protocol' ? 'broker/protocol' : 'broker';
+  if (parts[0] === 'plugins') return `plugins/${parts[1]}`;
+  if (parts[0] === 'core') return parts.length > 2 ? `core/${parts[1]}` : 'core';
+  if (parts[0] === 'panel') return 'panel';
+  return parts[0]!;
+}
+
+/** Returns why an edge is forbidden, or null when DESIGN.md allows it. */
+function violation(edge: ImportEdge): string | null {
+  const from = roomOf(edge.from);
+  if (edge.target === null) {
+    const pkg = packageName(edge.specifier);
+    const builtin = BUILTINS.has(edge.specifier) || BUILTINS.has(pkg);
+    if (KNEX_FAMILY.has(pkg) && from !== 'core/db') return `${pkg} is imported only by core/db`;
+    if ((from === 'broker/protocol' || from === 'plugins/sdk') && !builtin)
+      return `${from} is a leaf: node builtins only, not ${pkg}`;
+    if (from === 'panel' && builtin) return 'the panel runs in a browser: no node builtins';
+    return null;
+  }
+  const to = roomOf(edge.target);
+  if (from === to) return null;
+  const intoCoreRoom = to.startsWith('core/');
+  switch (from) {
+    case 'broker/protocol':
+    case 'plugins/sdk':
+      return `${from} is a leaf and imports nothing from the project`;
+    case 'broker':
+      return to === 'broker/protocol' ? null : `broker may import only broker/protocol`;
+    case 'agent':
+      return to === 'broker/protocol' || to.startsWith('plugins/') ? null : `agent may not import ${to}`;
+    case 'panel':
+      return to === 'broker/protocol' && edge.typeOnly
+        ? null
+        : `panel may import only types from broker/protocol`;
+    default:
+      break;
+  }
+  if (from.startsWith('plugins/')) {
+    if (to === 'plugins/sdk') return null;
+    if (to === 'broker/protocol' && edge.typeOnly) return null;
+    return `plugin ${from} may import plugins/sdk and types from broker/protocol, not ${to}`;
+  }
+  if (from === 'core' || from.startsWith('core/')) {
+    if (to === 'broker' || to === 'broker/protocol' || to === 'plugins/sdk') return null;
+    if (to === 'core') return from === 'core' ? null : `${from} may not import the composition root`;
+    if (intoCoreRoom) {
+      const entry = `${to}/index`;
+      return edge.target.replace(/\.(js|ts)$/, '') === entry
+        ? null
+        : `${from} must import ${to} through its index.ts, not ${edge.target}`;
+    }
+    if (to.startsWith('plugins/')) return from === 'core/plugins' ? null : `only core/plugins loads plugins`;
+    return `core may not import ${to}`;
+  }
+  return null;
+}
+
+describe('architecture: imports follow DESIGN.md §2', () => {
+  const edges = SOURCE_ROOMS.flatMap((room) => sourceFiles(join(ROOT, room))).flatMap(importsOf);
+
+  it('finds the source files it is checking', () => {
+    assert.ok(
+      edges.some((e) => e.from.startsWith('core/')),
+      'no core imports found: the walker is broken',
+    );
+  });
+
+  it('has no forbidden edge', () => {
+    const bad = edges.flatMap((e) => {
+      const why = violation(e);
+      return why ? [`${e.from} imports '${e.specifier}': ${why}`] : [];
+    });
+    assert.deepEqual(bad, []);
+  });
+
+  describe('the rules themselves', () => {
+    const edge = (from: string, specifier: string, target: string | null, typeOnly = false): ImportEdge => ({
+      from,
+      specifier,
+      target,
+      typeOnly,
+    });
+    it('refuses knex outside core/db', () => {
+      assert.match(violation(edge('core/api/server.ts', 'knex', null))!, /only by core\/db/);
+      assert.equal(violation(edge('core/db/connect.ts', 'knex', null)), null);
+    });
+    it('keeps broker/protocol and plugins/sdk leaves', () => {
+      assert.ok(violation(edge('broker/protocol/x.ts', 'ajv', null)));
+      assert.ok(violation(edge('plugins/sdk/x.ts', '../../core/db/index.js', 'core/db/index.js')));
+      assert.equal(violation(edge('broker/protocol/x.ts', 'node:crypto', null)), null);
+    });
+    it('makes core rooms talk through index.ts', () => {
+      assert.ok(violation(edge('core/api/x.ts', '../db/connect.js', 'core/db/connect.js')));
+      assert.equal(violation(edge('core/api/x.ts', '../db/index.js', 'core/db/index.js')), null);
+    });
+    it('keeps the agent away from the core and plugins away from each other', () => {
+      assert.ok(violation(edge('agent/cli.ts', '../core/db/index.js', 'core/db/index.js')));
+      assert.ok(violation(edge('plugins/apt/index.ts', '../dnf/index.js', 'plugins/dnf/index.js')));
+      assert.equal(violation(edge('plugins/apt/index.ts', '../sdk/index.js', 'plugins/sdk/index.js')), null);
+    });
+    it('lets the panel import only types from broker/protocol', () => {
+      assert.ok(
+        violation(edge('panel/src/x.ts', '../../broker/protocol/index.js', 'broker/protocol/index.js')),
+      );
+      assert.equal(
+        violation(edge('panel/src/x.ts', '../../broker/protocol/index.js', 'broker/protocol/index.js', true)),
+        null,
+      );
+    });
+  });
+});

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../../core/config/index.js';
+import { tempDir } from '../../helpers/cli.js';
+
+describe('core/config loadConfig', () => {
+  const dir = tempDir();
+  after(() => dir.remove());
+  const noAddon = join(dir.path, 'no-options.json');
+
+  function file(name: string, text: string): string {
+    const path = join(dir.path, name);
+    writeFileSync(path, text);
+    return path;
+  }
+
+  function errorOf(fn: () => unknown): ConfigError {
+    try {
+      fn();
+    } catch (err) {
+      assert.ok(err instanceof ConfigError, `expected ConfigError, got ${err}`);
+      return err;
+    }
+    assert.fail('expected a ConfigError');
+  }
+
+  it('fills every default when nothing is configured', () => {
+    const { config } = loadConfig({ configPath: file('empty.yaml', ''), env: {}, addonOptionsPath: noAddon });
+    assert.deepEqual(config, {
+      dataDir: './data',
+      http: { host: '0.0.0.0', port: 8080 },
+      database: { url: null, schema: 'public', poolMax: 10, connectTimeoutMs: 10000 },
+      log: { level: 'info' },
+      shutdown: { timeoutMs: 10000 },
+    });
+  });
+
+  it('layers config.yaml, add-on options, environment and flags in that order', () => {
+    const configPath = file('layers.yaml', 'http:\n  port: 9000\n  host: 127.0.0.1\nlog:\n  level: debug\n');
+    const addon = file('options.json', JSON.stringify({ log_level: 'warn', database_url: '' }));
+    const { config, origins } = loadConfig({
+      configPath,
+      addonOptionsPath: addon,
+      env: {
+        REDFLAG_HTTP_PORT: '9100',
+        REDFLAG_TEST_PG_URL: 'postgres://ignored',
+        REDFLAG_DATA_DIR: '/srv/rf',
+      },
+      flags: [{ path: 'dataDir', value: '/flag/dir', flag: '--data-dir' }],
+    });
+    assert.equal(config.http.host, '127.0.0.1');
+    assert.equal(config.http.port, 9100);
+    assert.equal(config.log.level, 'warn');
+    assert.equal(config.database.url, null);
+    assert.equal(config.dataDir, '/flag/dir');
+    assert.equal(origins.get('http.port'), 'REDFLAG_HTTP_PORT');
+    assert.equal(origins.get('log.level'), addon);
+  });
+
+  it('names the file, the key, the rule and the value of a bad setting', () => {
+    const configPath = file('config.yaml', 'http:\n  port: abc\n');
+    const err = errorOf(() => loadConfig({ configPath, env: {}, addonOptionsPath: noAddon }));
+    assert.equal(err.message, 'config.yaml: http.port must be an integer from 1 to 65535, got "abc"');
+    assert.equal(err.exitCode, 2);
+  });
+
+  it('names the environment variable when the bad value came from it', () => {
+    const err = errorOf(() =>
+      loadConfig({
+        configPath: file('ok.yaml', ''),
+        env: { REDFLAG_HTTP_PORT: '70000' },
+        addonOptionsPath: noAddon,
+      }),
+    );
+    assert.equal(err.message, 'REDFLAG_HTTP_PORT: http.port must be an integer from 1 to 65535, got 70000');
+  });
+
+  it('refuses unknown keys and lists the known ones', () => {
+    const configPath = file('typo.yaml', 'http:\n  prot: 8080\n');
+    const err = errorOf(() => loadConfig({ configPath, env: {}, addonOptionsPath: noAddon }));
+    assert.equal(err.message, 'typo.yaml: http.prot is not a known setting (known under http: host, port)');
+  });
+
+  it('explains enum and URL rules', () => {
+    const level = errorOf(() =>
+      loadConfig({
+        configPath: file('lvl.yaml', 'log:\n  level: loud\n'),
+        env: {},
+        addonOptionsPath: noAddon,
+      }),
+    );
+    assert.match(level.message, /^lvl\.yaml: log\.level must be one of "fatal", .*"silent", got "loud"$/);
+    const url = errorOf(() =>
+      loadConfig({
+        configPath: file('url.yaml', 'database:\n  url: mysql://x\n'),
+        env: {},
+        addonOptionsPath: noAddon,
+      }),
+    );
+    assert.equal(
+      url.message,
+      'url.yaml: database.url must be a string matching ^postgres(ql)?://, or unset, got "mysql://x"',
+    );
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    const err = errorOf(() =>
+      loadConfig({
+        configPath: file('broken.yaml', 'http:\n  port: [1,\n'),
+        env: {},
+        addonOptionsPath: noAddon,
+      }),
+    );
+    assert.match(err.message, /^broken\.yaml: line \d+, column \d+: /);
+    assert.equal(err.message.includes('\n'), false);
+  });
+
+  it('refuses a section given as a scalar', () => {
+    const err = errorOf(() =>
+      loadConfig({ configPath: file('scalar.yaml', 'http: 8080\n'), env: {}, addonOptionsPath: noAddon }),
+    );
+    assert.equal(err.message, 'scalar.yaml: http must be a mapping of settings, got 8080');
+  });
+
+  it('fails clearly when an explicitly named config file is missing', () => {
+    const err = errorOf(() =>
+      loadConfig({ configPath: join(dir.path, 'nope.yaml'), env: {}, addonOptionsPath: noAddon }),
+    );
+    assert.match(err.message, /nope\.yaml: cannot read the configuration file \(ENOENT\)/);
+  });
+
+  it('reads a broken add-on options file as a configuration error', () => {
+    const addon = file('bad-options.json', '{not json');
+    const err = errorOf(() =>
+      loadConfig({ configPath: file('e.yaml', ''), env: {}, addonOptionsPath: addon }),
+    );
+    assert.match(err.message, /bad-options\.json: not valid JSON/);
+  });
+});
