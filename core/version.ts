@@ -1,6 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
-/** The version in package.json, the one source of the core's version. */
-export const CORE_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+/**
+ * The version in package.json, the one source of the version. Looked up from this file
+ * upwards, so it is found from the sources and from the compiled dist/ alike.
+ */
+function packageVersion(): string {
+  for (const up of ['../package.json', '../../package.json']) {
+    const url = new URL(up, import.meta.url);
+    if (existsSync(url)) return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+  }
+  throw new Error('package.json not found next to the RedFlag sources');
+}
+
+export const CORE_VERSION: string = packageVersion();
