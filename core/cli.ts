@@ -1,71 +1,16 @@
-import { resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
-import { adminRequest, adminSocketPath, CoreAlreadyRunningError, NoRunningCoreError } from './api/index.js';
-import { ConfigError, type LoadedConfig, loadConfig } from './config/index.js';
-import {
-  DatabaseUnavailableError,
-  MigrationError,
-  type MigrationStatus,
-  openDatabase,
-  pgliteDirFor,
-} from './db/index.js';
+import { Command } from 'commander';
+import { adminRequest, adminSocketPath, NoRunningCoreError } from './api/index.js';
+import { type CommonFlags, EXIT, fail, handleStartError, loadWithFlags, parsePort } from './cli-common.js';
+import { addManagementCommands } from './cli-manage.js';
+import { type MigrationStatus, openDatabase, pgliteDirFor } from './db/index.js';
 import { createLogger } from './log/index.js';
 import { startCore } from './main.js';
 import { CORE_VERSION } from './version.js';
 
-/** Exit codes of `redflag`, documented in docs/operations.md. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
-
-interface CommonFlags {
-  config?: string;
-  dataDir?: string;
-}
-
-/** One line on stderr, then exit: what start-up errors look like to a user. */
-function fail(message: string, code: number = EXIT.failure): never {
-  process.stderr.write(`redflag: ${message}\n`);
-  process.exit(code);
-}
-
-function loadWithFlags(flags: CommonFlags & { httpPort?: number }): LoadedConfig {
-  const overrides: Array<{ path: string; value: unknown; flag: string }> = [];
-  if (flags.dataDir !== undefined)
-    overrides.push({ path: 'dataDir', value: flags.dataDir, flag: '--data-dir' });
-  if (flags.httpPort !== undefined)
-    overrides.push({ path: 'http.port', value: flags.httpPort, flag: '--http-port' });
-  const loaded = loadConfig({ configPath: flags.config, flags: overrides });
-  loaded.config.dataDir = resolve(loaded.config.dataDir);
-  return loaded;
-}
-
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 1 || port > 65535)
-    throw new InvalidArgumentError(`must be an integer from 1 to 65535, got "${text}"`);
-  return port;
-}
-
-/** Errors we expected and can word in one line; anything else is a bug and keeps its stack. */
-function handleStartError(err: unknown): never {
-  if (err instanceof ConfigError) fail(err.message, EXIT.usage);
-  if (
-    err instanceof DatabaseUnavailableError ||
-    err instanceof MigrationError ||
-    err instanceof CoreAlreadyRunningError
-  )
-    fail(err.message);
-  throw err;
-}
-
-async function serve(flags: CommonFlags & { httpPort?: number }) {
-  let loaded: LoadedConfig;
-  try {
-    loaded = loadWithFlags(flags);
-  } catch (err) {
-    handleStartError(err);
-  }
-  const logger = createLogger(loaded.config.log.level);
-  const core = await startCore(loaded.config, logger).catch(handleStartError);
+async function serve(flags: CommonFlags) {
+  const { config } = loadWithFlags(flags);
+  const logger = createLogger(config.log.level);
+  const core = await startCore(config, logger).catch(handleStartError);
 
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -77,27 +22,15 @@ async function serve(flags: CommonFlags & { httpPort?: number }) {
   process.on('SIGTERM', onSignal);
 }
 
-function printStatus(status: MigrationStatus, applied: string[], via: string) {
-  if (applied.length) console.log(`applied ${applied.length} migration(s) ${via}: ${applied.join(', ')}`);
-  else console.log(`database is up to date ${via} (${status.applied.length} migration(s) applied)`);
-}
-
 async function migrate(flags: CommonFlags & { json?: boolean }) {
-  let loaded: LoadedConfig;
-  try {
-    loaded = loadWithFlags(flags);
-  } catch (err) {
-    handleStartError(err);
-  }
-  const { config } = loaded;
-  const socket = adminSocketPath(config.dataDir);
+  const { config } = loadWithFlags(flags);
   let applied: string[];
   let status: MigrationStatus;
   let via: string;
   try {
     // A running core owns the database (PGlite is single-process): ask it.
     ({ applied, status } = await adminRequest<{ applied: string[]; status: MigrationStatus }>(
-      socket,
+      adminSocketPath(config.dataDir),
       'POST',
       '/v1/migrate',
     ));
@@ -120,7 +53,9 @@ async function migrate(flags: CommonFlags & { json?: boolean }) {
     }
   }
   if (flags.json) console.log(JSON.stringify({ appliedNow: applied, ...status }));
-  else printStatus(status, applied, via);
+  else if (applied.length)
+    console.log(`applied ${applied.length} migration(s) ${via}: ${applied.join(', ')}`);
+  else console.log(`database is up to date ${via} (${status.applied.length} migration(s) applied)`);
 }
 
 export function buildCli(): Command {
@@ -138,14 +73,16 @@ export function buildCli(): Command {
       .option('-c, --config <path>', 'configuration file (default: ./config.yaml when it exists)')
       .option('-d, --data-dir <dir>', 'data directory (overrides dataDir)');
 
-  common(program.command('serve').description('start the core: HTTP API and database'))
+  common(program.command('serve').description('start the core: HTTP API, MQTT broker and database'))
     .option('-p, --http-port <port>', 'HTTP port (overrides http.port)', parsePort)
+    .option('-m, --mqtt-port <port>', 'MQTT port of the embedded broker (overrides broker.port)', parsePort)
     .action(serve);
 
   common(program.command('migrate').description('apply pending database migrations and exit'))
     .option('--json', 'print the result as JSON')
     .action(migrate);
 
+  addManagementCommands(program, common);
   return program;
 }
 

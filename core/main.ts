@@ -1,13 +1,35 @@
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { type RunningBroker, startBroker } from '../broker/index.js';
 import { adminSocketPath, buildApiServer, removeStaleSocket, startAdminSocket } from './api/index.js';
+import { createDispatcher, type Dispatcher } from './commands/index.js';
 import type { RedflagConfig } from './config/index.js';
 import { type Database, openDatabase, pgliteDirFor } from './db/index.js';
+import { createEventRecorder, type EventRecorder } from './events/index.js';
+import { ServerKeyring } from './fleet/index.js';
+import { createAgentHandlers } from './agent-handlers.js';
+import { createIntake } from './intake/index.js';
 import type { Logger } from './log/index.js';
+import { brokerUrlFor, serverUrl } from './urls.js';
 import { CORE_VERSION } from './version.js';
+
+/** Refusals that can only happen to an enrolled agent, so its id may be recorded as such. */
+const AGENT_EXISTS = new Set([
+  'revoked',
+  'malformed_password',
+  'bad_signature',
+  'clock_skew',
+  'replayed_nonce',
+  'publish_denied',
+  'subscribe_denied',
+]);
 
 export interface CoreHandle {
   db: Database;
+  keys: ServerKeyring;
+  events: EventRecorder;
+  dispatcher: Dispatcher;
+  broker: RunningBroker;
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:8080 */
   httpUrl: string;
   /** Stops accepting, lets in-flight requests finish (up to shutdown.timeoutMs), closes the database. */
@@ -41,15 +63,120 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
 
     const applied = await db.migrate();
     if (applied.length) log.info({ applied }, 'migrations applied');
+    // Nobody is connected before the broker starts, whatever the previous run left recorded.
+    await db.agents.markAllOffline();
 
-    const app: FastifyInstance = await buildApiServer({ db, logger, version: CORE_VERSION });
+    const keys = ServerKeyring.open(config.dataDir);
+    const events = createEventRecorder({ db, logger, perMinute: config.security.refusalEventsPerMinute });
+    opened.push(() => events.close());
+
+    // The broker and the parts that publish through it refer to each other; `broker` is set
+    // before any agent can connect, so no callback runs before it exists.
+    // eslint-disable-next-line prefer-const -- assigned once below, after the parts that use it
+    let broker!: RunningBroker;
+    const dispatcher = createDispatcher({
+      db,
+      keys,
+      events,
+      logger,
+      publish: (agentId, payload) => broker.publishToAgent(agentId, 'command', payload),
+      isConnected: (agentId) => broker.isConnected(agentId),
+    });
+    const intake = createIntake({
+      events,
+      logger,
+      sendReceipt: (agentId, receipt) => broker.publishToAgent(agentId, 'receipt', JSON.stringify(receipt)),
+      handlers: createAgentHandlers({ db, dispatcher, isConnected: (id) => broker.isConnected(id) }),
+    });
+    opened.push(() => intake.drain());
+
+    broker = await startBroker({
+      host: config.broker.host,
+      port: config.broker.port,
+      tls:
+        config.broker.tls.port && config.broker.tls.cert && config.broker.tls.key
+          ? { port: config.broker.tls.port, cert: config.broker.tls.cert, key: config.broker.tls.key }
+          : null,
+      websocket: config.broker.websocket.port ? { port: config.broker.websocket.port } : null,
+      topicPrefix: config.broker.topicPrefix,
+      maxClockSkewSec: config.broker.maxClockSkewSec,
+      logger: logger.child({ component: 'broker' }),
+      async lookupAgent(agentId) {
+        const agent = await db.agents.findById(agentId);
+        return agent && { publicKey: agent.publicKey, active: agent.status === 'active' };
+      },
+      events: {
+        onRefusal(refusal) {
+          void events.recordLimited(`broker:${refusal.agentId ?? refusal.address}`, {
+            type: 'security',
+            subtype: `mqtt_${refusal.reason}`,
+            severity: 'warning',
+            component: 'broker',
+            // Only an agent that exists may be named; a stranger's claimed id stays in metadata.
+            agentId: AGENT_EXISTS.has(refusal.reason) ? refusal.agentId : null,
+            message: `MQTT ${refusal.reason.replace(/_/g, ' ')} from ${refusal.address ?? 'unknown address'}: ${refusal.detail}`,
+            metadata: { ...refusal },
+          });
+        },
+        onAgentConnected(agentId, info) {
+          intake.enqueue(agentId, async () => {
+            // Revoked between its authentication and now: the revocation wins.
+            if ((await db.agents.findById(agentId))?.status !== 'active') {
+              broker.disconnect(agentId);
+              return;
+            }
+            await db.agents.setOnline(agentId, true, {
+              connection: { address: info.address, protocolVersion: info.protocolVersion, since: new Date() },
+            });
+          });
+        },
+        onAgentListening(agentId) {
+          intake.enqueue(agentId, async () => {
+            await dispatcher.deliverPending(agentId);
+          });
+        },
+        onAgentDisconnected(agentId) {
+          intake.enqueue(agentId, () => db.agents.setOnline(agentId, false));
+        },
+        onAgentMessage: (agentId, type, payload) => intake.accept(agentId, type, payload),
+        onPresence: (agentId, payload) => intake.accept(agentId, 'presence', payload),
+      },
+    });
+    opened.push(() => broker.close());
+
+    const app: FastifyInstance = await buildApiServer({
+      db,
+      logger,
+      version: CORE_VERSION,
+      fleet: {
+        db,
+        keys,
+        events,
+        topicPrefix: config.broker.topicPrefix,
+        brokerUrlFor: (requestHost) => brokerUrlFor(config, requestHost, broker.ports),
+      },
+    });
     await app.listen({ host: config.http.host, port: config.http.port });
     opened.push(() => app.close());
 
-    const admin = await startAdminSocket({ db, logger, version: CORE_VERSION, dataDir: config.dataDir });
+    const admin = await startAdminSocket({
+      db,
+      logger,
+      version: CORE_VERSION,
+      dataDir: config.dataDir,
+      manage: {
+        db,
+        keys,
+        events,
+        dispatcher,
+        serverUrl: serverUrl(config),
+        keyRotationOverlapHours: config.security.keyRotationOverlapHours,
+        disconnect: (agentId) => broker.disconnect(agentId),
+      },
+    });
     opened.push(() => admin.close());
 
-    await db.systemEvents.record({
+    await events.record({
       type: 'core',
       subtype: 'started',
       severity: 'info',
@@ -59,10 +186,17 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
     });
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
     const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}`;
-    log.info({ url: httpUrl, version: CORE_VERSION, dataDir: config.dataDir }, 'RedFlag core ready');
+    log.info(
+      { url: httpUrl, mqtt: broker.ports, version: CORE_VERSION, dataDir: config.dataDir },
+      'RedFlag core ready',
+    );
 
     return {
       db,
+      keys,
+      events,
+      dispatcher,
+      broker,
       httpUrl,
       async stop(reason) {
         log.info({ reason }, 'stopping');

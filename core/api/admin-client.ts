@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { userInfo } from 'node:os';
 
 /** No core answers on the socket: the caller may open the database itself. */
 export class NoRunningCoreError extends Error {
@@ -29,9 +30,13 @@ export function adminRequest<T>(
         socketPath,
         method,
         path,
-        headers: payload
-          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-          : {},
+        headers: {
+          // Who ran the command, for the event history; the socket's file permission is the authorisation.
+          'x-redflag-user': safeUserName(),
+          ...(payload
+            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+            : {}),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -64,4 +69,12 @@ export function adminRequest<T>(
     if (payload) req.write(payload);
     req.end();
   });
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? 'unknown'}`;
+  }
 }

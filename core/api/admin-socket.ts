@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Database } from '../db/index.js';
 import type { Logger } from '../log/index.js';
 import { adminRequest } from './admin-client.js';
+import { type AdminContext, AdminOperationError, adminOperations } from './admin-operations.js';
 import { installErrorHandlers } from './errors.js';
 import { quietRequestLogs } from './quiet-logs.js';
 
@@ -13,11 +14,12 @@ export function adminSocketPath(dataDir: string): string {
   return join(dataDir, ADMIN_SOCKET_NAME);
 }
 
-export interface AdminContext {
+export interface AdminSocketContext {
   db: Database;
   logger: Logger;
   version: string;
   dataDir: string;
+  manage: AdminContext;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface AdminContext {
  * core here, because PGlite lets only one process open the database. Whoever can open this
  * 0600 socket in the 0700 data directory is the admin: authorisation is the file permission.
  */
-export async function startAdminSocket(ctx: AdminContext): Promise<FastifyInstance> {
+export async function startAdminSocket(ctx: AdminSocketContext): Promise<FastifyInstance> {
   const path = adminSocketPath(ctx.dataDir);
   const app = Fastify({
     loggerInstance: ctx.logger.child({ component: 'admin-socket' }) as FastifyBaseLogger,
@@ -44,6 +46,26 @@ export async function startAdminSocket(ctx: AdminContext): Promise<FastifyInstan
     const applied = await ctx.db.migrate();
     return { applied, status: await ctx.db.migrationStatus() };
   });
+
+  for (const op of Object.values(adminOperations)) {
+    app.route({
+      method: op.method,
+      url: op.path,
+      handler: async (request, reply) => {
+        try {
+          return await op.run(ctx.manage, {
+            params: (request.params ?? {}) as Record<string, string>,
+            body: (request.body ?? {}) as Record<string, unknown>,
+            by: `cli:${String(request.headers['x-redflag-user'] ?? 'unknown')}`,
+          });
+        } catch (err) {
+          if (err instanceof AdminOperationError)
+            return reply.status(err.status).send({ error: { code: 'refused', message: err.message } });
+          throw err;
+        }
+      },
+    });
+  }
 
   await removeStaleSocket(path);
   await app.listen({ path });

@@ -6,3 +6,10 @@ export {
   startAdminSocket,
 } from './admin-socket.js';
 export { type ApiContext, buildApiServer } from './server.js';
+export {
+  type AdminContext,
+  type AdminOperation,
+  AdminOperationError,
+  type AdminOperationName,
+  adminOperations,
+} from './admin-operations.js';

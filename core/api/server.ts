@@ -2,15 +2,18 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Database } from '../db/index.js';
+import type { RegisterContext } from '../fleet/index.js';
 import type { Logger } from '../log/index.js';
 import { errorResponseSchema, installErrorHandlers } from './errors.js';
 import { quietRequestLogs } from './quiet-logs.js';
 import { healthRoutes } from './routes/health.js';
+import { registerRoutes } from './routes/register.js';
 
 export interface ApiContext {
   db: Database;
   logger: Logger;
   version: string;
+  fleet: RegisterContext;
 }
 
 /** Builds the HTTP app; the caller decides where it listens. */
@@ -36,5 +39,6 @@ export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> 
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   await app.register(healthRoutes, { db: ctx.db });
+  await app.register(registerRoutes, { fleet: ctx.fleet });
   return app;
 }

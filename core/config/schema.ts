@@ -37,6 +37,126 @@ export const configSchema = {
           default: 8080,
           description: 'TCP port of the HTTP server.',
         },
+        publicUrl: {
+          type: ['string', 'null'],
+          pattern: '^https?://[^/]+',
+          default: null,
+          description:
+            'URL agents and browsers use to reach this core (http://redflag.lan:8080), put in install ' +
+            'commands. Unset: http://<this host name>:<http.port>.',
+        },
+      },
+    },
+    broker: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'The embedded MQTT broker agents connect to.',
+      properties: {
+        host: {
+          type: 'string',
+          minLength: 1,
+          default: '0.0.0.0',
+          description: 'Address the MQTT listeners bind to.',
+        },
+        port: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 65535,
+          default: 1884,
+          description:
+            'Plain MQTT (TCP) port. 1884, not 1883, so RedFlag runs beside the Mosquitto broker most ' +
+            'Home Assistant installations already have on 1883.',
+        },
+        publicUrl: {
+          type: ['string', 'null'],
+          pattern: '^(mqtts?|wss?)://[^/]+',
+          default: null,
+          description:
+            'Broker URL handed to agents at enrollment (mqtts://redflag.lan:8884). Unset: the TLS ' +
+            'listener when configured, else mqtt://<host of http.publicUrl>:<broker.port>.',
+        },
+        topicPrefix: {
+          type: 'string',
+          pattern: '^[a-z][a-z0-9_-]{0,31}$',
+          default: 'rf',
+          description: 'First topic level of every RedFlag topic (rf/v1/agents/...).',
+        },
+        maxClockSkewSec: {
+          type: 'integer',
+          minimum: 30,
+          maximum: 3600,
+          default: 300,
+          description: 'How far an agent clock may differ from the core clock when it connects.',
+        },
+        tls: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'Optional MQTT over TLS listener; enabled when port, cert and key are all set.',
+          properties: {
+            port: {
+              type: ['integer', 'null'],
+              minimum: 1,
+              maximum: 65535,
+              default: null,
+              description: 'TLS port (8883 is usual; 8884 avoids a local Mosquitto).',
+            },
+            cert: {
+              type: ['string', 'null'],
+              minLength: 1,
+              default: null,
+              description: 'PEM certificate chain file.',
+            },
+            key: {
+              type: ['string', 'null'],
+              minLength: 1,
+              default: null,
+              description: 'PEM private key file.',
+            },
+          },
+        },
+        websocket: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'Optional MQTT over WebSocket listener, for agents behind HTTP-only proxies.',
+          properties: {
+            port: {
+              type: ['integer', 'null'],
+              minimum: 1,
+              maximum: 65535,
+              default: null,
+              description: 'WebSocket port; unset disables the listener.',
+            },
+          },
+        },
+      },
+    },
+    security: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'Server signing keys and refusal logging.',
+      properties: {
+        keyRotationOverlapHours: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 8760,
+          default: 168,
+          description:
+            'After `redflag keys rotate`, how long commands signed with the previous key still verify ' +
+            '(agents that were offline learn the new key when they reconnect).',
+        },
+        refusalEventsPerMinute: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 10000,
+          default: 30,
+          description:
+            'Most refused-connection and rejected-message events recorded per minute for one agent or ' +
+            'address; the rest are counted and summarised, so a flood cannot fill the events table.',
+        },
       },
     },
     database: {
@@ -115,7 +235,17 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** The validated configuration, every default filled in. */
 export interface RedflagConfig {
   dataDir: string;
-  http: { host: string; port: number };
+  http: { host: string; port: number; publicUrl: string | null };
+  broker: {
+    host: string;
+    port: number;
+    publicUrl: string | null;
+    topicPrefix: string;
+    maxClockSkewSec: number;
+    tls: { port: number | null; cert: string | null; key: string | null };
+    websocket: { port: number | null };
+  };
+  security: { keyRotationOverlapHours: number; refusalEventsPerMinute: number };
   database: { url: string | null; schema: string; poolMax: number; connectTimeoutMs: number };
   log: { level: LogLevel };
   shutdown: { timeoutMs: number };

@@ -1,6 +1,9 @@
 import { type Connection, type ConnectOptions, connect, type DatabaseKind } from './connect.js';
 import { type MigrationStatus, migrateLatest, migrationStatus } from './migrate.js';
 import type { Migration } from './migrations/index.js';
+import { agentsRepository } from './repositories/agents.js';
+import { commandsRepository } from './repositories/commands.js';
+import { registrationRepository } from './repositories/registration.js';
 import { settingsRepository } from './repositories/settings.js';
 import { systemEventsRepository } from './repositories/system-events.js';
 
@@ -13,6 +16,15 @@ export type {
   SystemEvent,
   SystemEventFilter,
 } from './repositories/system-events.js';
+export type { Agent, AgentHello, AgentStatus } from './repositories/agents.js';
+export type { Command, CommandSource, CommandStatus, NewCommand } from './repositories/commands.js';
+export type {
+  NewRegistrationToken,
+  RegistrationOutcome,
+  RegistrationRefusal,
+  RegistrationRequest,
+  RegistrationToken,
+} from './repositories/registration.js';
 export type { ConnectOptions, DatabaseKind };
 
 /**
@@ -24,6 +36,9 @@ export interface Database {
   location: string;
   systemEvents: ReturnType<typeof systemEventsRepository>;
   settings: ReturnType<typeof settingsRepository>;
+  agents: ReturnType<typeof agentsRepository>;
+  registration: ReturnType<typeof registrationRepository>;
+  commands: ReturnType<typeof commandsRepository>;
   /** Round trip to the database; rejects when it is unreachable. */
   ping(): Promise<void>;
   migrate(): Promise<string[]>;
@@ -52,6 +67,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     location: conn.location,
     systemEvents: systemEventsRepository(knex),
     settings: settingsRepository(knex),
+    agents: agentsRepository(knex),
+    registration: registrationRepository(knex),
+    commands: commandsRepository(knex),
     async ping() {
       await knex.raw('select 1');
     },

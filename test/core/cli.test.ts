@@ -3,6 +3,9 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, runRedflag, startRedflag, tempDir } from '../helpers/cli.js';
 import { newSchemaName, pgUrl, withPgClient } from '../helpers/databases.js';
+import { coreMigrations } from '../../core/db/migrations/index.js';
+
+const MIGRATION_NAMES = coreMigrations.map((m) => m.name);
 
 const IN_CI = process.env.CI === 'true';
 
@@ -19,11 +22,16 @@ describe('redflag (core command line)', function () {
   describe('serve on the embedded defaults', () => {
     const dataDir = join(dir.path, 'serve-data');
     let port: number;
+    let mqttPort: number;
     let core: Awaited<ReturnType<typeof startRedflag>>;
 
     before(async () => {
       port = await freePort();
-      core = await startRedflag(['--data-dir', dataDir, '--http-port', String(port)], { cwd: dir.path });
+      mqttPort = await freePort();
+      core = await startRedflag(
+        ['--data-dir', dataDir, '--http-port', String(port), '--mqtt-port', String(mqttPort)],
+        { cwd: dir.path },
+      );
     });
     after(() => core?.child.kill('SIGKILL'));
 
@@ -59,11 +67,7 @@ describe('redflag (core command line)', function () {
     it('runs `redflag migrate` through the running core instead of opening PGlite twice', async () => {
       const res = await runRedflag(['migrate', '--data-dir', dataDir, '--json']);
       assert.equal(res.code, 0, res.stderr);
-      assert.deepEqual(JSON.parse(res.stdout), {
-        appliedNow: [],
-        applied: ['20261123000000_core_tables'],
-        pending: [],
-      });
+      assert.deepEqual(JSON.parse(res.stdout), { appliedNow: [], applied: MIGRATION_NAMES, pending: [] });
       const text = await runRedflag(['migrate', '--data-dir', dataDir]);
       assert.match(text.stdout, /up to date through the running core/);
     });
@@ -92,12 +96,21 @@ describe('redflag (core command line)', function () {
       assert.equal(res.code, 0, res.stderr);
       assert.match(
         res.stdout,
-        /database is up to date in PGlite .*serve-data\/db \(1 migration\(s\) applied\)/,
+        new RegExp(
+          `database is up to date in PGlite .*serve-data/db \\(${MIGRATION_NAMES.length} migration\\(s\\) applied\\)`,
+        ),
       );
     });
 
     it('starts again on the same data directory, removing the stale socket', async () => {
-      core = await startRedflag(['--data-dir', dataDir, '--http-port', String(port)]);
+      core = await startRedflag([
+        '--data-dir',
+        dataDir,
+        '--http-port',
+        String(port),
+        '--mqtt-port',
+        String(mqttPort),
+      ]);
       assert.equal((await getJson(`${core.url}/readyz`)).status, 200);
       core.child.kill('SIGINT');
       assert.equal(await core.exited, 0);

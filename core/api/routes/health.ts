@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/index.js';
+import '../access.js';
 
 const healthSchema = {
   type: 'object',
@@ -19,13 +20,17 @@ const healthSchema = {
 export async function healthRoutes(app: FastifyInstance, opts: { db: Database }) {
   app.get(
     '/healthz',
-    { schema: { tags: ['health'], summary: 'The process is alive', response: { 200: healthSchema } } },
+    {
+      config: { access: 'public' },
+      schema: { tags: ['health'], summary: 'The process is alive', response: { 200: healthSchema } },
+    },
     async () => ({ status: 'ok' as const }),
   );
 
   app.get(
     '/readyz',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['health'],
         summary: 'The database is reachable and migrations are current',

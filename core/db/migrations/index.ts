@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as coreTables from './20261123000000_core_tables.js';
+import * as agentRebind from './20261123010000_agent_rebind.js';
 
 export interface Migration {
   name: string;
@@ -12,4 +13,7 @@ export interface Migration {
  * same list works from TypeScript sources, the compiled build and the add-on image.
  * Names never change once released: knex records them as applied.
  */
-export const coreMigrations: Migration[] = [{ name: '20261123000000_core_tables', ...coreTables }];
+export const coreMigrations: Migration[] = [
+  { name: '20261123000000_core_tables', ...coreTables },
+  { name: '20261123010000_agent_rebind', ...agentRebind },
+];

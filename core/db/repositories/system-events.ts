@@ -58,6 +58,34 @@ export function systemEventsRepository(knex: Knex) {
       return fromRow(row!);
     },
 
+    /**
+     * An event an agent reported; stored once per message id, so a re-sent copy (lost
+     * receipt) is recognised as a duplicate.
+     */
+    async recordFromAgent(
+      agentId: string,
+      messageId: string,
+      event: NewSystemEvent,
+    ): Promise<'stored' | 'duplicate'> {
+      const result = (await knex.raw(
+        `insert into system_events (agent_id, message_id, type, subtype, severity, component, message, metadata)
+         values (?, ?, ?, ?, ?, ?, ?, ?)
+         on conflict (agent_id, message_id) where message_id is not null do nothing
+         returning id`,
+        [
+          agentId,
+          messageId,
+          event.type,
+          event.subtype ?? null,
+          event.severity,
+          event.component,
+          event.message,
+          JSON.stringify(event.metadata ?? {}),
+        ],
+      )) as { rows: unknown[] };
+      return result.rows.length ? 'stored' : 'duplicate';
+    },
+
     /** Newest first, or oldest first after `afterId` (catch-up reads forwards). */
     async list(filter: SystemEventFilter = {}): Promise<SystemEvent[]> {
       const query = knex<Row>('system_events').limit(Math.min(filter.limit ?? 100, 1000));

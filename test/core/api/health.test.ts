@@ -3,7 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { buildApiServer } from '../../../core/api/index.js';
 import type { Database, Migration } from '../../../core/db/index.js';
 import { coreMigrations } from '../../../core/db/migrations/index.js';
+import { createEventRecorder } from '../../../core/events/index.js';
+import { ServerKeyring } from '../../../core/fleet/index.js';
 import { createLogger } from '../../../core/log/index.js';
+import { tempDir } from '../../helpers/cli.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
 
 const laterMigration: Migration = {
@@ -20,20 +23,37 @@ describeEachDatabase('GET /readyz', (target) => {
   let db: Database;
   let app: FastifyInstance;
 
+  const dir = tempDir();
+
   before(async () => {
     db = await target.open([...coreMigrations, laterMigration]);
-    app = await buildApiServer({ db, logger: createLogger('silent'), version: 'test' });
+    const logger = createLogger('silent');
+    app = await buildApiServer({
+      db,
+      logger,
+      version: 'test',
+      fleet: {
+        db,
+        keys: ServerKeyring.open(dir.path),
+        events: createEventRecorder({ db, logger, perMinute: 10 }),
+        topicPrefix: 'rf',
+        brokerUrlFor: () => 'mqtt://127.0.0.1:1884',
+      },
+    });
   });
-  after(() => app.close());
+  after(async () => {
+    await app.close();
+    dir.remove();
+  });
 
   it('answers 503 naming the pending migrations before they run', async () => {
     const res = await app.inject('/readyz');
     assert.equal(res.statusCode, 503);
     assert.deepEqual(res.json(), {
       status: 'unavailable',
-      reason: '2 migration(s) pending',
+      reason: `${coreMigrations.length + 1} migration(s) pending`,
       database: target.name === 'PGlite' ? 'pglite' : 'postgres',
-      pendingMigrations: ['20261123000000_core_tables', '29990101000000_later'],
+      pendingMigrations: [...coreMigrations.map((m) => m.name), '29990101000000_later'],
     });
   });
 

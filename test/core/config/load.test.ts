@@ -29,7 +29,17 @@ describe('core/config loadConfig', () => {
     const { config } = loadConfig({ configPath: file('empty.yaml', ''), env: {}, addonOptionsPath: noAddon });
     assert.deepEqual(config, {
       dataDir: './data',
-      http: { host: '0.0.0.0', port: 8080 },
+      http: { host: '0.0.0.0', port: 8080, publicUrl: null },
+      broker: {
+        host: '0.0.0.0',
+        port: 1884,
+        publicUrl: null,
+        topicPrefix: 'rf',
+        maxClockSkewSec: 300,
+        tls: { port: null, cert: null, key: null },
+        websocket: { port: null },
+      },
+      security: { keyRotationOverlapHours: 168, refusalEventsPerMinute: 30 },
       database: { url: null, schema: 'public', poolMax: 10, connectTimeoutMs: 10000 },
       log: { level: 'info' },
       shutdown: { timeoutMs: 10000 },
@@ -79,7 +89,10 @@ describe('core/config loadConfig', () => {
   it('refuses unknown keys and lists the known ones', () => {
     const configPath = file('typo.yaml', 'http:\n  prot: 8080\n');
     const err = errorOf(() => loadConfig({ configPath, env: {}, addonOptionsPath: noAddon }));
-    assert.equal(err.message, 'typo.yaml: http.prot is not a known setting (known under http: host, port)');
+    assert.equal(
+      err.message,
+      'typo.yaml: http.prot is not a known setting (known under http: host, port, publicUrl)',
+    );
   });
 
   it('explains enum and URL rules', () => {

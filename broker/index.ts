@@ -1,0 +1,10 @@
+export { publishRefusal, subscribeRefusal } from './acl.js';
+export {
+  type BrokerEvents,
+  type BrokerLogger,
+  type BrokerOptions,
+  type BrokerRefusal,
+  type RefusalReason,
+  type RunningBroker,
+  startBroker,
+} from './start-broker.js';

@@ -1,0 +1,74 @@
+/**
+ * broker/protocol: the wire contract between the core and its agents (DESIGN.md §4,
+ * docs/protocol.md). A leaf: node builtins only, so the agent, the broker, the core, plugins
+ * and (types only) the panel can all depend on it.
+ */
+export { PROTOCOL_VERSION } from './version.js';
+export { UUID_PATTERN, isUuid, isAgentId } from './ids.js';
+export {
+  DEFAULT_TOPIC_PREFIX,
+  TOPIC_VERSION,
+  UP_TYPES,
+  DOWN_TYPES,
+  SPOOLED_UP_TYPES,
+  isValidTopicPrefix,
+  isUpType,
+  isDownType,
+  upTopic,
+  downTopic,
+  presenceTopic,
+  downWildcard,
+  parseTopic,
+} from './topics.js';
+export type { UpType, DownType, SpooledUpType, ParsedTopic } from './topics.js';
+export { agentMayPublish, agentMaySubscribe } from './acl.js';
+export {
+  PACKAGE_SEVERITIES,
+  EVENT_SEVERITIES,
+  COMMAND_TYPES,
+  COMMAND_VERIFY_FAILURES,
+  COMMAND_REJECT_REASONS,
+  RESULT_STATUSES,
+  PROGRESS_STREAMS,
+  RECEIPT_STATUSES,
+} from './vocabulary.js';
+export * from './schemas/index.js';
+export { MAX_PAYLOAD_BYTES } from './payload-limits.js';
+export type * from './types.js';
+export { canonicalJson, CANONICAL_JSON_MAX_DEPTH } from './canonical-json.js';
+export {
+  PUBLIC_KEY_BYTES,
+  SIGNATURE_BYTES,
+  generateKeyPair,
+  publicKeyFromPrivate,
+  signBytes,
+  verifyBytes,
+  keyFingerprint,
+} from './keys.js';
+export type { KeyPair } from './keys.js';
+export {
+  CONNECT_PASSWORD_VERSION,
+  CONNECT_NONCE_BYTES,
+  CONNECT_PASSWORD_MAX_LENGTH,
+  DEFAULT_MAX_CLOCK_SKEW_SEC,
+  createConnectPassword,
+  parseConnectPassword,
+  verifyConnectPassword,
+} from './connect-password.js';
+export type { ParsedConnectPassword, ConnectPasswordCheck } from './connect-password.js';
+export {
+  SIGNED_COMMAND_FIELDS,
+  COMMAND_CLOCK_SKEW_SEC,
+  commandSigningPayload,
+  signCommand,
+  verifyCommand,
+} from './command-signing.js';
+export type { CommandCheck, CommandVerifyFailure } from './command-signing.js';
+export {
+  REGISTRATION_TOKEN_PREFIX,
+  REGISTRATION_SECRET_BYTES,
+  createRegistrationToken,
+  parseRegistrationToken,
+  hashRegistrationToken,
+} from './registration-token.js';
+export type { RegistrationToken } from './registration-token.js';

@@ -1,0 +1,48 @@
+import type { Dispatcher } from './commands/index.js';
+import type { Database } from './db/index.js';
+import type { IntakeHandlers } from './intake/index.js';
+
+/**
+ * What the core does with each validated agent message. Scan and result ingest arrive with
+ * the fleet-state issue; until then they are not acknowledged, so agents keep them spooled.
+ */
+export function createAgentHandlers(ctx: {
+  db: Database;
+  dispatcher: Dispatcher;
+  isConnected(agentId: string): boolean;
+}): IntakeHandlers {
+  return {
+    async hello(agentId, hello) {
+      // The one source of truth for an agent's version, OS and capabilities.
+      await ctx.db.agents.applyHello(agentId, {
+        agentVersion: hello.agentVersion,
+        os: [hello.os.name, hello.os.version].filter(Boolean).join(' '),
+        arch: hello.arch,
+        hostname: hello.hostname,
+        capabilities: hello.capabilities,
+        rebootRequired: hello.rebootRequired,
+        metadata: { osId: hello.os.id, kernel: hello.os.kernel ?? null, bootId: hello.bootId ?? null },
+      });
+    },
+
+    event(agentId, event) {
+      return ctx.db.systemEvents.recordFromAgent(agentId, event.id, {
+        type: event.type,
+        subtype: event.subtype ?? null,
+        severity: event.severity,
+        component: 'agent',
+        message: event.message,
+        metadata: { ...(event.metadata ?? {}), reportedAt: event.ts },
+      });
+    },
+
+    ack(agentId, ack) {
+      return ctx.dispatcher.acknowledge(agentId, ack);
+    },
+
+    async presence(agentId, presence) {
+      // A will can arrive after the same agent already reconnected: the live connection wins.
+      if (!presence.online && !ctx.isConnected(agentId)) await ctx.db.agents.setOnline(agentId, false);
+    },
+  };
+}

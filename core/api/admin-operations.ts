@@ -1,0 +1,139 @@
+import { COMMAND_TYPES, type CommandType } from '../../broker/protocol/index.js';
+import type { Dispatcher } from '../commands/index.js';
+import {
+  allowAgentRebind,
+  createToken,
+  type ManageContext,
+  revokeAgent,
+  revokeToken,
+  rotateServerKey,
+  TokenRequestError,
+} from '../fleet/index.js';
+
+export interface AdminContext extends ManageContext {
+  dispatcher: Dispatcher;
+}
+
+/** A management request that cannot be done; `status` is the HTTP status on the socket. */
+export class AdminOperationError extends Error {
+  override name = 'AdminOperationError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface AdminOperation {
+  method: 'GET' | 'POST';
+  path: string;
+  run(
+    ctx: AdminContext,
+    input: { params: Record<string, string>; body: Record<string, unknown>; by: string },
+  ): Promise<unknown>;
+}
+
+const notFound = (what: string, id: string) => new AdminOperationError(404, `no ${what} with id ${id}`);
+
+/**
+ * Every management operation, once: served on the admin socket by a running core, and called
+ * directly by the command line when no core runs (PGlite allows one process).
+ */
+export const adminOperations = {
+  tokenCreate: {
+    method: 'POST',
+    path: '/v1/tokens',
+    async run(ctx, { body, by }) {
+      try {
+        const created = await createToken(ctx, {
+          label: String(body.label ?? ''),
+          seats: Number(body.seats),
+          expires: String(body.expires ?? ''),
+          createdBy: by,
+        });
+        return { token: created.token, install: created.install, ...created.registrationToken };
+      } catch (err) {
+        if (err instanceof TokenRequestError) throw new AdminOperationError(400, err.message);
+        throw err;
+      }
+    },
+  },
+  tokenList: {
+    method: 'GET',
+    path: '/v1/tokens',
+    run: (ctx) => ctx.db.registration.listTokens(),
+  },
+  tokenRevoke: {
+    method: 'POST',
+    path: '/v1/tokens/:id/revoke',
+    async run(ctx, { params, by }) {
+      if (!(await revokeToken(ctx, params.id!, by)))
+        throw notFound('unrevoked registration token', params.id!);
+      return { revoked: params.id };
+    },
+  },
+  agentList: {
+    method: 'GET',
+    path: '/v1/agents',
+    async run(ctx) {
+      return (await ctx.db.agents.list()).map(
+        ({ publicKey: _key, machineIdHash: _machine, ...agent }) => agent,
+      );
+    },
+  },
+  agentRevoke: {
+    method: 'POST',
+    path: '/v1/agents/:id/revoke',
+    async run(ctx, { params, by }) {
+      if (!(await revokeAgent(ctx, params.id!, by))) throw notFound('active agent', params.id!);
+      return { revoked: params.id };
+    },
+  },
+  agentRebind: {
+    method: 'POST',
+    path: '/v1/agents/:id/rebind',
+    async run(ctx, { params, body, by }) {
+      const hours = body.hours === undefined ? 24 : Number(body.hours);
+      if (!Number.isInteger(hours) || hours < 1 || hours > 720)
+        throw new AdminOperationError(
+          400,
+          `hours must be an integer from 1 to 720, got ${String(body.hours)}`,
+        );
+      const until = await allowAgentRebind(ctx, params.id!, hours, by);
+      if (!until) throw notFound('active agent', params.id!);
+      return { agentId: params.id, rebindAllowedUntil: until.toISOString() };
+    },
+  },
+  keyList: {
+    method: 'GET',
+    path: '/v1/keys',
+    run: async (ctx) => ctx.keys.describe(),
+  },
+  keyRotate: {
+    method: 'POST',
+    path: '/v1/keys/rotate',
+    run: (ctx, { by }) => rotateServerKey(ctx, by),
+  },
+  commandIssue: {
+    method: 'POST',
+    path: '/v1/agents/:id/commands',
+    async run(ctx, { params, body, by }) {
+      const type = String(body.type ?? '');
+      if (!(COMMAND_TYPES as readonly string[]).includes(type))
+        throw new AdminOperationError(400, `type must be one of ${COMMAND_TYPES.join(', ')}, got "${type}"`);
+      const agent = await ctx.db.agents.findById(params.id!);
+      if (!agent || agent.status !== 'active') throw notFound('active agent', params.id!);
+      const ttl = body.ttlSeconds === undefined ? undefined : Number(body.ttlSeconds);
+      return ctx.dispatcher.issue({
+        agentId: agent.id,
+        type: type as CommandType,
+        params: (body.params as Record<string, unknown>) ?? {},
+        ttlSeconds: ttl,
+        createdBy: by,
+      });
+    },
+  },
+} satisfies Record<string, AdminOperation>;
+
+export type AdminOperationName = keyof typeof adminOperations;

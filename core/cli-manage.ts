@@ -1,0 +1,197 @@
+import type { Command } from 'commander';
+import {
+  AdminOperationError,
+  type AdminOperationName,
+  AdminRequestError,
+  adminOperations,
+  adminRequest,
+  adminSocketPath,
+  NoRunningCoreError,
+} from './api/index.js';
+import {
+  type CommonFlags,
+  fail,
+  handleStartError,
+  loadWithFlags,
+  parsePositiveInteger,
+} from './cli-common.js';
+import { runLocally } from './manage-locally.js';
+
+/**
+ * Runs a management operation through the running core's admin socket, or with a database
+ * connection of its own when no core runs (both paths run the same operation code).
+ */
+async function manage(
+  flags: CommonFlags,
+  name: AdminOperationName,
+  input: { params?: Record<string, string>; body?: Record<string, unknown> } = {},
+): Promise<unknown> {
+  const { config } = loadWithFlags(flags);
+  const op = adminOperations[name];
+  const params = input.params ?? {};
+  const path = op.path.replace(/:(\w+)/g, (_, key: string) => encodeURIComponent(params[key] ?? ''));
+  try {
+    return await adminRequest(
+      adminSocketPath(config.dataDir),
+      op.method,
+      path,
+      op.method === 'POST' ? (input.body ?? {}) : undefined,
+    );
+  } catch (err) {
+    if (err instanceof AdminRequestError) fail(err.message);
+    if (!(err instanceof NoRunningCoreError)) throw err;
+  }
+  try {
+    return await runLocally(config, name, { params, body: input.body ?? {} });
+  } catch (err) {
+    if (err instanceof AdminOperationError) fail(err.message);
+    return handleStartError(err);
+  }
+}
+
+function print(json: boolean | undefined, value: unknown, human: () => string) {
+  process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human()}\n`);
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+const iso = (value: unknown) =>
+  value ? new Date(String(value)).toISOString().replace(/\.\d{3}Z$/, 'Z') : '-';
+
+export function addManagementCommands(program: Command, common: (cmd: Command) => Command) {
+  const token = program.command('token').description('registration tokens agents enrol with');
+
+  common(token.command('create').description('create a token and print it with the install command'))
+    .requiredOption('-l, --label <label>', 'what the token is for (shown in listings)')
+    .option('-s, --seats <n>', 'how many agents may register with it', parsePositiveInteger, 1)
+    .option('-e, --expires <duration>', 'lifetime: 30m, 12h, 7d, 2w', '7d')
+    .option('--json', 'print {"token", "install", …} as JSON')
+    .action(
+      async (flags: CommonFlags & { label: string; seats: number; expires: string; json?: boolean }) => {
+        const created = (await manage(flags, 'tokenCreate', {
+          body: { label: flags.label, seats: flags.seats, expires: flags.expires },
+        })) as { token: string; install: string; seatsTotal: number; expiresAt: string };
+        print(flags.json, created, () =>
+          [
+            `Token (shown only now): ${created.token}`,
+            `Seats: ${created.seatsTotal}, expires ${iso(created.expiresAt)}`,
+            'Run on each host to enrol:',
+            `  ${created.install}`,
+          ].join('\n'),
+        );
+      },
+    );
+
+  common(token.command('list').description('list tokens with seats used and expiry'))
+    .option('--json', 'print as JSON')
+    .action(async (flags: CommonFlags & { json?: boolean }) => {
+      const tokens = (await manage(flags, 'tokenList')) as Array<Record<string, unknown>>;
+      print(flags.json, tokens, () =>
+        tokens.length === 0
+          ? 'no registration tokens'
+          : table([
+              ['ID', 'LABEL', 'SEATS', 'EXPIRES', 'REVOKED'],
+              ...tokens.map((t) => [
+                String(t.id),
+                String(t.label),
+                `${String(t.seatsUsed)}/${String(t.seatsTotal)}`,
+                iso(t.expiresAt),
+                iso(t.revokedAt),
+              ]),
+            ]),
+      );
+    });
+
+  common(token.command('revoke').description('revoke a token: no further registrations with it'))
+    .argument('<id>', 'token id (from `redflag token list`)')
+    .action(async (id: string, flags: CommonFlags) => {
+      await manage(flags, 'tokenRevoke', { params: { id } });
+      console.log(`token ${id} revoked`);
+    });
+
+  const agent = program.command('agent').description('enrolled agents');
+
+  common(agent.command('list').description('list agents'))
+    .option('--json', 'print as JSON')
+    .action(async (flags: CommonFlags & { json?: boolean }) => {
+      const agents = (await manage(flags, 'agentList')) as Array<Record<string, unknown>>;
+      print(flags.json, agents, () =>
+        agents.length === 0
+          ? 'no agents enrolled'
+          : table([
+              ['ID', 'HOSTNAME', 'STATUS', 'ONLINE', 'VERSION', 'LAST SEEN'],
+              ...agents.map((a) => [
+                String(a.id),
+                String(a.hostname),
+                String(a.status),
+                a.online ? 'yes' : 'no',
+                String(a.agentVersion),
+                iso(a.lastSeenAt),
+              ]),
+            ]),
+      );
+    });
+
+  common(agent.command('revoke').description('revoke an agent and close its connection at once'))
+    .argument('<id>', 'agent id')
+    .action(async (id: string, flags: CommonFlags) => {
+      await manage(flags, 'agentRevoke', { params: { id } });
+      console.log(`agent ${id} revoked`);
+    });
+
+  common(agent.command('rebind').description("let the agent's machine register again and keep its id"))
+    .argument('<id>', 'agent id')
+    .option('--hours <n>', 'how long the machine may re-register', parsePositiveInteger, 24)
+    .action(async (id: string, flags: CommonFlags & { hours: number }) => {
+      const out = (await manage(flags, 'agentRebind', { params: { id }, body: { hours: flags.hours } })) as {
+        rebindAllowedUntil: string;
+      };
+      console.log(`agent ${id} may re-register from its machine until ${iso(out.rebindAllowedUntil)}`);
+    });
+
+  const keys = program.command('keys').description('server signing keys');
+
+  common(keys.command('list').description('list signing keys'))
+    .option('--json', 'print as JSON')
+    .action(async (flags: CommonFlags & { json?: boolean }) => {
+      const list = (await manage(flags, 'keyList')) as Array<Record<string, unknown>>;
+      print(flags.json, list, () =>
+        table([
+          ['KEY ID', 'CREATED', 'ACTIVE', 'VERIFIES', 'RETIRES'],
+          ...list.map((k) => [
+            String(k.keyId),
+            iso(k.createdAt),
+            k.active ? 'yes' : 'no',
+            k.verifies ? 'yes' : 'no',
+            iso(k.retiresAt),
+          ]),
+        ]),
+      );
+    });
+
+  common(keys.command('rotate').description('sign with a new key; the old one verifies for the overlap'))
+    .option('--json', 'print as JSON')
+    .action(async (flags: CommonFlags & { json?: boolean }) => {
+      const out = (await manage(flags, 'keyRotate')) as {
+        keyId: string;
+        previousKeyId: string;
+        previousRetiresAt: string;
+      };
+      print(
+        flags.json,
+        out,
+        () =>
+          `now signing with ${out.keyId}; ${out.previousKeyId} verifies until ${iso(out.previousRetiresAt)}`,
+      );
+    });
+}

@@ -1,0 +1,6 @@
+export {
+  createDispatcher,
+  type Dispatcher,
+  type DispatcherContext,
+  type IssueRequest,
+} from './dispatcher.js';

@@ -1,0 +1,145 @@
+import type { Knex } from 'knex';
+
+export type AgentStatus = 'active' | 'revoked';
+
+export interface Agent {
+  id: string;
+  hostname: string;
+  os: string;
+  arch: string;
+  agentVersion: string;
+  publicKey: string;
+  machineIdHash: string;
+  labels: string[];
+  status: AgentStatus;
+  online: boolean;
+  rebootRequired: boolean;
+  registeredAt: Date;
+  lastSeenAt: Date | null;
+  revokedAt: Date | null;
+  rebindAllowedUntil: Date | null;
+  macAddresses: string[];
+  capabilities: unknown[];
+  metadata: Record<string, unknown>;
+}
+
+/** What an agent says about itself in `hello`: the one source of its version and OS. */
+export interface AgentHello {
+  agentVersion: string;
+  os: string;
+  arch: string;
+  hostname: string;
+  capabilities: unknown[];
+  rebootRequired?: boolean;
+  metadata?: Record<string, unknown>;
+}
+
+interface Row {
+  id: string;
+  hostname: string;
+  os: string;
+  arch: string;
+  agent_version: string;
+  public_key: string;
+  machine_id_hash: string;
+  labels: string[];
+  status: AgentStatus;
+  online: boolean;
+  reboot_required: boolean;
+  registered_at: Date;
+  last_seen_at: Date | null;
+  revoked_at: Date | null;
+  rebind_allowed_until: Date | null;
+  mac_addresses: string[];
+  capabilities: unknown[];
+  metadata: Record<string, unknown>;
+}
+
+export function agentFromRow(row: Row): Agent {
+  return {
+    id: row.id,
+    hostname: row.hostname,
+    os: row.os,
+    arch: row.arch,
+    agentVersion: row.agent_version,
+    publicKey: row.public_key,
+    machineIdHash: row.machine_id_hash,
+    labels: row.labels,
+    status: row.status,
+    online: row.online,
+    rebootRequired: row.reboot_required,
+    registeredAt: new Date(row.registered_at),
+    lastSeenAt: row.last_seen_at ? new Date(row.last_seen_at) : null,
+    revokedAt: row.revoked_at ? new Date(row.revoked_at) : null,
+    rebindAllowedUntil: row.rebind_allowed_until ? new Date(row.rebind_allowed_until) : null,
+    macAddresses: row.mac_addresses,
+    capabilities: row.capabilities,
+    metadata: row.metadata,
+  };
+}
+
+export function agentsRepository(knex: Knex) {
+  return {
+    async findById(id: string): Promise<Agent | null> {
+      if (!isUuid(id)) return null;
+      const row = (await knex('agents').where({ id }).first()) as Row | undefined;
+      return row ? agentFromRow(row) : null;
+    },
+
+    async list(): Promise<Agent[]> {
+      return ((await knex('agents').orderBy('hostname')) as Row[]).map(agentFromRow);
+    },
+
+    /** Marks the agent revoked; returns false when there is no such active agent. */
+    async revoke(id: string): Promise<boolean> {
+      if (!isUuid(id)) return false;
+      const count = await knex('agents')
+        .where({ id, status: 'active' })
+        .update({ status: 'revoked', revoked_at: knex.fn.now(), online: false });
+      return count > 0;
+    },
+
+    /** Lets the next registration from this agent's machine take over its id until `until`. */
+    async allowRebind(id: string, until: Date): Promise<boolean> {
+      if (!isUuid(id)) return false;
+      const count = await knex('agents')
+        .where({ id, status: 'active' })
+        .update({ rebind_allowed_until: until });
+      return count > 0;
+    },
+
+    async setOnline(id: string, online: boolean, metadata: Record<string, unknown> = {}): Promise<void> {
+      await knex('agents')
+        .where({ id })
+        .update({
+          online,
+          last_seen_at: knex.fn.now(),
+          metadata: knex.raw(`metadata || ?::jsonb`, [JSON.stringify(metadata)]),
+        });
+    },
+
+    /** Every agent offline: at start-up nobody is connected yet, whatever the last run recorded. */
+    async markAllOffline(): Promise<void> {
+      await knex('agents').where({ online: true }).update({ online: false });
+    },
+
+    async applyHello(id: string, hello: AgentHello): Promise<void> {
+      await knex('agents')
+        .where({ id })
+        .update({
+          agent_version: hello.agentVersion,
+          os: hello.os,
+          arch: hello.arch,
+          hostname: hello.hostname,
+          capabilities: JSON.stringify(hello.capabilities),
+          last_seen_at: knex.fn.now(),
+          ...(hello.rebootRequired === undefined ? {} : { reboot_required: hello.rebootRequired }),
+          metadata: knex.raw(`metadata || ?::jsonb`, [JSON.stringify(hello.metadata ?? {})]),
+        });
+    },
+  };
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}

@@ -1,0 +1,1 @@
+export { createEventRecorder, type EventRecorder } from './recorder.js';

@@ -1,0 +1,90 @@
+import type { Database, NewSystemEvent } from '../db/index.js';
+import type { Logger } from '../log/index.js';
+
+export interface EventRecorder {
+  /** Records a system event; a failure to store it is logged, never thrown (errors are history, not crashes). */
+  record(event: NewSystemEvent): Promise<void>;
+  /**
+   * Same, but at most `perMinute` events per key (an agent id or an address) per minute: a
+   * flood of bad connects or bad messages cannot fill the table. Suppressed events are counted
+   * and summarised in one event when the minute ends.
+   */
+  recordLimited(key: string, event: NewSystemEvent): Promise<void>;
+  /** Writes pending summaries (called on shutdown and by the timer). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Window {
+  startedAt: number;
+  recorded: number;
+  suppressed: number;
+  sample: NewSystemEvent | null;
+}
+
+export function createEventRecorder(opts: {
+  db: Database;
+  logger: Logger;
+  perMinute: number;
+  now?: () => number;
+}): EventRecorder {
+  const log = opts.logger.child({ component: 'events' });
+  const now = opts.now ?? Date.now;
+  const windows = new Map<string, Window>();
+
+  const record = async (event: NewSystemEvent) => {
+    try {
+      await opts.db.systemEvents.record(event);
+    } catch (err) {
+      log.error({ err, event }, 'could not record system event');
+    }
+  };
+
+  const flush = async () => {
+    const t = now();
+    for (const [key, w] of windows) {
+      if (t - w.startedAt < 60_000) continue;
+      windows.delete(key);
+      if (w.suppressed > 0 && w.sample) {
+        await record({
+          ...w.sample,
+          message: `${w.suppressed} more like this in the last minute were not recorded one by one: ${w.sample.message}`,
+          metadata: { ...w.sample.metadata, suppressed: w.suppressed, key },
+        });
+      }
+    }
+  };
+
+  const timer = setInterval(() => void flush(), 10_000);
+  timer.unref();
+
+  return {
+    record,
+    async recordLimited(key, event) {
+      const t = now();
+      let w = windows.get(key);
+      if (w && t - w.startedAt >= 60_000) {
+        await flush();
+        w = undefined;
+      }
+      if (!w) {
+        w = { startedAt: t, recorded: 0, suppressed: 0, sample: null };
+        windows.set(key, w);
+      }
+      if (w.recorded < opts.perMinute) {
+        w.recorded++;
+        await record(event);
+      } else {
+        w.suppressed++;
+        w.sample = event;
+      }
+    },
+    flush,
+    async close() {
+      clearInterval(timer);
+      // Summaries of an unfinished minute are written now rather than lost.
+      for (const w of windows.values()) w.startedAt = -Infinity;
+      await flush();
+    },
+  };
+}

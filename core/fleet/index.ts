@@ -1,0 +1,20 @@
+export { type AgentAdminContext, allowAgentRebind, revokeAgent } from './agent-admin.js';
+export { parseDuration } from './duration.js';
+export { type ManageContext, rotateServerKey } from './manage.js';
+export {
+  type RegisterBody,
+  type RegisterContext,
+  type RegisterSuccess,
+  RegistrationRefused,
+  registerAgent,
+} from './register.js';
+export { type ServerKey, ServerKeyring } from './server-keys.js';
+export {
+  type CreatedToken,
+  createToken,
+  installCommand,
+  MAX_TOKEN_SEATS,
+  revokeToken,
+  type TokenContext,
+  TokenRequestError,
+} from './tokens.js';
