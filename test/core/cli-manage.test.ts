@@ -45,7 +45,10 @@ describe('redflag management commands', function () {
     try {
       const created = JSON.parse(await rf('token', 'create', '--label', 'lab', '--seats', '1', '--json'));
       const keys = JSON.parse(await rf('keys', 'list', '--json'));
-      assert.equal(parseRegistrationToken(created.token).fingerprint, keys[0].keyId);
+      assert.equal(
+        (parseRegistrationToken(created.token) as { fingerprint: string }).fingerprint,
+        keys[0].keyId,
+      );
 
       const agent = await registerSimAgent(core.url, created.token);
       assert.equal(agent.status, 201);
@@ -73,7 +76,10 @@ describe('redflag management commands', function () {
       );
       // New tokens carry the new key's fingerprint.
       const next = JSON.parse(await rf('token', 'create', '--label', 'after-rotation', '--json'));
-      assert.equal(parseRegistrationToken(next.token).fingerprint, rotated.keyId);
+      assert.equal(
+        (parseRegistrationToken(next.token) as { fingerprint: string }).fingerprint,
+        rotated.keyId,
+      );
     } finally {
       core.child.kill('SIGTERM');
       await core.exited;
