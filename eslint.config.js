@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'panel/dist/', 'test/fixtures/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', '.tmp/', 'panel/dist/', 'test/fixtures/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -42,7 +42,9 @@ export function createAgentHandlers(ctx: {
 
     async presence(agentId, presence) {
       // A will can arrive after the same agent already reconnected: the live connection wins.
-      if (!presence.online && !ctx.isConnected(agentId)) await ctx.db.agents.setOnline(agentId, false);
+      if (!presence.online && !ctx.isConnected(agentId)) {
+        await ctx.db.agents.setOnline(agentId, false);
+      }
     },
   };
 }

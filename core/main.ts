@@ -1,12 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { type RunningBroker, startBroker } from '../broker/index.js';
-import { adminSocketPath, buildApiServer, removeStaleSocket, startAdminSocket } from './api/index.js';
+import {
+  type AdminContext,
+  adminSocketPath,
+  buildApiServer,
+  removeStaleSocket,
+  startAdminSocket,
+} from './api/index.js';
 import { createDispatcher, type Dispatcher } from './commands/index.js';
 import type { RedflagConfig } from './config/index.js';
-import { type Database, openDatabase, pgliteDirFor } from './db/index.js';
+import { createBatcher, type Database, openDatabase, pgliteDirFor } from './db/index.js';
 import { createEventRecorder, type EventRecorder } from './events/index.js';
-import { ServerKeyring } from './fleet/index.js';
+import { AgentKeyCache, ServerKeyring } from './fleet/index.js';
 import { createAgentHandlers } from './agent-handlers.js';
 import { createIntake } from './intake/index.js';
 import type { Logger } from './log/index.js';
@@ -24,12 +30,16 @@ const AGENT_EXISTS = new Set([
   'subscribe_denied',
 ]);
 
+const COMMAND_EXPIRY_INTERVAL_MS = 5000;
+
 export interface CoreHandle {
   db: Database;
   keys: ServerKeyring;
   events: EventRecorder;
   dispatcher: Dispatcher;
   broker: RunningBroker;
+  /** What management operations run with (the admin socket's context). */
+  manage: AdminContext;
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:8080 */
   httpUrl: string;
   /** Stops accepting, lets in-flight requests finish (up to shutdown.timeoutMs), closes the database. */
@@ -67,8 +77,21 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
     await db.agents.markAllOffline();
 
     const keys = ServerKeyring.open(config.dataDir);
+    const agentKeys = new AgentKeyCache(db);
+    await agentKeys.load();
     const events = createEventRecorder({ db, logger, perMinute: config.security.refusalEventsPerMinute });
     opened.push(() => events.close());
+
+    // Agents reconnecting together (after a restart) go online in one statement per batch.
+    type OnlineEntry = { id: string; metadata: Record<string, unknown> };
+    const goOnline = createBatcher(
+      async (entries: OnlineEntry[]) => {
+        const changed = await db.agents.setManyOnline(entries);
+        return new Map(entries.map((e) => [e, changed.has(e.id)]));
+      },
+      // Presence must show within 2 s; 100 ms of batching turns a reconnect storm into a few statements.
+      { missing: false, delayMs: 100 },
+    );
 
     // The broker and the parts that publish through it refer to each other; `broker` is set
     // before any agent can connect, so no callback runs before it exists.
@@ -101,10 +124,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       topicPrefix: config.broker.topicPrefix,
       maxClockSkewSec: config.broker.maxClockSkewSec,
       logger: logger.child({ component: 'broker' }),
-      async lookupAgent(agentId) {
-        const agent = await db.agents.findById(agentId);
-        return agent && { publicKey: agent.publicKey, active: agent.status === 'active' };
-      },
+      lookupAgent: (agentId) => agentKeys.lookup(agentId),
       events: {
         onRefusal(refusal) {
           void events.recordLimited(`broker:${refusal.agentId ?? refusal.address}`, {
@@ -120,14 +140,21 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         },
         onAgentConnected(agentId, info) {
           intake.enqueue(agentId, async () => {
-            // Revoked between its authentication and now: the revocation wins.
-            if ((await db.agents.findById(agentId))?.status !== 'active') {
-              broker.disconnect(agentId);
-              return;
-            }
-            await db.agents.setOnline(agentId, true, {
-              connection: { address: info.address, protocolVersion: info.protocolVersion, since: new Date() },
+            const online = await goOnline({
+              id: agentId,
+              metadata: {
+                connection: {
+                  address: info.address,
+                  protocolVersion: info.protocolVersion,
+                  since: new Date(),
+                },
+              },
             });
+            // Revoked between its authentication and now (here or on another core): the revocation wins.
+            if (!online) {
+              agentKeys.invalidate(agentId);
+              broker.disconnect(agentId);
+            }
           });
         },
         onAgentListening(agentId) {
@@ -136,13 +163,22 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
           });
         },
         onAgentDisconnected(agentId) {
-          intake.enqueue(agentId, () => db.agents.setOnline(agentId, false));
+          intake.enqueue(agentId, async () => {
+            await db.agents.setOnline(agentId, false);
+          });
         },
         onAgentMessage: (agentId, type, payload) => intake.accept(agentId, type, payload),
         onPresence: (agentId, payload) => intake.accept(agentId, 'presence', payload),
       },
     });
     opened.push(() => broker.close());
+
+    // Commands nobody acknowledged in time become timed_out, with an event saying so.
+    const expiry = setInterval(() => {
+      dispatcher.expireOverdue().catch((err: unknown) => log.error({ err }, 'expiring commands failed'));
+    }, COMMAND_EXPIRY_INTERVAL_MS);
+    opened.push(async () => clearInterval(expiry));
+    await dispatcher.expireOverdue();
 
     const app: FastifyInstance = await buildApiServer({
       db,
@@ -154,25 +190,30 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         events,
         topicPrefix: config.broker.topicPrefix,
         brokerUrlFor: (requestHost) => brokerUrlFor(config, requestHost, broker.ports),
+        onRegistered: (agentId) => agentKeys.invalidate(agentId),
       },
     });
     await app.listen({ host: config.http.host, port: config.http.port });
     opened.push(() => app.close());
 
+    const manage: AdminContext = {
+      db,
+      keys,
+      events,
+      dispatcher,
+      serverUrl: serverUrl(config),
+      keyRotationOverlapHours: config.security.keyRotationOverlapHours,
+      disconnect: (agentId) => {
+        agentKeys.invalidate(agentId);
+        return broker.disconnect(agentId);
+      },
+    };
     const admin = await startAdminSocket({
       db,
       logger,
       version: CORE_VERSION,
       dataDir: config.dataDir,
-      manage: {
-        db,
-        keys,
-        events,
-        dispatcher,
-        serverUrl: serverUrl(config),
-        keyRotationOverlapHours: config.security.keyRotationOverlapHours,
-        disconnect: (agentId) => broker.disconnect(agentId),
-      },
+      manage,
     });
     opened.push(() => admin.close());
 
@@ -197,6 +238,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       events,
       dispatcher,
       broker,
+      manage,
       httpUrl,
       async stop(reason) {
         log.info({ reason }, 'stopping');

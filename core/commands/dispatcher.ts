@@ -4,7 +4,7 @@ import {
   type CommandType,
   signCommand,
 } from '../../broker/protocol/index.js';
-import type { Command, CommandSource, Database } from '../db/index.js';
+import { type Command, type CommandSource, createBatcher, type Database } from '../db/index.js';
 import type { EventRecorder } from '../events/index.js';
 import type { ServerKeyring } from '../fleet/index.js';
 import type { Logger } from '../log/index.js';
@@ -39,6 +39,11 @@ const DEFAULT_TTL_SECONDS = 3600;
  */
 export function createDispatcher(ctx: DispatcherContext) {
   const log = ctx.logger.child({ component: 'commands' });
+  // Agents reconnecting together (after a core restart) share one query.
+  const loadUndelivered = createBatcher((agentIds: string[]) => ctx.db.commands.undeliveredFor(agentIds), {
+    missing: [] as Command[],
+    delayMs: 50,
+  });
 
   function sign(command: Command): CommandMessage {
     const key = ctx.keys.active();
@@ -84,11 +89,13 @@ export function createDispatcher(ctx: DispatcherContext) {
       return command;
     },
 
-    /** On connect: expired commands time out, the rest go out oldest first. */
+    /**
+     * When the agent listens: what it has not acknowledged goes out, oldest first. Expired
+     * commands are left out here and marked timed_out by `expireOverdue` (on a timer).
+     */
     async deliverPending(agentId: string): Promise<number> {
-      await this.expireOverdue();
       let sent = 0;
-      for (const command of await ctx.db.commands.undelivered(agentId)) if (await send(command)) sent++;
+      for (const command of await loadUndelivered(agentId)) if (await send(command)) sent++;
       return sent;
     },
 

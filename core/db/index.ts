@@ -7,6 +7,7 @@ import { registrationRepository } from './repositories/registration.js';
 import { settingsRepository } from './repositories/settings.js';
 import { systemEventsRepository } from './repositories/system-events.js';
 
+export { createBatcher } from './batcher.js';
 export { DatabaseUnavailableError, pgliteDirFor, redactUrl } from './connect.js';
 export { MigrationError, type MigrationStatus } from './migrate.js';
 export type { Migration } from './migrations/index.js';

@@ -1,3 +1,4 @@
+export { AgentKeyCache, type ConnectKey } from './agent-keys.js';
 export { type AgentAdminContext, allowAgentRebind, revokeAgent } from './agent-admin.js';
 export { parseDuration } from './duration.js';
 export { type ManageContext, rotateServerKey } from './manage.js';

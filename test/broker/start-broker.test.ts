@@ -118,18 +118,32 @@ describe('embedded broker: authentication, ACL, presence', function () {
       const client = await connect(core.mqttUrl, carol);
       const closed = new Promise<number>((resolve) => client.once('close', () => resolve(performance.now())));
       const started = performance.now();
-      const { revokeAgent } = await import('../../core/fleet/index.js');
-      assert.ok(
-        await revokeAgent(
-          { db: core.db, events: core.events, disconnect: (id) => core.broker.disconnect(id) },
-          carol.agentId,
-          'test',
-        ),
-      );
+      const { adminOperations } = await import('../../core/api/index.js');
+      await adminOperations.agentRevoke.run(core.manage, {
+        params: { id: carol.agentId },
+        body: {},
+        by: 'test',
+      });
       const closedAt = await closed;
       assert.ok(closedAt - started < 1000, `closed after ${closedAt - started} ms`);
       await assert.rejects(connect(core.mqttUrl, carol), (err) => refusalCode(err) === 5);
       await until('revoked event', async () => (await securityEvents('mqtt_revoked')).length > 0);
+    });
+    it("an agent revoked by another core of the cluster (this core's key cache is stale)", async () => {
+      const token = await core.createToken(1);
+      const dave = (await registerSimAgent(core.httpUrl, token, { hostname: 'dave' })).identity!;
+      const first = await connect(core.mqttUrl, dave);
+      first.end(true);
+      await until('offline', async () => (await core.db.agents.findById(dave.agentId))?.online === false);
+      // Straight in the database, as another core would: this core's cache still says active.
+      assert.ok(await core.db.agents.revoke(dave.agentId));
+      const client = await connectAgent(core.mqttUrl, dave).catch(() => null);
+      if (client) {
+        clients.push(client);
+        await new Promise<void>((resolve) => client.once('close', () => resolve()));
+      }
+      assert.equal((await core.db.agents.findById(dave.agentId))?.online, false);
+      await assert.rejects(connect(core.mqttUrl, dave), (err) => refusalCode(err) === 5);
     });
   });
 

@@ -108,12 +108,14 @@ export function describeEachDatabase(title: string, body: (target: DatabaseTarge
     });
 }
 
-after(async () => {
-  await Promise.all(openedDatabases.map((db) => db.close().catch(() => {})));
-  for (const dir of tempDirs) dir.remove();
-  if (PG_URL && createdSchemas.length) {
-    await withPgClient(async (client) => {
-      for (const schema of createdSchemas) await client.query(`drop schema if exists "${schema}" cascade`);
-    });
-  }
-});
+// Registered only under mocha (benchmarks import these helpers too).
+if (typeof after === 'function')
+  after(async () => {
+    await Promise.all(openedDatabases.map((db) => db.close().catch(() => {})));
+    for (const dir of tempDirs) dir.remove();
+    if (PG_URL && createdSchemas.length) {
+      await withPgClient(async (client) => {
+        for (const schema of createdSchemas) await client.query(`drop schema if exists "${schema}" cascade`);
+      });
+    }
+  });

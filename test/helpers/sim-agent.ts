@@ -151,11 +151,13 @@ export async function listenDown(
         agentId: identity.agentId,
         keys: identity.serverKeys,
       });
-      void publishUp(client, identity, 'ack', {
+      publishUp(client, identity, 'ack', {
         ...envelope(),
         commandId: message.id,
         accepted: check.ok,
         ...(check.ok ? {} : { reason: check.reason, detail: check.detail }),
+      }).catch(() => {
+        // the connection closed before the ack went out: the core re-sends the command
       });
     }
     for (const w of waiters.splice(0)) w();

@@ -108,14 +108,48 @@ export function agentsRepository(knex: Knex) {
       return count > 0;
     },
 
-    async setOnline(id: string, online: boolean, metadata: Record<string, unknown> = {}): Promise<void> {
-      await knex('agents')
-        .where({ id })
-        .update({
-          online,
-          last_seen_at: knex.fn.now(),
-          metadata: knex.raw(`metadata || ?::jsonb`, [JSON.stringify(metadata)]),
-        });
+    /**
+     * Records a connect or disconnect. Going online only succeeds for an active agent, so a
+     * revocation that raced the connect is caught here; returns whether the row changed.
+     */
+    async setOnline(id: string, online: boolean, metadata: Record<string, unknown> = {}): Promise<boolean> {
+      const query = knex('agents').where({ id });
+      if (online) query.where({ status: 'active' });
+      const count = await query.update({
+        online,
+        last_seen_at: knex.fn.now(),
+        metadata: knex.raw(`metadata || ?::jsonb`, [JSON.stringify(metadata)]),
+      });
+      return count > 0;
+    },
+
+    /**
+     * Marks many agents online in one statement (connect storms); only active agents change.
+     * Returns the ids that did.
+     */
+    async setManyOnline(
+      entries: Array<{ id: string; metadata: Record<string, unknown> }>,
+    ): Promise<Set<string>> {
+      if (entries.length === 0) return new Set();
+      const result = (await knex.raw(
+        `update agents as a
+            set online = true, last_seen_at = now(), metadata = a.metadata || v.meta
+           from (select unnest(?::uuid[]) as id, unnest(?::jsonb[]) as meta) as v
+          where a.id = v.id and a.status = 'active'
+      returning a.id`,
+        [entries.map((e) => e.id), entries.map((e) => JSON.stringify(e.metadata))],
+      )) as { rows: Array<{ id: string }> };
+      return new Set(result.rows.map((r) => r.id));
+    },
+
+    /** id → public key and whether it may connect, for every agent (the broker's key cache). */
+    async connectKeys(): Promise<Map<string, { publicKey: string; active: boolean }>> {
+      const rows = (await knex('agents').select('id', 'public_key', 'status')) as Array<{
+        id: string;
+        public_key: string;
+        status: AgentStatus;
+      }>;
+      return new Map(rows.map((r) => [r.id, { publicKey: r.public_key, active: r.status === 'active' }]));
     },
 
     /** Every agent offline: at start-up nobody is connected yet, whatever the last run recorded. */

@@ -109,6 +109,23 @@ export function commandsRepository(knex: Knex) {
       ).map(fromRow);
     },
 
+    /** `undelivered` for many agents at once, grouped by agent. */
+    async undeliveredFor(agentIds: string[]): Promise<Map<string, Command[]>> {
+      const byAgent = new Map<string, Command[]>();
+      if (agentIds.length === 0) return byAgent;
+      const rows = (await knex('commands')
+        .whereIn('agent_id', agentIds)
+        .whereIn('status', ['pending', 'sent'])
+        .where('expires_at', '>', knex.fn.now())
+        .orderBy('created_at')) as Row[];
+      for (const row of rows) {
+        const list = byAgent.get(row.agent_id) ?? [];
+        list.push(fromRow(row));
+        byAgent.set(row.agent_id, list);
+      }
+      return byAgent;
+    },
+
     async markSent(id: string): Promise<void> {
       await knex('commands')
         .where({ id, status: 'pending' })

@@ -74,7 +74,11 @@ describe('signed commands', function () {
     const order = down.received.filter((m) => m.type === 'command').map((m) => m.payload.id);
     assert.deepEqual(order.slice(0, 2), [first.id, second.id]);
     assert.ok(!order.includes(expired.id), 'an expired command was sent');
+    // The core's expiry timer marks it; waiting for it here would make the test slow.
+    await core.dispatcher.expireOverdue();
     assert.equal((await core.db.commands.findById(expired.id))?.status, 'timed_out');
+    const events = await core.db.systemEvents.list({ type: 'command' });
+    assert.ok(events.some((e) => e.subtype === 'timed_out' && e.metadata.commandId === expired.id));
   });
 
   it('are sent again on reconnect until the agent acknowledges them', async () => {

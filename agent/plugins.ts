@@ -1,0 +1,9 @@
+import type { PluginModuleEntry } from '../plugins/sdk/index.js';
+
+/**
+ * Built-in agent plugins: the host loads these (DESIGN.md §7). A static list, so a build or a
+ * bundle sees every plugin, and nothing is loaded from a path a user could write to.
+ */
+export const BUILTIN_AGENT_PLUGINS: readonly PluginModuleEntry[] = [
+  { id: 'plugins/apt', load: () => import('../plugins/apt/index.js') },
+];

@@ -1,0 +1,36 @@
+import type { Database } from '../db/index.js';
+
+export interface ConnectKey {
+  publicKey: string;
+  active: boolean;
+}
+
+/**
+ * Agents' public keys for the broker's connect check, kept in memory: a reconnect storm after a
+ * core restart would otherwise cost a database round trip per connect. Filled at start, read
+ * through on a miss, and invalidated on revoke and rebind. A revocation made by another core of
+ * a cluster is still enforced: going online checks the agent's status in the database.
+ */
+export class AgentKeyCache {
+  private keys = new Map<string, ConnectKey>();
+
+  constructor(private readonly db: Database) {}
+
+  async load(): Promise<void> {
+    this.keys = await this.db.agents.connectKeys();
+  }
+
+  async lookup(agentId: string): Promise<ConnectKey | null> {
+    const cached = this.keys.get(agentId);
+    if (cached) return cached;
+    const agent = await this.db.agents.findById(agentId);
+    if (!agent) return null;
+    const entry = { publicKey: agent.publicKey, active: agent.status === 'active' };
+    this.keys.set(agentId, entry);
+    return entry;
+  }
+
+  invalidate(agentId: string): void {
+    this.keys.delete(agentId);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The plugin contract (DESIGN.md §7): what a plugin imports, and the host that loads plugins
+ * for the agent and the core. A leaf room: nothing from the rest of the project.
+ */
+export { PLUGIN_API_VERSION } from './api-version.js';
+export { definePlugin, isDefinedPlugin, PLUGIN_DEFINITION } from './define-plugin.js';
+export type {
+  DefinedPlugin,
+  IntegrationPluginDefinition,
+  NoConfig,
+  NotifierPluginDefinition,
+  PackageManagerPluginDefinition,
+  PluginDefinition,
+} from './define-plugin.js';
+export { manifestSchema, PLUGIN_KINDS } from './manifest.js';
+export type { JsonSchema, PluginKind, PluginManifest } from './manifest.js';
+export type { OperationContext, PluginContext } from './context.js';
+export type { LogEntry, LogFields, Logger, LogLevel, LogSink } from './logger.js';
+export { createPluginLogger } from './logger.js';
+export { abortError, systemClock } from './clock.js';
+export type { Clock } from './clock.js';
+export { describeFailure, runProcess, succeeded } from './process-runner.js';
+export type { ProcessResult, ProcessRunner, RunOptions } from './process-runner.js';
+export { errorMessage, isPluginError, PluginError } from './errors.js';
+export type {
+  DetectResult,
+  DryRunRequest,
+  InstallProgress,
+  InstallRequest,
+  InstallResult,
+  PackageManager,
+  PackageRef,
+  RebootStatus,
+  ScanResult,
+} from './package-manager.js';
+export type { Integration, Notification, Notifier } from './integration.js';
+export { scanPackageSchema } from './package-record.js';
+export type { ScanPackage } from './package-record.js';
+export { diffTransactions, emptyTransaction } from './transaction.js';
+export type { Transaction, TransactionItem } from './transaction.js';
+export * from './severity.js';
+export { PluginHost } from './host.js';
+export type { HostedIntegration, HostedNotifier, HostedPackageManager } from './hosted-plugins.js';
+export { DEFAULT_OPERATION_TIMEOUTS_MS } from './host-types.js';
+export type {
+  CallOptions,
+  OperationName,
+  OperationOutcome,
+  PluginEvent,
+  PluginHostOptions,
+  PluginModuleEntry,
+  PluginState,
+  PluginStatus,
+} from './host-types.js';

@@ -1,0 +1,85 @@
+import type { InstallResult, RebootStatus, ScanResult, DetectResult } from './package-manager.js';
+import { scanPackageSchema } from './package-record.js';
+import { compileChecker } from './schema-validation.js';
+import type { Transaction } from './transaction.js';
+
+/**
+ * The host's checks on what a plugin returns. A result of the wrong shape is a plugin bug;
+ * one bad record inside a scan is dropped and reported, the rest still count.
+ */
+const checkRecord = compileChecker(scanPackageSchema);
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const isStringArray = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+/** Why `value` is not a well-formed result, or null when it is. */
+export type ShapeCheck = (value: unknown) => string | null;
+
+export const checkDetect: ShapeCheck = (v) =>
+  isObject(v) && typeof (v as Partial<DetectResult>).available === 'boolean'
+    ? null
+    : 'expected { available: boolean }';
+
+export const checkScanShape: ShapeCheck = (v) =>
+  isObject(v) && Array.isArray(v.packages) && typeof v.complete === 'boolean' && isStringArray(v.warnings)
+    ? null
+    : 'expected { packages: [], complete: boolean, warnings: string[] }';
+
+export const checkTransaction: ShapeCheck = (v) => {
+  const t = v as Partial<Transaction>;
+  return isObject(v) &&
+    Array.isArray(t.upgrades) &&
+    Array.isArray(t.newPackages) &&
+    Array.isArray(t.removals) &&
+    isStringArray(t.warnings)
+    ? null
+    : 'expected { upgrades: [], newPackages: [], removals: [], warnings: string[] }';
+};
+
+export const checkReboot: ShapeCheck = (v) => {
+  const r = v as Partial<RebootStatus>;
+  return isObject(v) &&
+    typeof r.required === 'boolean' &&
+    isStringArray(r.packages) &&
+    isStringArray(r.reasons)
+    ? null
+    : 'expected { required: boolean, packages: string[], reasons: string[] }';
+};
+
+export const checkInstall: ShapeCheck = (v) => {
+  const r = v as Partial<InstallResult>;
+  return isObject(v) &&
+    Array.isArray(r.changed) &&
+    checkReboot(r.rebootRequired) === null &&
+    isStringArray(r.warnings)
+    ? null
+    : 'expected { changed: [], rebootRequired: { required, packages, reasons }, warnings: string[] }';
+};
+
+export const checkHolds: ShapeCheck = (v) => (isStringArray(v) ? null : 'expected an array of package names');
+
+export const acceptAnything: ShapeCheck = () => null;
+
+/**
+ * Keeps the records that match DESIGN.md §4 and were reported under the plugin's own name;
+ * each dropped record becomes a warning and makes the scan incomplete.
+ */
+export function filterScanRecords(
+  plugin: string,
+  scan: ScanResult,
+): { result: ScanResult; dropped: string[] } {
+  const dropped: string[] = [];
+  const packages = scan.packages.filter((record, index) => {
+    const problems = checkRecord(record);
+    const owner = isObject(record) ? record.plugin : undefined;
+    if (problems.length === 0 && owner === plugin) return true;
+    const name = isObject(record) && typeof record.name === 'string' ? record.name : `#${index}`;
+    dropped.push(
+      `record ${name} dropped: ${problems.length ? problems.join('; ') : `reported as plugin ${String(owner)}, not ${plugin}`}`,
+    );
+    return false;
+  });
+  if (dropped.length === 0) return { result: scan, dropped };
+  return { result: { packages, complete: false, warnings: [...scan.warnings, ...dropped] }, dropped };
+}

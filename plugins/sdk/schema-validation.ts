@@ -1,0 +1,68 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+
+// ajv-formats is CommonJS; under NodeNext its default import is the module object.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+// Configs get their defaults filled in; results and manifests are only checked, never changed.
+const configAjv = addFormats(
+  new Ajv({ useDefaults: true, allErrors: true, strict: true, allowUnionTypes: true }),
+);
+const checkAjv = addFormats(new Ajv({ allErrors: true, strict: false, allowUnionTypes: true }));
+
+/** Returns the problems with a value, one readable line each; empty when it is valid. */
+export type Checker = (value: unknown) => string[];
+
+/**
+ * Compiles a plugin's config schema. Throws with ajv's message when the schema itself is
+ * invalid (strict mode: a misspelt keyword is an error, not silently ignored).
+ */
+export function compileConfigChecker(schema: object): Checker {
+  return toChecker(configAjv.compile(schema), schema);
+}
+
+export function compileChecker(schema: object): Checker {
+  return toChecker(checkAjv.compile(schema), schema);
+}
+
+function toChecker(validate: ValidateFunction, schema: object): Checker {
+  return (value) =>
+    validate(value) ? [] : (validate.errors ?? []).map((e) => describeError(e, value, schema));
+}
+
+/** `lockTimeoutSeconds must be >= 0, got -1`; `colour is not a known setting (known: a, b)`. */
+function describeError(error: ErrorObject, root: unknown, schema: object): string {
+  const path = error.instancePath.split('/').slice(1).map(decodePointer);
+  if (error.keyword === 'additionalProperties') {
+    const extra = String((error.params as { additionalProperty: unknown }).additionalProperty);
+    const known = Object.keys(propertiesAt(schema, path)).join(', ');
+    return `${[...path, extra].join('.')} is not a known setting${known ? ` (known: ${known})` : ''}`;
+  }
+  const where = path.join('.') || '(root)';
+  const got = path.length ? `, got ${preview(valueAt(root, path))}` : '';
+  return `${where} ${error.message ?? 'is invalid'}${got}`;
+}
+
+function propertiesAt(schema: object, path: string[]): Record<string, unknown> {
+  let node: unknown = schema;
+  for (const key of path) {
+    const properties = (node as { properties?: Record<string, unknown> } | undefined)?.properties;
+    node = properties?.[key];
+  }
+  return (node as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
+}
+
+function valueAt(root: unknown, path: string[]): unknown {
+  let node = root;
+  for (const key of path) node = (node as Record<string, unknown> | undefined)?.[key];
+  return node;
+}
+
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function decodePointer(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}

@@ -1,0 +1,103 @@
+// Command delivery latency (issue 3): from the management API call that creates a command to
+// its arrival at the agent, with 1,000 enrolled agents connected. Reference: one MQTT publish
+// from a client to another through a bare aedes broker, measured in the same run.
+// Target: p99 under 10 ms on a 2-core machine.
+import type { MqttClient } from 'mqtt';
+import mqtt from 'mqtt';
+import { connectAgent, listenDown, registerSimAgent } from '../helpers/sim-agent.js';
+import {
+  type BenchDatabase,
+  benchDatabases,
+  percentile,
+  pool,
+  startBareAedes,
+  startBenchCore,
+} from './lib.js';
+
+const AGENTS = Number(process.env.BENCH_AGENTS ?? 1000);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 1000);
+
+async function referenceLatencies(): Promise<number[]> {
+  const bare = await startBareAedes();
+  const a = await mqtt.connectAsync(bare.url, { clientId: 'ref-a' });
+  const b = await mqtt.connectAsync(bare.url, { clientId: 'ref-b' });
+  await b.subscribeAsync('ref/#', { qos: 1 });
+  const samples: number[] = [];
+  let resolveArrival: (() => void) | null = null;
+  b.on('message', () => resolveArrival?.());
+  for (let i = 0; i < SAMPLES; i++) {
+    const arrived = new Promise<void>((r) => (resolveArrival = r));
+    const t0 = performance.now();
+    await a.publishAsync(`ref/${i}`, JSON.stringify({ i, pad: 'x'.repeat(400) }), { qos: 1 });
+    await arrived;
+    samples.push(performance.now() - t0);
+  }
+  await a.endAsync();
+  await b.endAsync();
+  await bare.stop();
+  return samples;
+}
+
+export async function run() {
+  const reference = await referenceLatencies();
+  const r50 = percentile(reference, 50);
+  const r99 = percentile(reference, 99);
+  console.log(`reference: bare aedes publish→delivery   p50 ${r50.toFixed(2)} ms  p99 ${r99.toFixed(2)} ms`);
+  for (const database of benchDatabases()) await measure(database, r50, r99);
+}
+
+async function measure(database: BenchDatabase, r50: number, r99: number) {
+  const core = await startBenchCore(database.env);
+  const clients: MqttClient[] = [];
+  try {
+    const { token } = await core.admin<{ token: string }>('POST', '/v1/tokens', {
+      label: 'bench',
+      seats: AGENTS,
+      expires: '1d',
+    });
+    const t0 = performance.now();
+    const identities = await pool(Array.from({ length: AGENTS }), 8, async () => {
+      const r = await registerSimAgent(core.httpUrl, token);
+      if (!r.identity) throw new Error(`registration failed: ${JSON.stringify(r.body)}`);
+      return r.identity;
+    });
+    console.log(
+      `${database.name}: registered ${AGENTS} agents in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    const listeners = await pool(identities, 50, async (identity) => {
+      const client = await connectAgent(core.mqttUrl, identity, { will: false });
+      clients.push(client);
+      return listenDown(client, identity);
+    });
+    console.log(`${AGENTS} agents connected and listening`);
+
+    const samples: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      const k = (i * 7919) % AGENTS;
+      const start = performance.now();
+      const command = await core.admin<{ id: string }>(
+        'POST',
+        `/v1/agents/${identities[k]!.agentId}/commands`,
+        {
+          type: 'scan',
+          params: { plugin: 'apt', i },
+        },
+      );
+      const got = await listeners[k]!.waitFor(
+        (m) => m.type === 'command' && m.payload.id === command.id,
+        10000,
+      );
+      samples.push(got.at - start);
+    }
+    const p50 = percentile(samples, 50);
+    const p99 = percentile(samples, 99);
+    console.log(
+      `RedFlag on ${database.name}: API call → signed command at agent  p50 ${p50.toFixed(2)} ms  p99 ${p99.toFixed(2)} ms  ` +
+        `(ratio p50 ${(p50 / r50).toFixed(1)}x, p99 ${(p99 / r99).toFixed(1)}x; target p99 < 10 ms: ${p99 < 10 ? 'met' : 'NOT met'})`,
+    );
+  } finally {
+    await Promise.all(clients.map((c) => c.endAsync(true).catch(() => {})));
+    await core.stop();
+    await database.cleanup();
+  }
+}

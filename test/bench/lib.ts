@@ -1,0 +1,183 @@
+// Shared pieces of the benchmarks: processes to measure, percentiles, memory readings.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { adminRequest } from '../../core/api/index.js';
+import { cleanEnv, freePort, REDFLAG_BIN, tempDir } from '../helpers/cli.js';
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Resident memory of a process, from /proc (Linux). */
+export function rssBytes(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
+export async function waitFor(probe: () => Promise<boolean>, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface BenchDatabase {
+  name: string;
+  env: Record<string, string>;
+  /** Drops what the run created (the PostgreSQL schema). */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * PGlite always; PostgreSQL too when REDFLAG_BENCH_PG_URL (or REDFLAG_TEST_PG_URL) names one,
+ * each run in a schema of its own.
+ */
+export function benchDatabases(): BenchDatabase[] {
+  const url = process.env.REDFLAG_BENCH_PG_URL ?? process.env.REDFLAG_TEST_PG_URL;
+  const list: BenchDatabase[] = [{ name: 'PGlite', env: {}, cleanup: async () => {} }];
+  if (url) {
+    const schema = `rf_bench_${process.pid}_${Date.now() % 100000}`;
+    list.push({
+      name: 'PostgreSQL',
+      env: { REDFLAG_DATABASE_URL: url, REDFLAG_DATABASE_SCHEMA: schema },
+      async cleanup() {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query(`drop schema if exists "${schema}" cascade`);
+        await client.end();
+      },
+    });
+  }
+  return list;
+}
+
+export interface BenchCore {
+  httpUrl: string;
+  mqttUrl: string;
+  dataDir: string;
+  pid: number;
+  admin<T>(method: string, path: string, body?: unknown): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/** `redflag serve` in its own process (so its memory is its own), PGlite in a temporary directory. */
+export async function startBenchCore(extraEnv: Record<string, string> = {}): Promise<BenchCore> {
+  const dir = tempDir('redflag-bench-');
+  const httpPort = await freePort();
+  const mqttPort = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      // e.g. BENCH_CORE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the core under load
+      ...(process.env.BENCH_CORE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      REDFLAG_BIN,
+      'serve',
+      '--data-dir',
+      dir.path,
+      '--http-port',
+      String(httpPort),
+      '--mqtt-port',
+      String(mqttPort),
+    ],
+    {
+      env: cleanEnv({
+        REDFLAG_LOG_LEVEL: 'warn',
+        REDFLAG_HTTP_HOST: '127.0.0.1',
+        REDFLAG_BROKER_HOST: '127.0.0.1',
+        ...extraEnv,
+      }),
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const httpUrl = `http://127.0.0.1:${httpPort}`;
+  await waitFor(async () => (await fetch(`${httpUrl}/readyz`)).status === 200, 60000);
+  const socket = join(dir.path, 'redflag.sock');
+  return {
+    httpUrl,
+    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+    dataDir: dir.path,
+    pid: child.pid!,
+    admin: (method, path, body) => adminRequest(socket, method, path, body),
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      dir.remove();
+    },
+  };
+}
+
+/** A bare aedes broker (no hooks) in its own process: the reference RedFlag's broker is compared with. */
+export async function startBareAedes(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const script = `
+    import { createServer } from 'node:net';
+    import { Aedes } from 'aedes';
+    const broker = await Aedes.createBroker({ drainTimeout: 10000 });
+    createServer((s) => { s.setNoDelay(true); broker.handle(s); }).listen(${port}, '127.0.0.1', () => console.log('ready'));
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: new URL('../../', import.meta.url).pathname,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    pid: child.pid!,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+/** Mosquitto on a port of its own, anonymous, no persistence: the C reference. */
+export async function startMosquitto(): Promise<{ url: string; pid: number; stop(): Promise<void> } | null> {
+  const port = await freePort();
+  const dir = tempDir('redflag-mosquitto-');
+  const conf = join(dir.path, 'mosquitto.conf');
+  writeFileSync(
+    conf,
+    `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n`,
+  );
+  const child = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+  const failed = await new Promise<boolean>((resolve) => {
+    child.once('error', () => resolve(true));
+    setTimeout(() => resolve(false), 500);
+  });
+  if (failed) {
+    dir.remove();
+    return null;
+  }
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    pid: child.pid!,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      dir.remove();
+    },
+  };
+}
+
+/** Runs `work` over `items` with at most `limit` at a time. */
+export async function pool<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await work(items[i]!, i);
+      }
+    }),
+  );
+  return results;
+}

@@ -1,0 +1,11 @@
+import { readFileSync } from 'node:fs';
+
+/** A captured output from /work/shared/fixtures/apt (checked out beside the repository). */
+export function aptFixture(name: string): string {
+  return readFileSync(new URL(`../../../../../shared/fixtures/apt/${name}`, import.meta.url), 'utf8');
+}
+
+export function aptFixtureLines(name: string): string[] {
+  const text = aptFixture(name);
+  return (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+}
