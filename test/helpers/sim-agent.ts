@@ -74,9 +74,16 @@ export function connectPassword(identity: AgentIdentity, nowMs = Date.now()): st
 export function connectAgent(
   url: string,
   identity: AgentIdentity,
-  opts: { password?: string; clientId?: string; username?: string; will?: boolean } = {},
+  opts: {
+    password?: string;
+    clientId?: string;
+    username?: string;
+    will?: boolean;
+    tls?: { ca: Buffer };
+  } = {},
 ): Promise<MqttClient> {
   const client = mqtt.connect(url, {
+    ...(opts.tls ? { ca: opts.tls.ca, rejectUnauthorized: true } : {}),
     clientId: opts.clientId ?? identity.agentId,
     username: opts.username ?? identity.agentId,
     password: opts.password ?? connectPassword(identity),
