@@ -1,13 +1,17 @@
 import type { Dispatcher } from './commands/index.js';
 import type { Database } from './db/index.js';
+import type { EventRecorder } from './events/index.js';
 import type { IntakeHandlers } from './intake/index.js';
+import { ingestScan } from './updates/index.js';
 
 /**
- * What the core does with each validated agent message. Scan and result ingest arrive with
- * the fleet-state issue; until then they are not acknowledged, so agents keep them spooled.
+ * What the core does with each validated agent message. Command results arrive with the
+ * fleet-state work on the install workflow; until then they are not acknowledged, so agents
+ * keep them spooled.
  */
 export function createAgentHandlers(ctx: {
   db: Database;
+  events: EventRecorder;
   dispatcher: Dispatcher;
   isConnected(agentId: string): boolean;
 }): IntakeHandlers {
@@ -23,6 +27,10 @@ export function createAgentHandlers(ctx: {
         rebootRequired: hello.rebootRequired,
         metadata: { osId: hello.os.id, kernel: hello.os.kernel ?? null, bootId: hello.bootId ?? null },
       });
+    },
+
+    async scan(agentId, scan) {
+      return (await ingestScan(ctx, agentId, scan)).status;
     },
 
     event(agentId, event) {

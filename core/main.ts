@@ -109,7 +109,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       events,
       logger,
       sendReceipt: (agentId, receipt) => broker.publishToAgent(agentId, 'receipt', JSON.stringify(receipt)),
-      handlers: createAgentHandlers({ db, dispatcher, isConnected: (id) => broker.isConnected(id) }),
+      handlers: createAgentHandlers({ db, events, dispatcher, isConnected: (id) => broker.isConnected(id) }),
     });
     opened.push(() => intake.drain());
 

@@ -3,7 +3,9 @@ import { type MigrationStatus, migrateLatest, migrationStatus } from './migrate.
 import type { Migration } from './migrations/index.js';
 import { agentsRepository } from './repositories/agents.js';
 import { commandsRepository } from './repositories/commands.js';
+import { packageStateRepository } from './repositories/package-state.js';
 import { registrationRepository } from './repositories/registration.js';
+import { scanIngestRepository } from './repositories/scan-ingest.js';
 import { settingsRepository } from './repositories/settings.js';
 import { systemEventsRepository } from './repositories/system-events.js';
 
@@ -18,6 +20,8 @@ export type {
   SystemEventFilter,
 } from './repositories/system-events.js';
 export type { Agent, AgentHello, AgentStatus } from './repositories/agents.js';
+export type { PackageState, PackageStatus, UpdateEvent } from './repositories/package-state.js';
+export type { IngestBatch, IngestOutcome, IngestPackage } from './repositories/scan-ingest.js';
 export type { Command, CommandSource, CommandStatus, NewCommand } from './repositories/commands.js';
 export type {
   NewRegistrationToken,
@@ -40,10 +44,17 @@ export interface Database {
   agents: ReturnType<typeof agentsRepository>;
   registration: ReturnType<typeof registrationRepository>;
   commands: ReturnType<typeof commandsRepository>;
+  packages: ReturnType<typeof packageStateRepository>;
+  scans: ReturnType<typeof scanIngestRepository>;
   /** Round trip to the database; rejects when it is unreachable. */
   ping(): Promise<void>;
   migrate(): Promise<string[]>;
   migrationStatus(): Promise<MigrationStatus>;
+  /**
+   * SQL statements sent since the database was opened: lets tests and benchmarks prove that
+   * work is set-based (a constant number of statements whatever the batch size).
+   */
+  statementCount(): number;
   /** Table names in the RedFlag schema (diagnostics and tests). */
   tables(): Promise<string[]>;
   /**
@@ -63,6 +74,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const conn: Connection = await connect(options);
   const { knex } = conn;
   let closed = false;
+  let statements = 0;
+  knex.on('query', () => {
+    statements++;
+  });
   return {
     kind: conn.kind,
     location: conn.location,
@@ -71,10 +86,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     agents: agentsRepository(knex),
     registration: registrationRepository(knex),
     commands: commandsRepository(knex),
+    packages: packageStateRepository(knex),
+    scans: scanIngestRepository(knex),
     async ping() {
       await knex.raw('select 1');
     },
     migrate: () => migrateLatest(conn, options.migrations),
+    statementCount: () => statements,
     migrationStatus: () => migrationStatus(conn, options.migrations),
     async tables() {
       const rows = (await knex('information_schema.tables')

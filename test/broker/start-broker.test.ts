@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { generateKeyPair, upTopic } from '../../broker/protocol/index.js';
 import { startTestCore, type TestCore } from '../helpers/core.js';
@@ -239,6 +240,46 @@ describe('embedded broker: authentication, ACL, presence', function () {
           .length,
         1,
       );
+    });
+
+    it('ingests a scan, answering with a receipt only after the commit, and a re-sent batch as a duplicate', async () => {
+      const client = await connect(core.mqttUrl, bob);
+      const down = await listenDown(client, bob);
+      const now = new Date().toISOString();
+      const scan = {
+        ...envelope(),
+        batchId: randomUUID(),
+        plugin: 'apt',
+        complete: true,
+        startedAt: now,
+        finishedAt: now,
+        packages: [
+          {
+            plugin: 'apt',
+            name: 'openssl',
+            arch: 'amd64',
+            currentVersion: '3.0.15-1~deb12u1',
+            availableVersion: '3.0.17-1~deb12u2',
+            severity: 'high',
+            source: 'bookworm-security',
+            security: true,
+            metadata: {},
+          },
+        ],
+      };
+      await publishUp(client, bob, 'scan', scan);
+      const receipt = await down.waitFor((m) => m.type === 'receipt' && m.payload.ackOf === scan.id);
+      assert.equal(receipt.payload.status, 'stored');
+      // The receipt came after the commit: the state is already there.
+      const state = await core.db.packages.listForAgent(bob.agentId);
+      assert.deepEqual(
+        state.map((p) => [p.name, p.availableVersion, p.security, p.status]),
+        [['openssl', '3.0.17-1~deb12u2', true, 'pending']],
+      );
+      const resent = { ...scan, id: randomUUID() };
+      await publishUp(client, bob, 'scan', resent);
+      const second = await down.waitFor((m) => m.type === 'receipt' && m.payload.ackOf === resent.id);
+      assert.equal(second.payload.status, 'duplicate');
     });
 
     it('rejects 1,000 bad payloads, stays up, and still processes a valid message afterwards', async () => {

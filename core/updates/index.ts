@@ -1,0 +1,1 @@
+export { ingestScan } from './ingest.js';

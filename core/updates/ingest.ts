@@ -1,0 +1,65 @@
+import type { ScanMessage, ScanPackage } from '../../broker/protocol/index.js';
+import type { Database, IngestOutcome, IngestPackage } from '../db/index.js';
+import type { EventRecorder } from '../events/index.js';
+
+/** Docker records carry their image fields beside the package record; they live in metadata. */
+function metadataOf(p: ScanPackage): Record<string, unknown> {
+  const { image, tag, containerIds, localDigests, remoteDigest, platform } = p;
+  const docker = Object.fromEntries(
+    Object.entries({ image, tag, containerIds, localDigests, remoteDigest, platform }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  );
+  return { ...p.metadata, ...docker };
+}
+
+/**
+ * A validated `scan` message into the fleet state (DESIGN.md §3.5). The caller sends the
+ * receipt once this resolves, i.e. after the commit.
+ */
+export async function ingestScan(
+  ctx: { db: Database; events: EventRecorder },
+  agentId: string,
+  scan: ScanMessage,
+): Promise<IngestOutcome> {
+  const held = new Set(scan.holds ?? []);
+  // One row per (name, arch): the last record wins, as the package manager listed it.
+  const byKey = new Map<string, IngestPackage>();
+  for (const p of scan.packages) {
+    const arch = p.arch ?? '';
+    byKey.set(`${p.name}\u0000${arch}`, {
+      name: p.name,
+      arch,
+      currentVersion: p.currentVersion,
+      availableVersion: p.availableVersion,
+      severity: p.severity,
+      security: p.security,
+      source: p.source,
+      rebootRequired: p.rebootRequired ?? false,
+      held: held.has(p.name),
+      metadata: metadataOf(p),
+    });
+  }
+  const outcome = await ctx.db.scans.ingest({
+    batchId: scan.batchId,
+    agentId,
+    plugin: scan.plugin,
+    complete: scan.complete,
+    startedAt: new Date(scan.startedAt),
+    finishedAt: new Date(scan.finishedAt),
+    occurredAt: new Date(scan.finishedAt),
+    error: scan.error ?? null,
+    packages: [...byKey.values()],
+  });
+  if (outcome.status === 'stored' && scan.error)
+    await ctx.events.record({
+      type: 'scan',
+      subtype: 'failed',
+      severity: 'warning',
+      component: 'updates',
+      agentId,
+      message: `${scan.plugin} scan failed on the agent: ${scan.error}`,
+      metadata: { batchId: scan.batchId, plugin: scan.plugin },
+    });
+  return outcome;
+}
