@@ -135,7 +135,15 @@ export function scanIngestRepository(knex: Knex) {
                           when s.status in ${CLOSED} or s.status = 'held' then 'pending'
                           else s.status end) <> s.status
                then excluded.status_changed_at else s.status_changed_at end`,
-          [batch.agentId, batch.plugin, batch.occurredAt, batch.occurredAt, batch.occurredAt, batch.batchId, ...arrays],
+          [
+            batch.agentId,
+            batch.plugin,
+            batch.occurredAt,
+            batch.occurredAt,
+            batch.occurredAt,
+            batch.batchId,
+            ...arrays,
+          ],
         );
 
         let resolved = 0;
