@@ -4,11 +4,7 @@ import type { EventRecorder } from './events/index.js';
 import type { IntakeHandlers } from './intake/index.js';
 import { ingestScan } from './updates/index.js';
 
-/**
- * What the core does with each validated agent message. Command results arrive with the
- * fleet-state work on the install workflow; until then they are not acknowledged, so agents
- * keep them spooled.
- */
+/** What the core does with each validated agent message (one handler per message type). */
 export function createAgentHandlers(ctx: {
   db: Database;
   events: EventRecorder;
@@ -46,6 +42,14 @@ export function createAgentHandlers(ctx: {
 
     ack(agentId, ack) {
       return ctx.dispatcher.acknowledge(agentId, ack);
+    },
+
+    progress(agentId, progress) {
+      return ctx.dispatcher.progress(agentId, progress);
+    },
+
+    result(agentId, result) {
+      return ctx.dispatcher.result(agentId, result);
     },
 
     async presence(agentId, presence) {

@@ -104,6 +104,10 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       logger,
       publish: (agentId, payload) => broker.publishToAgent(agentId, 'command', payload),
       isConnected: (agentId) => broker.isConnected(agentId),
+      limits: {
+        waitSeconds: config.commands.waitHours * 3600,
+        timeoutSeconds: config.commands.timeoutSeconds,
+      },
     });
     const intake = createIntake({
       events,

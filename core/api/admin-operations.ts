@@ -125,13 +125,14 @@ export const adminOperations = {
       const agent = await ctx.db.agents.findById(params.id!);
       if (!agent || agent.status !== 'active') throw notFound('active agent', params.id!);
       const ttl = body.ttlSeconds === undefined ? undefined : Number(body.ttlSeconds);
-      return ctx.dispatcher.issue({
+      const { command } = await ctx.dispatcher.issue({
         agentId: agent.id,
         type: type as CommandType,
         params: (body.params as Record<string, unknown>) ?? {},
         ttlSeconds: ttl,
         createdBy: by,
       });
+      return command;
     },
   },
 } satisfies Record<string, AdminOperation>;

@@ -1,9 +1,11 @@
-import {
-  type AckMessage,
-  type CommandMessage,
-  type CommandType,
-  signCommand,
+import type {
+  AckMessage,
+  CommandMessage,
+  CommandType,
+  ProgressMessage,
+  ResultMessage,
 } from '../../broker/protocol/index.js';
+import { signCommand } from '../../broker/protocol/index.js';
 import { type Command, type CommandSource, createBatcher, type Database } from '../db/index.js';
 import type { EventRecorder } from '../events/index.js';
 import type { ServerKeyring } from '../fleet/index.js';
@@ -17,6 +19,10 @@ export interface DispatcherContext {
   /** Publishes to the agent's down/command; resolves once the broker has taken it. */
   publish(agentId: string, payload: string): Promise<void>;
   isConnected(agentId: string): boolean;
+  /** How long commands wait for an offline agent, and run once acknowledged (seconds by type). */
+  limits?: { waitSeconds: number; timeoutSeconds: Record<string, number> };
+  /** Effects of a finished command beyond its own row (package state for installs…). */
+  onFinished?(command: Command): Promise<void>;
 }
 
 export interface IssueRequest {
@@ -27,18 +33,36 @@ export interface IssueRequest {
   createdBy?: string | null;
   /** How long the command may wait for the agent before it times out. */
   ttlSeconds?: number;
+  /** One active command per agent and key: a second "scan apt now" gets the first one back. */
   dedupKey?: string | null;
+  /** The same key always gets the same command (an API client's retry of its own request). */
+  idempotencyKey?: string | null;
+  retriedFromId?: string | null;
+  attempt?: number;
 }
 
-const DEFAULT_TTL_SECONDS = 3600;
+/** A request about a command that cannot be done as asked; `code` names why. */
+export class CommandRequestError extends Error {
+  override name = 'CommandRequestError';
+  constructor(
+    readonly code: 'not_found' | 'not_retryable' | 'not_cancellable',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const DEFAULT_LIMITS = { waitSeconds: 24 * 3600, timeoutSeconds: { default: 3600 } };
+const RETRYABLE = new Set(['failed', 'timed_out', 'cancelled', 'rejected']);
 
 /**
  * Every action is a `commands` row first (the database is the truth, MQTT the transport);
- * then it is signed with the active server key and published when the agent is connected,
- * or on its next connect, until it acknowledges.
+ * then it is signed with the active server key and published when the agent listens, again on
+ * each reconnect until it acknowledges (DESIGN.md §3.6).
  */
 export function createDispatcher(ctx: DispatcherContext) {
   const log = ctx.logger.child({ component: 'commands' });
+  const limits = ctx.limits ?? DEFAULT_LIMITS;
   // Agents reconnecting together (after a core restart) share one query.
   const loadUndelivered = createBatcher((agentIds: string[]) => ctx.db.commands.undeliveredFor(agentIds), {
     missing: [] as Command[],
@@ -74,42 +98,102 @@ export function createDispatcher(ctx: DispatcherContext) {
     }
   }
 
-  return {
-    async issue(req: IssueRequest): Promise<Command> {
-      const command = await ctx.db.commands.create({
+  const recordFinished = (command: Command, severity: 'info' | 'warning', message: string) =>
+    ctx.events.record({
+      type: 'command',
+      subtype: command.status,
+      severity,
+      component: 'commands',
+      agentId: command.agentId,
+      message,
+      metadata: { commandId: command.id, commandType: command.type, attempt: command.attempt },
+    });
+
+  const dispatcher = {
+    /** Creates (or, for a dedup or idempotency key, finds) the command and sends it when it can. */
+    async issue(req: IssueRequest): Promise<{ command: Command; created: boolean }> {
+      const outcome = await ctx.db.commands.create({
         agentId: req.agentId,
         type: req.type,
         params: req.params ?? {},
         source: req.source ?? 'manual',
         createdBy: req.createdBy ?? null,
         dedupKey: req.dedupKey ?? null,
-        expiresAt: new Date(Date.now() + (req.ttlSeconds ?? DEFAULT_TTL_SECONDS) * 1000),
+        idempotencyKey: req.idempotencyKey ?? null,
+        retriedFromId: req.retriedFromId ?? null,
+        attempt: req.attempt ?? 1,
+        expiresAt: new Date(Date.now() + (req.ttlSeconds ?? limits.waitSeconds) * 1000),
       });
-      await send(command);
+      if (outcome.created) await send(outcome.command);
+      return outcome;
+    },
+
+    /** A new attempt of a finished command, linked to it by `retried_from_id`. */
+    async retry(commandId: string, by: string | null): Promise<Command> {
+      const previous = await ctx.db.commands.findById(commandId);
+      if (!previous) throw new CommandRequestError('not_found', `no command with id ${commandId}`);
+      if (!RETRYABLE.has(previous.status))
+        throw new CommandRequestError(
+          'not_retryable',
+          `command ${commandId} is ${previous.status}; only failed, timed out, cancelled or rejected commands can be retried`,
+        );
+      const { command } = await dispatcher.issue({
+        agentId: previous.agentId,
+        type: previous.type as CommandType,
+        params: previous.params,
+        source: previous.source,
+        createdBy: by,
+        dedupKey: previous.dedupKey,
+        retriedFromId: previous.id,
+        attempt: previous.attempt + 1,
+      });
       return command;
     },
 
     /**
-     * When the agent listens: what it has not acknowledged goes out, oldest first. Expired
-     * commands are left out here and marked timed_out by `expireOverdue` (on a timer).
+     * Withdraws a command the agent has not acknowledged. If it was already sent, the agent
+     * gets a signed `cancel` so it drops its copy.
      */
+    async cancel(commandId: string, by: string | null): Promise<Command> {
+      const cancelled = await ctx.db.commands.cancel(commandId, `cancelled by ${by ?? 'unknown'}`);
+      if (!cancelled) {
+        const current = await ctx.db.commands.findById(commandId);
+        if (!current) throw new CommandRequestError('not_found', `no command with id ${commandId}`);
+        throw new CommandRequestError(
+          'not_cancellable',
+          `command ${commandId} is ${current.status}; only pending or sent commands can be cancelled`,
+        );
+      }
+      if (cancelled.sentAt)
+        await dispatcher.issue({
+          agentId: cancelled.agentId,
+          type: 'cancel',
+          params: { commandId: cancelled.id },
+          createdBy: by,
+        });
+      await recordFinished(
+        cancelled,
+        'info',
+        `${cancelled.type} command ${cancelled.id} cancelled by ${by ?? 'unknown'}`,
+      );
+      return cancelled;
+    },
+
+    /** When the agent listens: what it has not acknowledged goes out, oldest first. */
     async deliverPending(agentId: string): Promise<number> {
       let sent = 0;
       for (const command of await loadUndelivered(agentId)) if (await send(command)) sent++;
       return sent;
     },
 
+    /** Pending commands past their wait, and acknowledged ones past their run time, time out. */
     async expireOverdue(): Promise<void> {
-      for (const command of await ctx.db.commands.expireOverdue()) {
-        await ctx.events.record({
-          type: 'command',
-          subtype: 'timed_out',
-          severity: 'warning',
-          component: 'commands',
-          agentId: command.agentId,
-          message: `${command.type} command ${command.id} expired before the agent acknowledged it`,
-          metadata: { commandId: command.id },
-        });
+      for (const command of await ctx.db.commands.timeOut(limits.timeoutSeconds)) {
+        await recordFinished(
+          command,
+          'warning',
+          `${command.type} command ${command.id} timed out: ${command.error}`,
+        );
       }
     },
 
@@ -120,20 +204,44 @@ export function createDispatcher(ctx: DispatcherContext) {
         return;
       }
       const why = [ack.reason ?? 'refused', ack.detail].filter(Boolean).join(': ');
-      if (await ctx.db.commands.markRejected(ack.commandId, agentId, why))
-        await ctx.events.record({
-          type: 'command',
-          subtype: 'rejected',
-          severity: 'warning',
-          component: 'commands',
-          agentId,
-          message: `agent refused command ${ack.commandId}: ${why}`,
-          metadata: { commandId: ack.commandId, reason: ack.reason, detail: ack.detail },
-        });
+      if (await ctx.db.commands.markRejected(ack.commandId, agentId, why)) {
+        const command = await ctx.db.commands.findById(ack.commandId);
+        if (command)
+          await recordFinished(command, 'warning', `agent refused command ${ack.commandId}: ${why}`);
+      }
+    },
+
+    /** The first progress line says the command runs (the agent's own clock). */
+    async progress(agentId: string, progress: ProgressMessage) {
+      await ctx.db.commands.markRunning(progress.commandId, agentId, new Date(progress.ts));
+    },
+
+    /** The agent's `result`: stored once; a re-sent copy is a duplicate. */
+    async result(agentId: string, result: ResultMessage): Promise<'stored' | 'duplicate'> {
+      const finished = await ctx.db.commands.finish(result.commandId, agentId, {
+        status: result.status,
+        startedAt: new Date(result.startedAt),
+        finishedAt: new Date(result.finishedAt),
+        result: {
+          ...(result.exitCode === undefined ? {} : { exitCode: result.exitCode }),
+          ...(result.output === undefined ? {} : { output: result.output }),
+          ...(result.data === undefined ? {} : { data: result.data }),
+        },
+        error: result.error ?? null,
+      });
+      if (!finished) return 'duplicate';
+      await recordFinished(
+        finished,
+        finished.status === 'succeeded' ? 'info' : 'warning',
+        `${finished.type} command ${finished.id} ${finished.status}${finished.error ? `: ${finished.error}` : ''}`,
+      );
+      await ctx.onFinished?.(finished);
+      return 'stored';
     },
 
     sign,
   };
+  return dispatcher;
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;

@@ -1,4 +1,5 @@
 export {
+  CommandRequestError,
   createDispatcher,
   type Dispatcher,
   type DispatcherContext,

@@ -133,6 +133,48 @@ export const configSchema = {
         },
       },
     },
+    commands: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'The command queue: how long commands wait and run before they time out.',
+      properties: {
+        waitHours: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 720,
+          default: 24,
+          description:
+            'How long a command waits for an offline agent; after that it is timed out instead of sent ' +
+            '(a stale install should not run days later without a person deciding again).',
+        },
+        timeoutSeconds: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'Longest time from acknowledgement to result, by command type.',
+          properties: {
+            default: {
+              type: 'integer',
+              minimum: 10,
+              maximum: 86400,
+              default: 3600,
+              description: 'Any type not listed here.',
+            },
+            scan: { type: 'integer', minimum: 10, maximum: 86400, default: 1800, description: 'Scans.' },
+            dry_run: { type: 'integer', minimum: 10, maximum: 86400, default: 900, description: 'Dry runs.' },
+            install: {
+              type: 'integer',
+              minimum: 10,
+              maximum: 86400,
+              default: 7200,
+              description: 'Installs (a kernel or a big dist-upgrade can take a while on a Raspberry Pi).',
+            },
+            reboot: { type: 'integer', minimum: 10, maximum: 86400, default: 900, description: 'Reboots.' },
+          },
+        },
+      },
+    },
     security: {
       type: 'object',
       additionalProperties: false,
@@ -246,6 +288,10 @@ export interface RedflagConfig {
     websocket: { port: number | null };
   };
   security: { keyRotationOverlapHours: number; refusalEventsPerMinute: number };
+  commands: {
+    waitHours: number;
+    timeoutSeconds: { default: number; scan: number; dry_run: number; install: number; reboot: number };
+  };
   database: { url: string | null; schema: string; poolMax: number; connectTimeoutMs: number };
   log: { level: LogLevel };
   shutdown: { timeoutMs: number };

@@ -13,6 +13,14 @@ export type CommandStatus =
 
 export type CommandSource = 'manual' | 'policy' | 'schedule' | 'integration';
 
+/** Statuses in which a command still occupies its dedup key. */
+export const ACTIVE_COMMAND_STATUSES: readonly CommandStatus[] = [
+  'pending',
+  'sent',
+  'acknowledged',
+  'running',
+];
+
 export interface Command {
   id: string;
   agentId: string;
@@ -21,12 +29,17 @@ export interface Command {
   status: CommandStatus;
   source: CommandSource;
   dedupKey: string | null;
+  idempotencyKey: string | null;
+  retriedFromId: string | null;
   attempt: number;
   createdBy: string | null;
   createdAt: Date;
   expiresAt: Date;
   sentAt: Date | null;
   acknowledgedAt: Date | null;
+  runningAt: Date | null;
+  finishedAt: Date | null;
+  result: Record<string, unknown> | null;
   error: string | null;
 }
 
@@ -37,76 +50,122 @@ export interface NewCommand {
   source: CommandSource;
   expiresAt: Date;
   dedupKey?: string | null;
+  idempotencyKey?: string | null;
   createdBy?: string | null;
+  retriedFromId?: string | null;
+  attempt?: number;
 }
 
-interface Row {
+/** `created: false` when an active command with the dedup key, or one with the idempotency key, already existed. */
+export interface CreateOutcome {
+  command: Command;
+  created: boolean;
+}
+
+type Row = Record<string, unknown> & {
   id: string;
   agent_id: string;
-  type: string;
-  params: Record<string, unknown>;
   status: CommandStatus;
-  source: CommandSource;
-  dedup_key: string | null;
-  attempt: number;
-  created_by: string | null;
-  created_at: Date;
-  expires_at: Date;
-  sent_at: Date | null;
-  acknowledged_at: Date | null;
-  error: string | null;
+};
+
+const FINISHED_COLUMN: Partial<Record<CommandStatus, string>> = {
+  succeeded: 'succeeded_at',
+  failed: 'failed_at',
+  timed_out: 'timed_out_at',
+  cancelled: 'cancelled_at',
+  rejected: 'rejected_at',
+};
+
+function date(value: unknown): Date | null {
+  return value ? new Date(value as string) : null;
 }
 
 function fromRow(row: Row): Command {
+  const finished = Object.values(FINISHED_COLUMN).map((c) => date(row[c]));
   return {
     id: row.id,
     agentId: row.agent_id,
-    type: row.type,
-    params: row.params,
+    type: row.type as string,
+    params: row.params as Record<string, unknown>,
     status: row.status,
-    source: row.source,
-    dedupKey: row.dedup_key,
-    attempt: row.attempt,
-    createdBy: row.created_by,
-    createdAt: new Date(row.created_at),
-    expiresAt: new Date(row.expires_at),
-    sentAt: row.sent_at ? new Date(row.sent_at) : null,
-    acknowledgedAt: row.acknowledged_at ? new Date(row.acknowledged_at) : null,
-    error: row.error,
+    source: row.source as CommandSource,
+    dedupKey: (row.dedup_key as string | null) ?? null,
+    idempotencyKey: (row.idempotency_key as string | null) ?? null,
+    retriedFromId: (row.retried_from_id as string | null) ?? null,
+    attempt: row.attempt as number,
+    createdBy: (row.created_by as string | null) ?? null,
+    createdAt: new Date(row.created_at as string),
+    expiresAt: new Date(row.expires_at as string),
+    sentAt: date(row.sent_at),
+    acknowledgedAt: date(row.acknowledged_at),
+    runningAt: date(row.running_at),
+    finishedAt: finished.find((d) => d !== null) ?? null,
+    result: (row.result as Record<string, unknown> | null) ?? null,
+    error: (row.error as string | null) ?? null,
   };
 }
 
+const ACTIVE_SQL = `('pending', 'sent', 'acknowledged', 'running')`;
+
 export function commandsRepository(knex: Knex) {
   return {
-    async create(cmd: NewCommand): Promise<Command> {
-      const [row] = (await knex('commands')
-        .insert({
-          agent_id: cmd.agentId,
-          type: cmd.type,
-          params: JSON.stringify(cmd.params),
-          source: cmd.source,
-          expires_at: cmd.expiresAt,
-          dedup_key: cmd.dedupKey ?? null,
-          created_by: cmd.createdBy ?? null,
+    /**
+     * Inserts a command, unless an active one with the same agent and dedup key, or any with
+     * the same idempotency key, exists: then that one is returned. The partial unique index
+     * decides, so concurrent requests create exactly one.
+     */
+    async create(cmd: NewCommand): Promise<CreateOutcome> {
+      const inserted = (await knex.raw(
+        `insert into commands (agent_id, type, params, source, expires_at, dedup_key, idempotency_key, created_by,
+                               retried_from_id, attempt)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         on conflict do nothing
+         returning *`,
+        [
+          cmd.agentId,
+          cmd.type,
+          JSON.stringify(cmd.params),
+          cmd.source,
+          cmd.expiresAt,
+          cmd.dedupKey ?? null,
+          cmd.idempotencyKey ?? null,
+          cmd.createdBy ?? null,
+          cmd.retriedFromId ?? null,
+          cmd.attempt ?? 1,
+        ],
+      )) as { rows: Row[] };
+      if (inserted.rows[0]) return { command: fromRow(inserted.rows[0]), created: true };
+      const existing = (await knex('commands')
+        .where((q) => {
+          if (cmd.idempotencyKey) q.orWhere({ idempotency_key: cmd.idempotencyKey });
+          if (cmd.dedupKey)
+            q.orWhere((d) =>
+              d
+                .where({ agent_id: cmd.agentId, dedup_key: cmd.dedupKey })
+                .whereIn('status', ACTIVE_COMMAND_STATUSES as CommandStatus[]),
+            );
         })
-        .returning('*')) as Row[];
-      return fromRow(row!);
+        .first()) as Row | undefined;
+      // The conflicting command finished between the insert and this read: try once more.
+      if (!existing) return this.create(cmd);
+      return { command: fromRow(existing), created: false };
     },
 
     async findById(id: string): Promise<Command | null> {
+      if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
       const row = (await knex('commands').where({ id }).first()) as Row | undefined;
       return row ? fromRow(row) : null;
     },
 
+    async listForAgent(agentId: string, opts: { active?: boolean } = {}): Promise<Command[]> {
+      const query = knex('commands').where({ agent_id: agentId }).orderBy('created_at');
+      if (opts.active) query.whereIn('status', ACTIVE_COMMAND_STATUSES as CommandStatus[]);
+      return ((await query) as Row[]).map(fromRow);
+    },
+
     /** Commands the agent has not acknowledged yet and that have not expired, oldest first. */
     async undelivered(agentId: string): Promise<Command[]> {
-      return (
-        (await knex('commands')
-          .where({ agent_id: agentId })
-          .whereIn('status', ['pending', 'sent'])
-          .where('expires_at', '>', knex.fn.now())
-          .orderBy('created_at')) as Row[]
-      ).map(fromRow);
+      return (await this.undeliveredFor([agentId])).get(agentId) ?? [];
     },
 
     /** `undelivered` for many agents at once, grouped by agent. */
@@ -132,12 +191,21 @@ export function commandsRepository(knex: Knex) {
         .update({ status: 'sent', sent_at: knex.fn.now() });
     },
 
-    /** The agent verified and accepted the command; returns false if it was not waiting for that. */
+    /** The agent verified and accepted the command; false if it was not waiting for that. */
     async markAcknowledged(id: string, agentId: string, at: Date): Promise<boolean> {
       const count = await knex('commands')
         .where({ id, agent_id: agentId })
         .whereIn('status', ['pending', 'sent'])
         .update({ status: 'acknowledged', acknowledged_at: at });
+      return count > 0;
+    },
+
+    /** The agent started it (first progress line); timestamps are the agent's. */
+    async markRunning(id: string, agentId: string, at: Date): Promise<boolean> {
+      const count = await knex('commands')
+        .where({ id, agent_id: agentId })
+        .whereIn('status', ['pending', 'sent', 'acknowledged'])
+        .update({ status: 'running', running_at: at });
       return count > 0;
     },
 
@@ -150,18 +218,80 @@ export function commandsRepository(knex: Knex) {
       return count > 0;
     },
 
-    /** Pending or sent commands past their expiry become timed_out; returns them. */
-    async expireOverdue(): Promise<Command[]> {
+    /**
+     * The agent's result. Accepted while the command is active, and also after a core-side
+     * time-out or cancel (the agent's word on what happened wins over our guess); a result for
+     * a command that already has one is a duplicate and changes nothing.
+     */
+    async finish(
+      id: string,
+      agentId: string,
+      outcome: {
+        status: 'succeeded' | 'failed' | 'cancelled' | 'rejected';
+        startedAt: Date;
+        finishedAt: Date;
+        result: Record<string, unknown>;
+        error: string | null;
+      },
+    ): Promise<Command | null> {
       const rows = (await knex('commands')
-        .whereIn('status', ['pending', 'sent'])
-        .where('expires_at', '<=', knex.fn.now())
+        .where({ id, agent_id: agentId })
+        .whereIn('status', [...ACTIVE_COMMAND_STATUSES, 'timed_out', 'cancelled'])
+        .whereNull('result')
         .update({
-          status: 'timed_out',
-          timed_out_at: knex.fn.now(),
-          error: 'expired before the agent acknowledged it',
+          status: outcome.status,
+          running_at: knex.raw('coalesce(running_at, ?)', [outcome.startedAt]),
+          [FINISHED_COLUMN[outcome.status]!]: outcome.finishedAt,
+          result: JSON.stringify(outcome.result),
+          error: outcome.error,
         })
         .returning('*')) as Row[];
-      return rows.map(fromRow);
+      return rows[0] ? fromRow(rows[0]) : null;
+    },
+
+    /** Withdraws a command the agent has not acknowledged; returns it, or null when it was past that. */
+    async cancel(id: string, reason: string): Promise<Command | null> {
+      const rows = (await knex('commands')
+        .where({ id })
+        .whereIn('status', ['pending', 'sent'])
+        .update({ status: 'cancelled', cancelled_at: knex.fn.now(), error: reason })
+        .returning('*')) as Row[];
+      return rows[0] ? fromRow(rows[0]) : null;
+    },
+
+    /**
+     * Time-outs, all set-based: pending or sent commands past their expiry, and acknowledged or
+     * running ones older than their type's limit (seconds by type, `default` otherwise).
+     */
+    async timeOut(limits: Record<string, number>): Promise<Command[]> {
+      const now = knex.fn.now();
+      const expired = (await knex('commands')
+        .whereIn('status', ['pending', 'sent'])
+        .where('expires_at', '<=', now)
+        .update({ status: 'timed_out', timed_out_at: now, error: 'expired before the agent acknowledged it' })
+        .returning('*')) as Row[];
+      const types = Object.keys(limits).filter((t) => t !== 'default');
+      const stuck = (await knex.raw(
+        `update commands c
+            set status = 'timed_out', timed_out_at = now(),
+                error = 'no result within ' || l.seconds || ' s of its acknowledgement'
+           from (select coalesce(t.seconds, ?) as seconds, c2.id
+                   from commands c2
+                   left join unnest(?::text[], ?::int[]) as t(type, seconds) on t.type = c2.type
+                  where c2.status in ('acknowledged', 'running')) l
+          where c.id = l.id
+            and coalesce(c.running_at, c.acknowledged_at) <= now() - make_interval(secs => l.seconds)
+          returning c.*`,
+        [limits.default ?? 3600, types, types.map((t) => limits[t]!)],
+      )) as { rows: Row[] };
+      return [...expired, ...stuck.rows].map(fromRow);
+    },
+
+    /** Commands still occupying a dedup key (diagnostics, API "active"). */
+    async active(): Promise<Command[]> {
+      return (
+        (await knex('commands').whereRaw(`status in ${ACTIVE_SQL}`).orderBy('created_at')) as Row[]
+      ).map(fromRow);
     },
   };
 }

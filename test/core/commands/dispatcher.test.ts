@@ -45,7 +45,7 @@ describe('signed commands', function () {
 
   it('reach a connected agent signed, verify with the key it got at enrollment, and are acknowledged', async () => {
     const { down } = await online();
-    const command = await core.dispatcher.issue({
+    const { command } = await core.dispatcher.issue({
       agentId: agent.agentId,
       type: 'scan',
       params: { plugin: 'apt' },
@@ -65,9 +65,21 @@ describe('signed commands', function () {
   });
 
   it('wait for an offline agent and go out on connect, oldest first; expired ones time out instead', async () => {
-    const first = await core.dispatcher.issue({ agentId: agent.agentId, type: 'scan', params: { n: 1 } });
-    const second = await core.dispatcher.issue({ agentId: agent.agentId, type: 'scan', params: { n: 2 } });
-    const expired = await core.dispatcher.issue({ agentId: agent.agentId, type: 'reboot', ttlSeconds: 0 });
+    const { command: first } = await core.dispatcher.issue({
+      agentId: agent.agentId,
+      type: 'scan',
+      params: { n: 1 },
+    });
+    const { command: second } = await core.dispatcher.issue({
+      agentId: agent.agentId,
+      type: 'scan',
+      params: { n: 2 },
+    });
+    const { command: expired } = await core.dispatcher.issue({
+      agentId: agent.agentId,
+      type: 'reboot',
+      ttlSeconds: 0,
+    });
     assert.equal((await core.db.commands.findById(first.id))?.status, 'pending');
     const { down } = await online();
     await down.waitFor((m) => m.type === 'command' && m.payload.id === second.id);
@@ -83,7 +95,7 @@ describe('signed commands', function () {
 
   it('are sent again on reconnect until the agent acknowledges them', async () => {
     const quiet = await online({ autoAck: false });
-    const command = await core.dispatcher.issue({ agentId: agent.agentId, type: 'scan' });
+    const { command } = await core.dispatcher.issue({ agentId: agent.agentId, type: 'scan' });
     await quiet.down.waitFor((m) => m.type === 'command' && m.payload.id === command.id);
     quiet.client.end(true);
     await until('offline', async () => (await core.db.agents.findById(agent.agentId))?.online === false);
@@ -99,7 +111,7 @@ describe('signed commands', function () {
   it('signed with a key the agent does not trust are refused by it, and recorded', async () => {
     const { down } = await online();
     const stranger = ServerKeyring.open(tempDir().path).active();
-    const command = await core.db.commands.create({
+    const { command } = await core.db.commands.create({
       agentId: agent.agentId,
       type: 'reboot',
       params: {},

@@ -40,6 +40,10 @@ describe('core/config loadConfig', () => {
         websocket: { port: null },
       },
       security: { keyRotationOverlapHours: 168, refusalEventsPerMinute: 30 },
+      commands: {
+        waitHours: 24,
+        timeoutSeconds: { default: 3600, scan: 1800, dry_run: 900, install: 7200, reboot: 900 },
+      },
       database: { url: null, schema: 'public', poolMax: 10, connectTimeoutMs: 10000 },
       log: { level: 'info' },
       shutdown: { timeoutMs: 10000 },
