@@ -17,6 +17,7 @@ import { createAgentHandlers } from './agent-handlers.js';
 import { createIntake } from './intake/index.js';
 import type { Logger } from './log/index.js';
 import { brokerUrlFor, serverUrl } from './urls.js';
+import { createInstallWorkflow, type InstallWorkflow } from './updates/index.js';
 import { CORE_VERSION } from './version.js';
 
 /** Refusals that can only happen to an enrolled agent, so its id may be recorded as such. */
@@ -37,6 +38,7 @@ export interface CoreHandle {
   keys: ServerKeyring;
   events: EventRecorder;
   dispatcher: Dispatcher;
+  workflow: InstallWorkflow;
   broker: RunningBroker;
   /** What management operations run with (the admin socket's context). */
   manage: AdminContext;
@@ -108,7 +110,9 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         waitSeconds: config.commands.waitHours * 3600,
         timeoutSeconds: config.commands.timeoutSeconds,
       },
+      onFinished: (command) => workflow.onCommandFinished(command),
     });
+    const workflow = createInstallWorkflow({ db, events, commands: dispatcher });
     const intake = createIntake({
       events,
       logger,
@@ -241,6 +245,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       keys,
       events,
       dispatcher,
+      workflow,
       broker,
       manage,
       httpUrl,

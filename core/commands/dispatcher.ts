@@ -176,6 +176,7 @@ export function createDispatcher(ctx: DispatcherContext) {
         'info',
         `${cancelled.type} command ${cancelled.id} cancelled by ${by ?? 'unknown'}`,
       );
+      await ctx.onFinished?.(cancelled);
       return cancelled;
     },
 
@@ -194,6 +195,7 @@ export function createDispatcher(ctx: DispatcherContext) {
           'warning',
           `${command.type} command ${command.id} timed out: ${command.error}`,
         );
+        await ctx.onFinished?.(command);
       }
     },
 
@@ -206,8 +208,10 @@ export function createDispatcher(ctx: DispatcherContext) {
       const why = [ack.reason ?? 'refused', ack.detail].filter(Boolean).join(': ');
       if (await ctx.db.commands.markRejected(ack.commandId, agentId, why)) {
         const command = await ctx.db.commands.findById(ack.commandId);
-        if (command)
+        if (command) {
           await recordFinished(command, 'warning', `agent refused command ${ack.commandId}: ${why}`);
+          await ctx.onFinished?.(command);
+        }
       }
     },
 

@@ -20,7 +20,13 @@ export type {
   SystemEventFilter,
 } from './repositories/system-events.js';
 export type { Agent, AgentHello, AgentStatus } from './repositories/agents.js';
-export type { PackageState, PackageStatus, UpdateEvent } from './repositories/package-state.js';
+export type {
+  InstallOutcome,
+  PackageRef,
+  PackageState,
+  PackageStatus,
+  UpdateEvent,
+} from './repositories/package-state.js';
 export type { IngestBatch, IngestOutcome, IngestPackage } from './repositories/scan-ingest.js';
 export type { Command, CommandSource, CommandStatus, NewCommand } from './repositories/commands.js';
 export type {

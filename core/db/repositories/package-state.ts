@@ -25,6 +25,8 @@ export interface PackageState {
   rebootRequired: boolean;
   status: PackageStatus;
   metadata: Record<string, unknown>;
+  /** What the install workflow recorded: command ids, the dry run's transaction. */
+  dependencies: Record<string, unknown> | null;
   firstSeenAt: Date;
   lastSeenAt: Date;
   statusChangedAt: Date;
@@ -57,13 +59,170 @@ interface Row {
   reboot_required: boolean;
   status: PackageStatus;
   metadata: Record<string, unknown>;
+  dependencies: Record<string, unknown> | null;
   first_seen_at: Date;
   last_seen_at: Date;
   status_changed_at: Date;
 }
 
+/** One package of one host: the key of package_state. */
+export interface PackageRef {
+  agentId: string;
+  plugin: string;
+  name: string;
+  arch: string;
+}
+
+export interface InstallOutcome {
+  name: string;
+  arch: string;
+  result: 'succeeded' | 'failed';
+  fromVersion: string | null;
+  toVersion: string | null;
+  message: string | null;
+}
+
+function refArrays(refs: PackageRef[]) {
+  return [
+    refs.map((r) => r.agentId),
+    refs.map((r) => r.plugin),
+    refs.map((r) => r.name),
+    refs.map((r) => r.arch),
+  ];
+}
+
+const REFS = `unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) as r(agent_id, plugin, name, arch)`;
+
 export function packageStateRepository(knex: Knex) {
   return {
+    /**
+     * Moves packages to `to`, but only those currently in one of `from` (a conditional,
+     * set-based update: concurrent requests cannot move a package twice). Returns what moved
+     * and, for the rest, the state they are in (missing: not a known package).
+     */
+    async transition(
+      refs: PackageRef[],
+      to: PackageStatus,
+      from: PackageStatus[],
+      dependencies?: Record<string, unknown>,
+    ): Promise<{ moved: PackageRef[]; refused: Array<PackageRef & { status: PackageStatus | null }> }> {
+      if (refs.length === 0) return { moved: [], refused: [] };
+      const moved = (await knex.raw(
+        `update package_state s
+            set status = ?, status_changed_at = now()
+                ${dependencies === undefined ? '' : ', dependencies = ?::jsonb'}
+           from ${REFS}
+          where s.agent_id = r.agent_id and s.plugin = r.plugin and s.name = r.name and s.arch = r.arch
+            and s.status = any(?::text[])
+      returning s.agent_id, s.plugin, s.name, s.arch`,
+        [to, ...(dependencies === undefined ? [] : [JSON.stringify(dependencies)]), ...refArrays(refs), from],
+      )) as { rows: Array<{ agent_id: string; plugin: string; name: string; arch: string }> };
+      const key = (r: { plugin: string; name: string; arch: string }, agent: string) =>
+        `${agent}\u0000${r.plugin}\u0000${r.name}\u0000${r.arch}`;
+      const movedKeys = new Set(moved.rows.map((r) => key(r, r.agent_id)));
+      const rest = refs.filter((r) => !movedKeys.has(key(r, r.agentId)));
+      let refused: Array<PackageRef & { status: PackageStatus | null }> = [];
+      if (rest.length) {
+        const current = (await knex.raw(
+          `select r.agent_id, r.plugin, r.name, r.arch, s.status
+             from ${REFS}
+             left join package_state s
+               on s.agent_id = r.agent_id and s.plugin = r.plugin and s.name = r.name and s.arch = r.arch`,
+          refArrays(rest),
+        )) as {
+          rows: Array<{
+            agent_id: string;
+            plugin: string;
+            name: string;
+            arch: string;
+            status: PackageStatus | null;
+          }>;
+        };
+        refused = current.rows.map((r) => ({
+          agentId: r.agent_id,
+          plugin: r.plugin,
+          name: r.name,
+          arch: r.arch,
+          status: r.status,
+        }));
+      }
+      return {
+        moved: moved.rows.map((r) => ({ agentId: r.agent_id, plugin: r.plugin, name: r.name, arch: r.arch })),
+        refused,
+      };
+    },
+
+    /** Packages of one agent and plugin in a state (the workflow's next batch). */
+    async inStatus(agentId: string, plugin: string, status: PackageStatus): Promise<PackageState[]> {
+      return (await this.listForAgent(agentId, { plugin, includeClosed: true })).filter(
+        (p) => p.status === status,
+      );
+    },
+
+    async dependenciesOf(ref: PackageRef): Promise<Record<string, unknown> | null> {
+      const row = (await knex('package_state')
+        .where({ agent_id: ref.agentId, plugin: ref.plugin, name: ref.name, arch: ref.arch })
+        .first('dependencies')) as { dependencies: Record<string, unknown> | null } | undefined;
+      return row?.dependencies ?? null;
+    },
+
+    /**
+     * An install's per-package outcomes, set-based: package_state (updated or failed),
+     * package_history and update_events (installed or failed), all with the agent's time.
+     */
+    async recordInstall(
+      agentId: string,
+      plugin: string,
+      commandId: string,
+      occurredAt: Date,
+      outcomes: InstallOutcome[],
+    ): Promise<void> {
+      if (outcomes.length === 0) return;
+      // knex's binding types leave out arrays holding nulls; pg and PGlite send them as SQL NULLs.
+      const arrays = [
+        outcomes.map((o) => o.name),
+        outcomes.map((o) => o.arch),
+        outcomes.map((o) => o.result),
+        outcomes.map((o) => o.fromVersion),
+        outcomes.map((o) => o.toVersion),
+        outcomes.map((o) => o.message),
+      ] as string[][];
+      const outcomesSql = `unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+        as o(name, arch, result, from_version, to_version, message)`;
+      await knex.transaction(async (trx) => {
+        await trx.raw(
+          `update package_state s
+              set status = case when o.result = 'succeeded' then 'updated' else 'failed' end,
+                  current_version = case when o.result = 'succeeded' then coalesce(o.to_version, s.available_version)
+                                         else s.current_version end,
+                  status_changed_at = ?
+             from ${outcomesSql}
+            where s.agent_id = ? and s.plugin = ? and s.name = o.name and s.arch = o.arch
+              and s.status = 'installing'`,
+          [occurredAt, ...arrays, agentId, plugin],
+        );
+        await trx.raw(
+          `insert into package_history (agent_id, plugin, name, arch, from_version, to_version, command_id, result, message, occurred_at)
+           select ?, ?, o.name, o.arch, o.from_version, o.to_version, ?, o.result, o.message, ?
+             from ${outcomesSql}`,
+          [agentId, plugin, commandId, occurredAt, ...arrays],
+        );
+        await trx.raw(
+          `insert into update_events (agent_id, plugin, package, arch, from_version, to_version, kind, occurred_at)
+           select ?, ?, o.name, o.arch, o.from_version, o.to_version,
+                  case when o.result = 'succeeded' then 'installed' else 'failed' end, ?
+             from ${outcomesSql}`,
+          [agentId, plugin, occurredAt, ...arrays],
+        );
+      });
+    },
+
+    async historyFor(agentId: string): Promise<Array<Record<string, unknown>>> {
+      return (await knex('package_history').where({ agent_id: agentId }).orderBy('id')) as Array<
+        Record<string, unknown>
+      >;
+    },
+
     /** An agent's packages, open ones only unless `includeClosed`. */
     async listForAgent(
       agentId: string,
@@ -85,6 +244,7 @@ export function packageStateRepository(knex: Knex) {
         rebootRequired: r.reboot_required,
         status: r.status,
         metadata: r.metadata,
+        dependencies: r.dependencies ?? null,
         firstSeenAt: new Date(r.first_seen_at),
         lastSeenAt: new Date(r.last_seen_at),
         statusChangedAt: new Date(r.status_changed_at),

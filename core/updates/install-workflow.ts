@@ -1,0 +1,321 @@
+import type { Command, Database, InstallOutcome, PackageRef, PackageStatus } from '../db/index.js';
+import type { EventRecorder } from '../events/index.js';
+import { allowedFrom, checkTransition, IllegalTransitionError } from './package-states.js';
+
+/** What a dry run reports (plugins/sdk Transaction), as it arrives in a result's `data.transaction`. */
+export interface TransactionItem {
+  name: string;
+  arch?: string;
+  fromVersion?: string;
+  toVersion?: string;
+  source?: string;
+  security?: boolean;
+}
+
+export interface Transaction {
+  upgrades: TransactionItem[];
+  newPackages: TransactionItem[];
+  removals: TransactionItem[];
+  warnings: string[];
+}
+
+/** The commands the workflow issues; in production the dispatcher. */
+export interface WorkflowCommands {
+  issue(req: {
+    agentId: string;
+    type: 'dry_run' | 'install';
+    params: Record<string, unknown>;
+    source: 'manual' | 'policy';
+    createdBy: string | null;
+    dedupKey: string;
+  }): Promise<{ command: Command; created: boolean }>;
+}
+
+export interface WorkflowContext {
+  db: Database;
+  events: EventRecorder;
+  commands: WorkflowCommands;
+}
+
+export interface Refusal {
+  ref: PackageRef;
+  from: PackageStatus | null;
+  why: string;
+}
+
+const key = (name: string, arch: string | undefined) => `${name}\u0000${arch ?? ''}`;
+
+function groupByAgentPlugin(refs: PackageRef[]): Map<string, PackageRef[]> {
+  const groups = new Map<string, PackageRef[]>();
+  for (const ref of refs) {
+    const k = `${ref.agentId}\u0000${ref.plugin}`;
+    groups.set(k, [...(groups.get(k) ?? []), ref]);
+  }
+  return groups;
+}
+
+function refusalsOf(
+  refused: Array<PackageRef & { status: PackageStatus | null }>,
+  to: PackageStatus,
+): Refusal[] {
+  return refused.map(({ status, ...ref }) => {
+    if (status === null)
+      return { ref, from: null, why: `no pending update ${ref.name} for that host and plugin` };
+    try {
+      checkTransition(status, to);
+      return { ref, from: status, why: `it moved to ${status} meanwhile` };
+    } catch (err) {
+      return { ref, from: status, why: (err as IllegalTransitionError).message };
+    }
+  });
+}
+
+/**
+ * The safe install workflow (DESIGN.md §3.7, issue 4 §4): approve → dry run of the approved
+ * set → install at once when the transaction holds nothing more, else wait for a person →
+ * install carrying the confirmed transaction → per-package outcomes.
+ */
+export function createInstallWorkflow(ctx: WorkflowContext) {
+  const record = (
+    agentId: string,
+    subtype: string,
+    severity: 'info' | 'warning',
+    message: string,
+    metadata = {},
+  ) =>
+    ctx.events.record({
+      type: 'install',
+      subtype,
+      severity,
+      component: 'updates',
+      agentId,
+      message,
+      metadata,
+    });
+
+  /** One dry run per host and package manager for everything approved there. */
+  async function startChecks(agentId: string, plugin: string, by: string | null): Promise<void> {
+    const approved = await ctx.db.packages.inStatus(agentId, plugin, 'approved');
+    if (approved.length === 0) return;
+    const packages = approved.map((p) => ({ name: p.name, arch: p.arch || undefined }));
+    const { command, created } = await ctx.commands.issue({
+      agentId,
+      type: 'dry_run',
+      params: { plugin, packages },
+      source: by ? 'manual' : 'policy',
+      createdBy: by,
+      dedupKey: `dry_run:${plugin}`,
+    });
+    // A dry run already runs for this plugin: these wait in `approved` for the next round.
+    if (!created) return;
+    await ctx.db.packages.transition(
+      approved.map((p) => ({ agentId, plugin, name: p.name, arch: p.arch })),
+      'checking_dependencies',
+      ['approved'],
+      { dryRunCommandId: command.id },
+    );
+  }
+
+  async function install(
+    agentId: string,
+    plugin: string,
+    refs: PackageRef[],
+    transaction: Transaction,
+    by: string | null,
+    from: PackageStatus,
+  ) {
+    const { command } = await ctx.commands.issue({
+      agentId,
+      type: 'install',
+      params: {
+        plugin,
+        packages: refs.map((r) => ({ name: r.name, arch: r.arch || undefined })),
+        expected: transaction,
+      },
+      source: by ? 'manual' : 'policy',
+      createdBy: by,
+      dedupKey: `install:${plugin}`,
+    });
+    await ctx.db.packages.transition(refs, 'installing', [from], {
+      installCommandId: command.id,
+      transaction,
+    });
+  }
+
+  async function afterDryRun(command: Command) {
+    const plugin = String(command.params.plugin);
+    const checking = (
+      await ctx.db.packages.inStatus(command.agentId, plugin, 'checking_dependencies')
+    ).filter((p) => p.dependencies?.dryRunCommandId === command.id);
+    const refs = checking.map((p) => ({ agentId: command.agentId, plugin, name: p.name, arch: p.arch }));
+    if (command.status !== 'succeeded') {
+      // Failed: the packages failed with the package manager's message. Timed out or
+      // cancelled: they go back to approved and are checked again.
+      const to: PackageStatus = command.status === 'failed' ? 'failed' : 'approved';
+      await ctx.db.packages.transition(refs, to, ['checking_dependencies']);
+      await record(
+        command.agentId,
+        'dry_run_failed',
+        'warning',
+        `dry run for ${refs.length} ${plugin} package(s) ${command.status}${command.error ? `: ${command.error}` : ''}`,
+        { commandId: command.id },
+      );
+      return;
+    }
+    const transaction = (command.result?.data as { transaction?: Transaction } | undefined)?.transaction;
+    if (!transaction) {
+      await ctx.db.packages.transition(refs, 'failed', ['checking_dependencies']);
+      await record(
+        command.agentId,
+        'dry_run_failed',
+        'warning',
+        `dry run ${command.id} reported no transaction`,
+      );
+      return;
+    }
+    const approved = new Set(refs.map((r) => key(r.name, r.arch)));
+    const approvedNames = new Set(refs.map((r) => r.name));
+    const extraUpgrades = transaction.upgrades.filter(
+      (u) => !approved.has(key(u.name, u.arch)) && !(u.arch === undefined && approvedNames.has(u.name)),
+    );
+    const needsPerson =
+      extraUpgrades.length > 0 || transaction.newPackages.length > 0 || transaction.removals.length > 0;
+    if (!needsPerson) {
+      await install(command.agentId, plugin, refs, transaction, command.createdBy, 'checking_dependencies');
+      await record(
+        command.agentId,
+        'install_started',
+        'info',
+        `installing ${refs.length} ${plugin} package(s)`,
+        {
+          packages: refs.map((r) => r.name),
+        },
+      );
+    } else {
+      await ctx.db.packages.transition(refs, 'pending_dependencies', ['checking_dependencies'], {
+        dryRunCommandId: command.id,
+        transaction,
+        extras: {
+          upgrades: extraUpgrades,
+          newPackages: transaction.newPackages,
+          removals: transaction.removals,
+        },
+      });
+      await record(
+        command.agentId,
+        'confirmation_needed',
+        'info',
+        `${plugin} install needs confirmation: ${extraUpgrades.length} more upgrade(s), ` +
+          `${transaction.newPackages.length} new package(s), ${transaction.removals.length} removal(s)`,
+        { commandId: command.id },
+      );
+    }
+  }
+
+  async function afterInstall(command: Command) {
+    const plugin = String(command.params.plugin);
+    const installing = (await ctx.db.packages.inStatus(command.agentId, plugin, 'installing')).filter(
+      (p) => p.dependencies?.installCommandId === command.id,
+    );
+    const data = (command.result?.data ?? {}) as {
+      changed?: TransactionItem[];
+      failed?: Array<{ name: string; arch?: string; message?: string }>;
+    };
+    const changed = new Map((data.changed ?? []).map((c) => [key(c.name, c.arch), c]));
+    const changedByName = new Map((data.changed ?? []).map((c) => [c.name, c]));
+    const failed = new Map((data.failed ?? []).map((f) => [key(f.name, f.arch), f]));
+    const at = command.finishedAt ?? new Date();
+    const outcomes: InstallOutcome[] = installing.map((p) => {
+      const done = changed.get(key(p.name, p.arch)) ?? changedByName.get(p.name);
+      // Without a per-package list, the command's status speaks for every package.
+      const succeeded =
+        done !== undefined || (command.status === 'succeeded' && !data.changed && !failed.size);
+      return {
+        name: p.name,
+        arch: p.arch,
+        result: succeeded ? 'succeeded' : 'failed',
+        fromVersion: p.currentVersion,
+        toVersion: done?.toVersion ?? (succeeded ? p.availableVersion : null),
+        message: succeeded
+          ? null
+          : (failed.get(key(p.name, p.arch))?.message ?? command.error ?? `install ${command.status}`),
+      };
+    });
+    await ctx.db.packages.recordInstall(command.agentId, plugin, command.id, at, outcomes);
+    const bad = outcomes.filter((o) => o.result === 'failed');
+    await record(
+      command.agentId,
+      bad.length ? 'install_failed' : 'install_succeeded',
+      bad.length ? 'warning' : 'info',
+      `${plugin} install: ${outcomes.length - bad.length} updated, ${bad.length} failed` +
+        (bad.length ? ` (${bad.map((b) => `${b.name}: ${b.message}`).join('; ')})` : ''),
+      { commandId: command.id },
+    );
+  }
+
+  return {
+    /**
+     * Approves packages (pending or failed ones) and starts the dependency check for each host
+     * and package manager. Refused packages come back with the reason.
+     */
+    async approve(
+      refs: PackageRef[],
+      by: string | null,
+    ): Promise<{ approved: PackageRef[]; refused: Refusal[] }> {
+      const { moved, refused } = await ctx.db.packages.transition(refs, 'approved', allowedFrom('approved'));
+      for (const group of groupByAgentPlugin(moved).values())
+        await startChecks(group[0]!.agentId, group[0]!.plugin, by);
+      return { approved: moved, refused: refusalsOf(refused, 'approved') };
+    },
+
+    /** A person accepts the transaction a dry run showed: the install carries it. */
+    async confirm(agentId: string, plugin: string, by: string | null): Promise<number> {
+      const waiting = await ctx.db.packages.inStatus(agentId, plugin, 'pending_dependencies');
+      if (waiting.length === 0) return 0;
+      const first = waiting[0]!;
+      const deps = await ctx.db.packages.dependenciesOf({
+        agentId,
+        plugin,
+        name: first.name,
+        arch: first.arch,
+      });
+      const transaction = deps?.transaction as Transaction | undefined;
+      if (!transaction) throw new Error(`no transaction recorded for ${plugin} on ${agentId}`);
+      const refs = waiting.map((p) => ({ agentId, plugin, name: p.name, arch: p.arch }));
+      await install(agentId, plugin, refs, transaction, by, 'pending_dependencies');
+      await record(
+        agentId,
+        'transaction_confirmed',
+        'info',
+        `${by ?? 'someone'} confirmed the ${plugin} transaction`,
+      );
+      return refs.length;
+    },
+
+    /** A person refuses the transaction: the packages go back to pending. */
+    async reject(agentId: string, plugin: string, by: string | null): Promise<number> {
+      const waiting = await ctx.db.packages.inStatus(agentId, plugin, 'pending_dependencies');
+      const refs = waiting.map((p) => ({ agentId, plugin, name: p.name, arch: p.arch }));
+      const { moved } = await ctx.db.packages.transition(refs, 'pending', ['pending_dependencies']);
+      if (moved.length)
+        await record(
+          agentId,
+          'transaction_rejected',
+          'info',
+          `${by ?? 'someone'} rejected the ${plugin} transaction`,
+        );
+      return moved.length;
+    },
+
+    /** The dispatcher's `onFinished`: dry runs and installs move their packages on. */
+    async onCommandFinished(command: Command): Promise<void> {
+      if (command.type === 'dry_run') await afterDryRun(command);
+      else if (command.type === 'install') await afterInstall(command);
+      else return;
+      // What was approved while this ran gets its own round now.
+      await startChecks(command.agentId, String(command.params.plugin), command.createdBy);
+    },
+  };
+}
+
+export type InstallWorkflow = ReturnType<typeof createInstallWorkflow>;
