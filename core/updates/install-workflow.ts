@@ -1,6 +1,7 @@
 import type { Command, Database, InstallOutcome, PackageRef, PackageStatus } from '../db/index.js';
 import type { EventRecorder } from '../events/index.js';
-import { allowedFrom, checkTransition, IllegalTransitionError } from './package-states.js';
+import type { IllegalTransitionError } from './package-states.js';
+import { allowedFrom, checkTransition } from './package-states.js';
 
 /** What a dry run reports (plugins/sdk Transaction), as it arrives in a result's `data.transaction`. */
 export interface TransactionItem {
