@@ -8,6 +8,8 @@ import { ingestScan } from './updates/index.js';
 export function createAgentHandlers(ctx: {
   db: Database;
   events: EventRecorder;
+  /** After a stored scan (auto-approve rules); its failure is logged, the scan stays stored. */
+  afterIngest(agentId: string, plugin: string): Promise<void>;
   dispatcher: Dispatcher;
   isConnected(agentId: string): boolean;
 }): IntakeHandlers {
@@ -26,7 +28,9 @@ export function createAgentHandlers(ctx: {
     },
 
     async scan(agentId, scan) {
-      return (await ingestScan(ctx, agentId, scan)).status;
+      const { status } = await ingestScan(ctx, agentId, scan);
+      if (status === 'stored' && !scan.error) await ctx.afterIngest(agentId, scan.plugin);
+      return status;
     },
 
     event(agentId, event) {

@@ -17,6 +17,7 @@ import { createAgentHandlers } from './agent-handlers.js';
 import { createIntake } from './intake/index.js';
 import type { Logger } from './log/index.js';
 import { brokerUrlFor, serverUrl } from './urls.js';
+import { createPolicyService, type PolicyService } from './policy/index.js';
 import { createInstallWorkflow, type InstallWorkflow } from './updates/index.js';
 import { CORE_VERSION } from './version.js';
 
@@ -32,6 +33,7 @@ const AGENT_EXISTS = new Set([
 ]);
 
 const COMMAND_EXPIRY_INTERVAL_MS = 5000;
+const WINDOW_CHECK_INTERVAL_MS = 60_000;
 
 export interface CoreHandle {
   db: Database;
@@ -39,6 +41,7 @@ export interface CoreHandle {
   events: EventRecorder;
   dispatcher: Dispatcher;
   workflow: InstallWorkflow;
+  policy: PolicyService;
   broker: RunningBroker;
   /** What management operations run with (the admin socket's context). */
   manage: AdminContext;
@@ -112,12 +115,33 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       },
       onFinished: (command) => workflow.onCommandFinished(command),
     });
-    const workflow = createInstallWorkflow({ db, events, commands: dispatcher });
+    const workflow = createInstallWorkflow({
+      db,
+      events,
+      commands: dispatcher,
+      mayInstallNow: (agentId) => policy.mayInstallNow(agentId),
+    });
+    const policy = createPolicyService({
+      db,
+      events,
+      approve: (refs) => workflow.approve(refs, null),
+      sendConfig: (agentId, message) => broker.publishToAgent(agentId, 'config', JSON.stringify(message)),
+      isConnected: (agentId) => broker.isConnected(agentId),
+    });
     const intake = createIntake({
       events,
       logger,
       sendReceipt: (agentId, receipt) => broker.publishToAgent(agentId, 'receipt', JSON.stringify(receipt)),
-      handlers: createAgentHandlers({ db, events, dispatcher, isConnected: (id) => broker.isConnected(id) }),
+      handlers: createAgentHandlers({
+        db,
+        events,
+        dispatcher,
+        isConnected: (id) => broker.isConnected(id),
+        afterIngest: (agentId, plugin) =>
+          policy
+            .afterIngest(agentId, plugin)
+            .catch((err: unknown) => log.error({ err, agentId }, 'auto-approve failed')),
+      }),
     });
     opened.push(() => intake.drain());
 
@@ -167,6 +191,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         },
         onAgentListening(agentId) {
           intake.enqueue(agentId, async () => {
+            await policy.pushConfig(agentId);
             await dispatcher.deliverPending(agentId);
           });
         },
@@ -186,6 +211,14 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       dispatcher.expireOverdue().catch((err: unknown) => log.error({ err }, 'expiring commands failed'));
     }, COMMAND_EXPIRY_INTERVAL_MS);
     opened.push(async () => clearInterval(expiry));
+    // Approved updates waiting for a maintenance window start when it opens.
+    const windows = setInterval(() => {
+      void (async () => {
+        for (const { agentId, plugin } of await db.policies.waitingApprovals())
+          await workflow.resume(agentId, plugin);
+      })().catch((err: unknown) => log.error({ err }, 'resuming approved updates failed'));
+    }, WINDOW_CHECK_INTERVAL_MS);
+    opened.push(async () => clearInterval(windows));
     await dispatcher.expireOverdue();
 
     const app: FastifyInstance = await buildApiServer({
@@ -246,6 +279,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       events,
       dispatcher,
       workflow,
+      policy,
       broker,
       manage,
       httpUrl,

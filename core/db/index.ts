@@ -4,6 +4,7 @@ import type { Migration } from './migrations/index.js';
 import { agentsRepository } from './repositories/agents.js';
 import { commandsRepository } from './repositories/commands.js';
 import { packageStateRepository } from './repositories/package-state.js';
+import { policiesRepository } from './repositories/policies.js';
 import { registrationRepository } from './repositories/registration.js';
 import { scanIngestRepository } from './repositories/scan-ingest.js';
 import { settingsRepository } from './repositories/settings.js';
@@ -27,6 +28,14 @@ export type {
   PackageStatus,
   UpdateEvent,
 } from './repositories/package-state.js';
+export {
+  globToLike,
+  type MaintenanceWindow,
+  type Policy,
+  type PolicyKind,
+  type PolicyMatch,
+  type Schedule,
+} from './repositories/policies.js';
 export type { IngestBatch, IngestOutcome, IngestPackage } from './repositories/scan-ingest.js';
 export type { Command, CommandSource, CommandStatus, NewCommand } from './repositories/commands.js';
 export type {
@@ -52,6 +61,7 @@ export interface Database {
   commands: ReturnType<typeof commandsRepository>;
   packages: ReturnType<typeof packageStateRepository>;
   scans: ReturnType<typeof scanIngestRepository>;
+  policies: ReturnType<typeof policiesRepository>;
   /** Round trip to the database; rejects when it is unreachable. */
   ping(): Promise<void>;
   migrate(): Promise<string[]>;
@@ -94,6 +104,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     commands: commandsRepository(knex),
     packages: packageStateRepository(knex),
     scans: scanIngestRepository(knex),
+    policies: policiesRepository(knex),
     async ping() {
       await knex.raw('select 1');
     },

@@ -36,6 +36,8 @@ export interface WorkflowContext {
   db: Database;
   events: EventRecorder;
   commands: WorkflowCommands;
+  /** Maintenance windows (core/policy): outside one, approved packages wait in `approved`. */
+  mayInstallNow?(agentId: string): Promise<boolean>;
 }
 
 export interface Refusal {
@@ -98,6 +100,7 @@ export function createInstallWorkflow(ctx: WorkflowContext) {
   async function startChecks(agentId: string, plugin: string, by: string | null): Promise<void> {
     const approved = await ctx.db.packages.inStatus(agentId, plugin, 'approved');
     if (approved.length === 0) return;
+    if (ctx.mayInstallNow && !(await ctx.mayInstallNow(agentId))) return; // resumed when a window opens
     const packages = approved.map((p) => ({ name: p.name, arch: p.arch || undefined }));
     const { command, created } = await ctx.commands.issue({
       agentId,
@@ -307,6 +310,9 @@ export function createInstallWorkflow(ctx: WorkflowContext) {
         );
       return moved.length;
     },
+
+    /** Starts what waits in `approved` (a maintenance window opened; called by a timer). */
+    resume: (agentId: string, plugin: string) => startChecks(agentId, plugin, null),
 
     /** The dispatcher's `onFinished`: dry runs and installs move their packages on. */
     async onCommandFinished(command: Command): Promise<void> {

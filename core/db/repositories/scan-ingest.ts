@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { applyHoldsAndIgnores } from './policies.js';
 
 /** One package as the ingest stores it (the scan record, normalised). */
 export interface IngestPackage {
@@ -172,6 +173,8 @@ export function scanIngestRepository(knex: Knex) {
           )) as { rows: unknown[] };
           resolved = gone.rows.length;
         }
+        // Hold and ignore rules (core/policy) apply before anyone can see the batch.
+        await applyHoldsAndIgnores(trx, batch.agentId, batch.plugin);
         return {
           status: 'stored',
           discovered: events.rows.filter((r) => r.kind === 'discovered').length,

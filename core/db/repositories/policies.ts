@@ -1,0 +1,241 @@
+import type { Knex } from 'knex';
+
+export type PolicyKind = 'hold' | 'ignore' | 'auto_approve';
+
+/** What a rule matches; every given field must match, absent ones match anything. */
+export interface PolicyMatch {
+  /** Glob on the package name: `linux-image-*`, `docker-ce`. */
+  namePattern?: string;
+  plugin?: string;
+  /** Agents carrying this label. */
+  label?: string;
+  /** auto_approve only: severities approved. */
+  severities?: string[];
+  /** auto_approve only: security updates only. */
+  securityOnly?: boolean;
+}
+
+export interface Policy {
+  id: string;
+  kind: PolicyKind;
+  name: string;
+  match: PolicyMatch;
+  enabled: boolean;
+  createdBy: string | null;
+  createdAt: Date;
+}
+
+export interface MaintenanceWindow {
+  id: string;
+  name: string;
+  /** 0 = Sunday … 6 = Saturday, in the window's time zone. */
+  weekdays: number[];
+  /** HH:MM; a window whose end is before its start runs past midnight. */
+  startTime: string;
+  endTime: string;
+  timezone: string;
+  /** Applies to agents with this label; null: to every agent. */
+  agentLabel: string | null;
+  enabled: boolean;
+}
+
+export interface Schedule {
+  id: string;
+  agentId: string | null;
+  agentLabel: string | null;
+  plugin: string;
+  intervalSeconds: number;
+  enabled: boolean;
+}
+
+/** `linux-image-*` → `linux-image-%`, with LIKE's own wildcards escaped. */
+export function globToLike(glob: string): string {
+  return glob
+    .replace(/[\\%_]/g, (c) => `\\${c}`)
+    .replace(/\*/g, '%')
+    .replace(/\?/g, '_');
+}
+
+const MATCHES = `(p.match->>'plugin' is null or p.match->>'plugin' = s.plugin)
+  and (p.match->>'like' is null or s.name like p.match->>'like')
+  and (p.match->>'label' is null or a.labels @> jsonb_build_array(p.match->>'label'))`;
+
+/**
+ * Hold and ignore rules onto one agent's open packages of one plugin: one statement per kind,
+ * whatever the number of packages or rules. Holds win over ignores. Runs inside the scan
+ * ingest's transaction, so a package never shows as pending between the two.
+ */
+export async function applyHoldsAndIgnores(
+  trx: Knex,
+  agentId: string | null,
+  plugin: string | null,
+): Promise<number> {
+  let changed = 0;
+  for (const kind of ['hold', 'ignore'] as const) {
+    const result = (await trx.raw(
+      `update package_state s set status = ?, status_changed_at = now()
+         from agents a
+        where (?::uuid is null or s.agent_id = ?::uuid) and (?::text is null or s.plugin = ?::text) and a.id = s.agent_id
+          and s.status in ('pending', 'approved', 'failed'${kind === 'ignore' ? '' : ", 'ignored'"})
+          and exists (select 1 from policies p where p.enabled and p.kind = ? and ${MATCHES})
+      returning s.name`,
+      [kind === 'hold' ? 'held' : 'ignored', agentId, agentId, plugin, plugin, kind],
+    )) as { rows: unknown[] };
+    changed += result.rows.length;
+  }
+  return changed;
+}
+
+export function policiesRepository(knex: Knex) {
+  return {
+    /** Hold and ignore rules onto every open package (after a rule is added). */
+    applyEverywhere: () => applyHoldsAndIgnores(knex, null, null),
+
+    async create(policy: {
+      kind: PolicyKind;
+      name: string;
+      match: PolicyMatch;
+      createdBy: string | null;
+    }): Promise<Policy> {
+      const stored = {
+        ...policy.match,
+        ...(policy.match.namePattern ? { like: globToLike(policy.match.namePattern) } : {}),
+      };
+      const [row] = (await knex('policies')
+        .insert({
+          kind: policy.kind,
+          name: policy.name,
+          match: JSON.stringify(stored),
+          created_by: policy.createdBy,
+        })
+        .returning('*')) as Array<Record<string, unknown>>;
+      return policyFromRow(row!);
+    },
+
+    async list(): Promise<Policy[]> {
+      return ((await knex('policies').orderBy('created_at')) as Array<Record<string, unknown>>).map(
+        policyFromRow,
+      );
+    },
+
+    async remove(id: string): Promise<boolean> {
+      return (await knex('policies').where({ id }).delete()) > 0;
+    },
+
+    /** Pending packages of an agent and plugin that an enabled auto-approve rule matches. */
+    async autoApprovable(agentId: string, plugin: string): Promise<Array<{ name: string; arch: string }>> {
+      const result = (await knex.raw(
+        `select s.name, s.arch from package_state s join agents a on a.id = s.agent_id
+          where s.agent_id = ? and s.plugin = ? and s.status = 'pending'
+            and exists (
+              select 1 from policies p
+               where p.enabled and p.kind = 'auto_approve' and ${MATCHES}
+                 and (p.match->'severities' is null or p.match->'severities' @> to_jsonb(s.severity))
+                 and (coalesce((p.match->>'securityOnly')::boolean, false) = false or s.security))`,
+        [agentId, plugin],
+      )) as { rows: Array<{ name: string; arch: string }> };
+      return result.rows;
+    },
+
+    async createWindow(window: Omit<MaintenanceWindow, 'id' | 'enabled'>): Promise<MaintenanceWindow> {
+      const [row] = (await knex('maintenance_windows')
+        .insert({
+          name: window.name,
+          weekdays: JSON.stringify(window.weekdays),
+          start_time: window.startTime,
+          end_time: window.endTime,
+          timezone: window.timezone,
+          agent_label: window.agentLabel,
+        })
+        .returning('*')) as Array<Record<string, unknown>>;
+      return windowFromRow(row!);
+    },
+
+    async windows(): Promise<MaintenanceWindow[]> {
+      return (
+        (await knex('maintenance_windows').where({ enabled: true }).orderBy('created_at')) as Array<
+          Record<string, unknown>
+        >
+      ).map(windowFromRow);
+    },
+
+    async removeWindow(id: string): Promise<boolean> {
+      return (await knex('maintenance_windows').where({ id }).delete()) > 0;
+    },
+
+    /** Replaces the schedule for (agent or label or everyone, plugin). */
+    async setSchedule(s: Omit<Schedule, 'id'>): Promise<Schedule> {
+      return knex.transaction(async (trx) => {
+        await trx('schedules')
+          .where({ plugin: s.plugin })
+          .where((q) => (s.agentId ? q.where({ agent_id: s.agentId }) : q.whereNull('agent_id')))
+          .where((q) => (s.agentLabel ? q.where({ agent_label: s.agentLabel }) : q.whereNull('agent_label')))
+          .delete();
+        const [row] = (await trx('schedules')
+          .insert({
+            agent_id: s.agentId,
+            agent_label: s.agentLabel,
+            plugin: s.plugin,
+            interval_seconds: s.intervalSeconds,
+            enabled: s.enabled,
+          })
+          .returning('*')) as Array<Record<string, unknown>>;
+        return scheduleFromRow(row!);
+      });
+    },
+
+    async schedules(): Promise<Schedule[]> {
+      return ((await knex('schedules').orderBy('created_at')) as Array<Record<string, unknown>>).map(
+        scheduleFromRow,
+      );
+    },
+
+    /** Agents with approved packages waiting (for a maintenance window), by plugin. */
+    async waitingApprovals(): Promise<Array<{ agentId: string; plugin: string }>> {
+      const rows = (await knex('package_state')
+        .where({ status: 'approved' })
+        .distinct('agent_id', 'plugin')) as Array<{
+        agent_id: string;
+        plugin: string;
+      }>;
+      return rows.map((r) => ({ agentId: r.agent_id, plugin: r.plugin }));
+    },
+  };
+}
+
+function policyFromRow(row: Record<string, unknown>): Policy {
+  const { like: _like, ...match } = row.match as PolicyMatch & { like?: string };
+  return {
+    id: row.id as string,
+    kind: row.kind as PolicyKind,
+    name: row.name as string,
+    match,
+    enabled: row.enabled as boolean,
+    createdBy: (row.created_by as string | null) ?? null,
+    createdAt: new Date(row.created_at as string),
+  };
+}
+
+function windowFromRow(row: Record<string, unknown>): MaintenanceWindow {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    weekdays: row.weekdays as number[],
+    startTime: row.start_time as string,
+    endTime: row.end_time as string,
+    timezone: row.timezone as string,
+    agentLabel: (row.agent_label as string | null) ?? null,
+    enabled: row.enabled as boolean,
+  };
+}
+
+function scheduleFromRow(row: Record<string, unknown>): Schedule {
+  return {
+    id: row.id as string,
+    agentId: (row.agent_id as string | null) ?? null,
+    agentLabel: (row.agent_label as string | null) ?? null,
+    plugin: row.plugin as string,
+    intervalSeconds: row.interval_seconds as number,
+    enabled: row.enabled as boolean,
+  };
+}
