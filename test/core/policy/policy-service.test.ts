@@ -62,7 +62,7 @@ describeEachDatabase('policies', (target) => {
     const window = await core.policy.addWindow(
       {
         name: 'never now',
-        weekdays: [0],
+        weekdays: [notToday],
         startTime: '00:00',
         endTime: '00:01',
         timezone: 'UTC',
@@ -118,7 +118,7 @@ describeEachDatabase('policies', (target) => {
     const window = await core.policy.addWindow(
       {
         name: 'sunday 00:00',
-        weekdays: [0],
+        weekdays: [notToday],
         startTime: '00:00',
         endTime: '00:01',
         timezone: 'UTC',
