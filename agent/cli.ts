@@ -1,11 +1,18 @@
-import { runAgentCli } from './cli/program.js';
+import { Command } from 'commander';
+import { AGENT_VERSION } from './version.js';
 
 /**
- * Entry point of `redflag-agent` (bin/redflag-agent.js imports this). The commands live in
- * agent/cli/; docs/agent.md is their reference.
+ * `redflag-agent`: the host agent. The entry point and its help exist from the foundation on;
+ * register, run, scan, list-updates, status and unregister arrive with the agent issue.
  */
-process.exitCode = await runAgentCli(process.argv, {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-});
+export function buildAgentCli(): Command {
+  return new Command('redflag-agent')
+    .description('RedFlag host agent: reports pending updates to a RedFlag core and installs them on command')
+    .version(AGENT_VERSION)
+    .showHelpAfterError()
+    .action(function (this: Command) {
+      this.help();
+    });
+}
+
+await buildAgentCli().parseAsync(process.argv);
