@@ -70,8 +70,12 @@ export async function applyHoldsAndIgnores(
   agentId: string | null,
   plugin: string | null,
 ): Promise<number> {
+  // Most homelabs have no such rule: one cheap look instead of two updates per scan.
+  const rules = (await trx.raw(
+    `select kind from policies where enabled and kind in ('hold', 'ignore') group by kind`,
+  )) as { rows: Array<{ kind: 'hold' | 'ignore' }> };
   let changed = 0;
-  for (const kind of ['hold', 'ignore'] as const) {
+  for (const { kind } of rules.rows.sort((a, b) => a.kind.localeCompare(b.kind))) {
     const result = (await trx.raw(
       `update package_state s set status = ?, status_changed_at = now()
          from agents a
