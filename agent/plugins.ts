@@ -6,4 +6,5 @@ import type { PluginModuleEntry } from '../plugins/sdk/index.js';
  */
 export const BUILTIN_AGENT_PLUGINS: readonly PluginModuleEntry[] = [
   { id: 'plugins/apt', load: () => import('../plugins/apt/index.js') },
+  { id: 'plugins/dnf', load: () => import('../plugins/dnf/index.js') },
 ];
