@@ -61,6 +61,14 @@ export function createPolicyService(ctx: PolicyContext) {
     return (await ctx.db.settings.get<number>(REVISION_KEY)) ?? 1;
   }
 
+  // Every connect asks for the agent's config: schedules and revision are kept in memory
+  // (reloaded when this core changes them) so a reconnect storm costs no extra queries.
+  let cached: { schedules: Schedule[]; revision: number } | null = null;
+  async function schedulesAndRevision() {
+    cached ??= { schedules: await ctx.db.policies.schedules(), revision: await revision() };
+    return cached;
+  }
+
   return {
     async addRule(
       rule: { kind: PolicyKind; name: string; match: PolicyMatch },
@@ -111,6 +119,7 @@ export function createPolicyService(ctx: PolicyContext) {
       if (problem) throw new PolicyError(problem);
       const saved = await ctx.db.policies.setSchedule(schedule);
       await ctx.db.settings.set(REVISION_KEY, (await revision()) + 1, by);
+      cached = null;
       await record('schedule_set', `${schedule.plugin} scans every ${schedule.intervalSeconds} s`, {
         ...schedule,
         by,
@@ -122,12 +131,15 @@ export function createPolicyService(ctx: PolicyContext) {
     },
 
     async configFor(agentId: string): Promise<ConfigMessage | null> {
+      const { schedules, revision: current } = await schedulesAndRevision();
       const agent = await ctx.db.agents.findById(agentId);
       if (!agent) return null;
-      return configFor(agent, await ctx.db.policies.schedules(), await revision());
+      return configFor(agent, schedules, current);
     },
 
+    /** Sends the agent its config; nothing when no schedule exists (the agent keeps its defaults). */
     async pushConfig(agentId: string): Promise<void> {
+      if ((await schedulesAndRevision()).schedules.length === 0) return;
       const config = await this.configFor(agentId);
       if (config) await ctx.sendConfig(agentId, config);
     },

@@ -150,12 +150,11 @@ describeEachDatabase('policies', (target) => {
     );
   });
 
-  it('pushes scan schedules to connected agents as a config message', async () => {
+  it('pushes scan schedules to connected agents as a config message, and again when they reconnect', async () => {
     const identity = (await registerSimAgent(core.httpUrl, await core.createToken(1))).identity!;
     const client = await connectAgent(core.mqttUrl, identity);
     try {
       const down = await listenDown(client, identity);
-      await down.waitFor((m) => m.type === 'config'); // sent when it started listening
       await core.policy.setSchedule(
         { agentId: identity.agentId, agentLabel: null, plugin: 'apt', intervalSeconds: 7200, enabled: true },
         'admin',
@@ -168,6 +167,14 @@ describeEachDatabase('policies', (target) => {
       assert.ok((config.payload.revision as number) >= 2);
     } finally {
       client.end(true);
+    }
+    const again = await connectAgent(core.mqttUrl, identity);
+    try {
+      const down = await listenDown(again, identity);
+      const config = await down.waitFor((m) => m.type === 'config');
+      assert.deepEqual(config.payload.schedules, { apt: { enabled: true, intervalSeconds: 7200 } });
+    } finally {
+      again.end(true);
     }
   });
 });
