@@ -40,7 +40,18 @@ export async function startAdminSocket(ctx: AdminSocketContext): Promise<Fastify
     pid: process.pid,
     database: ctx.db.kind,
     migrations: await ctx.db.migrationStatus(),
+    memory: process.memoryUsage(),
   }));
+
+  // For memory measurements (benchmarks): a full collection first, when the core was started
+  // with --expose-gc, so the numbers are live data and not garbage waiting to be collected.
+  app.post('/v1/memory', async () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    return {
+      collected: typeof (globalThis as { gc?: unknown }).gc === 'function',
+      memory: process.memoryUsage(),
+    };
+  });
 
   app.post('/v1/migrate', async () => {
     const applied = await ctx.db.migrate();

@@ -23,7 +23,7 @@ const settle = () => new Promise((r) => setTimeout(r, 2000));
  */
 async function connectAll(
   count: number,
-  pid: number,
+  memory: () => Promise<number>,
   connect: (i: number) => Promise<MqttClient>,
   warmedUp: () => void = () => {},
 ): Promise<Measured & { clients: MqttClient[] }> {
@@ -31,24 +31,27 @@ async function connectAll(
   await Promise.all(warm.map((c) => c.endAsync(true)));
   warmedUp();
   await settle();
-  const before = rssBytes(pid);
+  const before = await memory();
   const t0 = performance.now();
   const clients = await pool(Array.from({ length: count }), CONCURRENCY, (_, i) => connect(i));
   const seconds = (performance.now() - t0) / 1000;
   await settle();
-  const after = rssBytes(pid);
+  const after = await memory();
   return { clients, perSecond: count / seconds, bytesPerConnection: (after - before) / count };
 }
 
 async function reference(): Promise<Measured> {
   const bare = await startBareAedes();
   try {
-    const m = await connectAll(AGENTS, bare.pid, () =>
-      mqtt.connectAsync(bare.url, {
-        clientId: randomUUID(),
-        reconnectPeriod: 0,
-        will: { topic: 'presence', payload: Buffer.from('{"v":1,"online":false}'), qos: 1, retain: true },
-      }),
+    const m = await connectAll(
+      AGENTS,
+      async () => rssBytes(bare.pid),
+      () =>
+        mqtt.connectAsync(bare.url, {
+          clientId: randomUUID(),
+          reconnectPeriod: 0,
+          will: { topic: 'presence', payload: Buffer.from('{"v":1,"online":false}'), qos: 1, retain: true },
+        }),
     );
     await Promise.all(m.clients.map((c) => c.endAsync(true)));
     return m;
@@ -58,7 +61,7 @@ async function reference(): Promise<Measured> {
 }
 
 async function measure(database: BenchDatabase, ref: Measured) {
-  const core = await startBenchCore(database.env);
+  const core = await startBenchCore(database.env, ['--expose-gc']);
   let clients: MqttClient[] = [];
   try {
     const { token } = await core.admin<{ token: string }>('POST', '/v1/tokens', {
@@ -80,9 +83,12 @@ async function measure(database: BenchDatabase, ref: Measured) {
     const passwords = identities.map((id) => connectPassword(id));
     const warmPasswords = identities.map((id) => connectPassword(id));
     let round = 0;
+    // The core's own RSS after a full collection (it runs with --expose-gc here).
+    const coreMemory = async () =>
+      (await core.admin<{ memory: { rss: number } }>('POST', '/v1/memory')).memory.rss;
     const m = await connectAll(
       AGENTS,
-      core.pid,
+      coreMemory,
       (i) => {
         const password = round === 0 && i < AGENTS / 5 ? warmPasswords[i]! : passwords[i]!;
         return connectAgent(core.mqttUrl, identities[i]!, { password });

@@ -65,7 +65,10 @@ export interface BenchCore {
 }
 
 /** `redflag serve` in its own process (so its memory is its own), PGlite in a temporary directory. */
-export async function startBenchCore(extraEnv: Record<string, string> = {}): Promise<BenchCore> {
+export async function startBenchCore(
+  extraEnv: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<BenchCore> {
   const dir = tempDir('redflag-bench-');
   const httpPort = await freePort();
   const mqttPort = await freePort();
@@ -73,6 +76,7 @@ export async function startBenchCore(extraEnv: Record<string, string> = {}): Pro
     process.execPath,
     [
       // e.g. BENCH_CORE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the core under load
+      ...nodeArgs,
       ...(process.env.BENCH_CORE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       REDFLAG_BIN,
       'serve',
