@@ -7,4 +7,7 @@ import type { PluginModuleEntry } from '../plugins/sdk/index.js';
 export const BUILTIN_AGENT_PLUGINS: readonly PluginModuleEntry[] = [
   { id: 'plugins/apt', load: () => import('../plugins/apt/index.js') },
   { id: 'plugins/dnf', load: () => import('../plugins/dnf/index.js') },
+  { id: 'plugins/pacman', load: () => import('../plugins/pacman/index.js') },
+  { id: 'plugins/flatpak', load: () => import('../plugins/flatpak/index.js') },
+  { id: 'plugins/snap', load: () => import('../plugins/snap/index.js') },
 ];
