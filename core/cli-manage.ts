@@ -15,12 +15,16 @@ import {
   loadWithFlags,
   parsePositiveInteger,
 } from './cli-common.js';
+import { addAccessCommands } from './cli-access.js';
+import { iso, print, table } from './cli-output.js';
 import { runLocally } from './manage-locally.js';
 
 /**
  * Runs a management operation through the running core's admin socket, or with a database
  * connection of its own when no core runs (both paths run the same operation code).
  */
+export type ManageFn = typeof manage;
+
 async function manage(
   flags: CommonFlags,
   name: AdminOperationName,
@@ -48,25 +52,6 @@ async function manage(
     return handleStartError(err);
   }
 }
-
-function print(json: boolean | undefined, value: unknown, human: () => string) {
-  process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human()}\n`);
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
-const iso = (value: unknown) =>
-  value ? new Date(String(value)).toISOString().replace(/\.\d{3}Z$/, 'Z') : '-';
 
 export function addManagementCommands(program: Command, common: (cmd: Command) => Command) {
   const token = program.command('token').description('registration tokens agents enrol with');
@@ -158,6 +143,8 @@ export function addManagementCommands(program: Command, common: (cmd: Command) =
       };
       console.log(`agent ${id} may re-register from its machine until ${iso(out.rebindAllowedUntil)}`);
     });
+
+  addAccessCommands(program, common, manage);
 
   const keys = program.command('keys').description('server signing keys');
 

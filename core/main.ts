@@ -5,7 +5,9 @@ import {
   type AdminContext,
   adminSocketPath,
   buildApiServer,
+  issueSetupToken,
   removeStaleSocket,
+  SETUP_TOKEN_HOURS,
   startAdminSocket,
 } from './api/index.js';
 import { createDispatcher, type Dispatcher } from './commands/index.js';
@@ -34,6 +36,7 @@ const AGENT_EXISTS = new Set([
 
 const COMMAND_EXPIRY_INTERVAL_MS = 5000;
 const WINDOW_CHECK_INTERVAL_MS = 60_000;
+const SESSION_CLEANUP_INTERVAL_MS = 3600_000;
 
 export interface CoreHandle {
   db: Database;
@@ -45,6 +48,10 @@ export interface CoreHandle {
   broker: RunningBroker;
   /** What management operations run with (the admin socket's context). */
   manage: AdminContext;
+  /** The HTTP app (tests inject requests from chosen addresses). */
+  http: FastifyInstance;
+  /** The first-run setup token when no user exists yet, else null (also printed in the log). */
+  setupToken: string | null;
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:8080 */
   httpUrl: string;
   /** Stops accepting, lets in-flight requests finish (up to shutdown.timeoutMs), closes the database. */
@@ -219,24 +226,18 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       })().catch((err: unknown) => log.error({ err }, 'resuming approved updates failed'));
     }, WINDOW_CHECK_INTERVAL_MS);
     opened.push(async () => clearInterval(windows));
+    // Expired sessions are refused anyway; this keeps the table from growing without end.
+    const sessions = setInterval(() => {
+      db.sessions
+        .deleteExpired()
+        .catch((err: unknown) => log.error({ err }, 'removing expired sessions failed'));
+    }, SESSION_CLEANUP_INTERVAL_MS);
+    opened.push(async () => clearInterval(sessions));
     await dispatcher.expireOverdue();
 
-    const app: FastifyInstance = await buildApiServer({
-      db,
-      logger,
-      version: CORE_VERSION,
-      fleet: {
-        db,
-        keys,
-        events,
-        topicPrefix: config.broker.topicPrefix,
-        brokerUrlFor: (requestHost) => brokerUrlFor(config, requestHost, broker.ports),
-        onRegistered: (agentId) => agentKeys.invalidate(agentId),
-      },
-    });
-    await app.listen({ host: config.http.host, port: config.http.port });
-    opened.push(() => app.close());
-
+    // First start with no users: the one way in is a link printed below (issue 5); issued
+    // before the API listens, so the link works from the first request.
+    const setupToken = await issueSetupToken(db);
     const manage: AdminContext = {
       db,
       keys,
@@ -249,6 +250,24 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         return broker.disconnect(agentId);
       },
     };
+    const app: FastifyInstance = await buildApiServer({
+      db,
+      logger,
+      version: CORE_VERSION,
+      auth: config.auth,
+      operations: { dispatcher, workflow, manage },
+      fleet: {
+        db,
+        keys,
+        events,
+        topicPrefix: config.broker.topicPrefix,
+        brokerUrlFor: (requestHost) => brokerUrlFor(config, requestHost, broker.ports),
+        onRegistered: (agentId) => agentKeys.invalidate(agentId),
+      },
+    });
+    await app.listen({ host: config.http.host, port: config.http.port });
+    opened.push(() => app.close());
+
     const admin = await startAdminSocket({
       db,
       logger,
@@ -257,6 +276,13 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       manage,
     });
     opened.push(() => admin.close());
+
+    const setupUrl = setupToken ? `${serverUrl(config)}/setup#token=${setupToken}` : null;
+    if (setupUrl)
+      log.warn(
+        `No users yet. Create the first admin within ${SETUP_TOKEN_HOURS} h at ${setupUrl} ` +
+          '(or run `redflag user add --role admin` on this host)',
+      );
 
     await events.record({
       type: 'core',
@@ -282,7 +308,9 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       policy,
       broker,
       manage,
+      http: app,
       httpUrl,
+      setupToken,
       async stop(reason) {
         log.info({ reason }, 'stopping');
         let timer: NodeJS.Timeout | undefined;

@@ -10,5 +10,7 @@ export type Access = 'public' | 'registration-token' | 'viewer' | 'operator' | '
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** Refused answers (400, 401) count against the caller's address: login and setup. */
+    countsFailures?: boolean;
   }
 }

@@ -9,6 +9,13 @@ import {
   rotateServerKey,
   TokenRequestError,
 } from '../fleet/index.js';
+import {
+  AccountRequestError,
+  addUser,
+  createApiToken,
+  revokeApiToken,
+  setUserPassword,
+} from './auth/accounts.js';
 
 export interface AdminContext extends ManageContext {
   dispatcher: Dispatcher;
@@ -35,6 +42,16 @@ export interface AdminOperation {
 }
 
 const notFound = (what: string, id: string) => new AdminOperationError(404, `no ${what} with id ${id}`);
+
+/** Account refusals keep their status on the socket and their message on the command line. */
+async function accounts<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof AccountRequestError) throw new AdminOperationError(err.status, err.message);
+    throw err;
+  }
+}
 
 /**
  * Every management operation, once: served on the admin socket by a running core, and called
@@ -133,6 +150,49 @@ export const adminOperations = {
         createdBy: by,
       });
       return command;
+    },
+  },
+  userAdd: {
+    method: 'POST',
+    path: '/v1/users',
+    run: (ctx, { body, by }) => accounts(() => addUser(ctx, body as Parameters<typeof addUser>[1], by)),
+  },
+  userPasswd: {
+    method: 'POST',
+    path: '/v1/users/password',
+    async run(ctx, { body, by }) {
+      const user = await accounts(() =>
+        setUserPassword(ctx, { username: body.username, password: body.password }, by),
+      );
+      return { username: user.username, passwordChanged: true };
+    },
+  },
+  userList: {
+    method: 'GET',
+    path: '/v1/users',
+    run: (ctx) => ctx.db.users.list(),
+  },
+  apiTokenCreate: {
+    method: 'POST',
+    path: '/v1/api-tokens',
+    async run(ctx, { body, by }) {
+      const { token, apiToken } = await accounts(() =>
+        createApiToken(ctx, { name: body.name, role: body.role }, by),
+      );
+      return { token, ...apiToken };
+    },
+  },
+  apiTokenList: {
+    method: 'GET',
+    path: '/v1/api-tokens',
+    run: (ctx) => ctx.db.apiTokens.list(),
+  },
+  apiTokenRevoke: {
+    method: 'POST',
+    path: '/v1/api-tokens/:id/revoke',
+    async run(ctx, { params, by }) {
+      await accounts(() => revokeApiToken(ctx, params.id!, by));
+      return { revoked: params.id };
     },
   },
 } satisfies Record<string, AdminOperation>;

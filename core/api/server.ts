@@ -1,23 +1,68 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Dispatcher } from '../commands/index.js';
 import type { Database } from '../db/index.js';
 import type { RegisterContext } from '../fleet/index.js';
 import type { Logger } from '../log/index.js';
+import type { InstallWorkflow } from '../updates/index.js';
+import type { Access } from './access.js';
+import type { AdminContext } from './admin-operations.js';
+import { type IngressOptions, installAuth } from './auth/authenticate.js';
+import { createFailureLimiter } from './auth/failure-limiter.js';
 import { errorResponseSchema, installErrorHandlers } from './errors.js';
 import { quietRequestLogs } from './quiet-logs.js';
+import { accountRoutes } from './routes/accounts.js';
+import { agentRoutes } from './routes/agents.js';
+import { authRoutes } from './routes/auth.js';
+import { commandRoutes } from './routes/commands.js';
+import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { registerRoutes } from './routes/register.js';
+import { setupPageRoutes } from './routes/setup-page.js';
+import { updateRoutes } from './routes/updates.js';
+
+export interface AuthOptions {
+  sessionHours: number;
+  maxFailures: number;
+  failureWindowMinutes: number;
+  ingress: IngressOptions;
+}
 
 export interface ApiContext {
   db: Database;
   logger: Logger;
   version: string;
   fleet: RegisterContext;
+  /** Defaults: 7-day sessions, 10 failures per 15 minutes, no ingress. */
+  auth?: AuthOptions;
+  /** The parts the resource routes act through; without them only health, auth and registration are served. */
+  operations?: { dispatcher: Dispatcher; workflow: InstallWorkflow; manage: AdminContext };
+}
+
+const DEFAULT_AUTH: AuthOptions = {
+  sessionHours: 168,
+  maxFailures: 10,
+  failureWindowMinutes: 15,
+  ingress: { enabled: false, trustedProxy: '172.30.32.2', role: 'admin' },
+};
+
+/** Every route with the access it declared; the route-enumeration test reads this. */
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeAccess: RouteAccess[];
+  }
 }
 
 /** Builds the HTTP app; the caller decides where it listens. */
 export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> {
+  const auth = ctx.auth ?? DEFAULT_AUTH;
   const app = Fastify({
     loggerInstance: ctx.logger.child({ component: 'http' }) as FastifyBaseLogger,
     logController: quietRequestLogs(),
@@ -26,19 +71,49 @@ export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> 
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
   });
+  const routes: RouteAccess[] = [];
+  app.decorate('routeAccess', routes);
+  app.addHook('onRoute', (route) => {
+    // The API description is as public as the source code; its routes come from a plugin that sets no config.
+    if (route.url.startsWith('/api/docs')) route.config = { ...route.config, access: 'public' };
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) routes.push({ method, url: route.url, access: route.config?.access });
+  });
   app.addSchema(errorResponseSchema);
   installErrorHandlers(app);
+  installAuth(app, {
+    db: ctx.db,
+    events: ctx.fleet.events,
+    ingress: auth.ingress,
+    limiter: createFailureLimiter({
+      maxFailures: auth.maxFailures,
+      windowMs: auth.failureWindowMinutes * 60_000,
+    }),
+  });
   await app.register(swagger, {
     openapi: {
       info: {
         title: 'RedFlag API',
         version: ctx.version,
-        description: 'Self-hosted update management. Errors: `{ error: { code, message, details? } }`.',
+        description:
+          'Self-hosted update management. Errors: `{ error: { code, message, details? } }`. ' +
+          'Authenticate with the session cookie from /api/v1/auth/login (plus X-CSRF-Token on changes) ' +
+          'or `Authorization: Bearer <API token>`.',
       },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   await app.register(healthRoutes, { db: ctx.db });
   await app.register(registerRoutes, { fleet: ctx.fleet });
+  await app.register(authRoutes, { db: ctx.db, events: ctx.fleet.events, sessionHours: auth.sessionHours });
+  await app.register(accountRoutes, { db: ctx.db, events: ctx.fleet.events });
+  await app.register(setupPageRoutes);
+  if (ctx.operations) {
+    const ops = ctx.operations;
+    await app.register(agentRoutes, { db: ctx.db, manage: ops.manage });
+    await app.register(commandRoutes, { db: ctx.db, dispatcher: ops.dispatcher });
+    await app.register(eventRoutes, { db: ctx.db });
+    await app.register(updateRoutes, { db: ctx.db, workflow: ops.workflow });
+  }
   return app;
 }

@@ -201,6 +201,66 @@ export const configSchema = {
         },
       },
     },
+    auth: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'Users, sessions, login rate limits and Home Assistant ingress.',
+      properties: {
+        sessionHours: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 8760,
+          default: 168,
+          description: 'How long a panel login lasts before the user signs in again.',
+        },
+        maxFailures: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 1000,
+          default: 10,
+          description:
+            'Failed logins (or refused agent registrations) from one address within failureWindowMinutes ' +
+            'before further attempts answer 429 and a security event is recorded.',
+        },
+        failureWindowMinutes: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 1440,
+          default: 15,
+          description: 'The window the failures are counted in; the address is refused until it ends.',
+        },
+        ingress: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description:
+            'Home Assistant ingress: the Supervisor proxies the panel and names the signed-in HA user ' +
+            'in X-Remote-User-* headers.',
+          properties: {
+            enabled: {
+              type: 'boolean',
+              default: false,
+              description:
+                'Trust X-Remote-User-* headers from trustedProxy; turn on when running as the Home Assistant add-on.',
+            },
+            trustedProxy: {
+              type: 'string',
+              minLength: 1,
+              default: '172.30.32.2',
+              description:
+                "Address of the Supervisor's ingress proxy; the headers from any other address are ignored.",
+            },
+            role: {
+              type: 'string',
+              enum: ['admin', 'operator', 'viewer'],
+              default: 'admin',
+              description: 'Role of Home Assistant users coming in through ingress.',
+            },
+          },
+        },
+      },
+    },
     database: {
       type: 'object',
       additionalProperties: false,
@@ -288,6 +348,12 @@ export interface RedflagConfig {
     websocket: { port: number | null };
   };
   security: { keyRotationOverlapHours: number; refusalEventsPerMinute: number };
+  auth: {
+    sessionHours: number;
+    maxFailures: number;
+    failureWindowMinutes: number;
+    ingress: { enabled: boolean; trustedProxy: string; role: 'admin' | 'operator' | 'viewer' };
+  };
   commands: {
     waitHours: number;
     timeoutSeconds: { default: number; scan: number; dry_run: number; install: number; reboot: number };

@@ -2,13 +2,16 @@ import { type Connection, type ConnectOptions, connect, type DatabaseKind } from
 import { type MigrationStatus, migrateLatest, migrationStatus } from './migrate.js';
 import type { Migration } from './migrations/index.js';
 import { agentsRepository } from './repositories/agents.js';
+import { apiTokensRepository } from './repositories/api-tokens.js';
 import { commandsRepository } from './repositories/commands.js';
 import { packageStateRepository } from './repositories/package-state.js';
 import { policiesRepository } from './repositories/policies.js';
 import { registrationRepository } from './repositories/registration.js';
 import { scanIngestRepository } from './repositories/scan-ingest.js';
+import { sessionsRepository } from './repositories/sessions.js';
 import { settingsRepository } from './repositories/settings.js';
 import { systemEventsRepository } from './repositories/system-events.js';
+import { usersRepository } from './repositories/users.js';
 
 export { createBatcher } from './batcher.js';
 export { DatabaseUnavailableError, pgliteDirFor, redactUrl } from './connect.js';
@@ -45,6 +48,9 @@ export type {
   RegistrationRequest,
   RegistrationToken,
 } from './repositories/registration.js';
+export type { Role, User } from './repositories/users.js';
+export type { ApiToken } from './repositories/api-tokens.js';
+export type { SessionCaller } from './repositories/sessions.js';
 export type { ConnectOptions, DatabaseKind };
 
 /**
@@ -62,6 +68,9 @@ export interface Database {
   packages: ReturnType<typeof packageStateRepository>;
   scans: ReturnType<typeof scanIngestRepository>;
   policies: ReturnType<typeof policiesRepository>;
+  users: ReturnType<typeof usersRepository>;
+  apiTokens: ReturnType<typeof apiTokensRepository>;
+  sessions: ReturnType<typeof sessionsRepository>;
   /** Round trip to the database; rejects when it is unreachable. */
   ping(): Promise<void>;
   migrate(): Promise<string[]>;
@@ -105,6 +114,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     packages: packageStateRepository(knex),
     scans: scanIngestRepository(knex),
     policies: policiesRepository(knex),
+    users: usersRepository(knex),
+    apiTokens: apiTokensRepository(knex),
+    sessions: sessionsRepository(knex),
     async ping() {
       await knex.raw('select 1');
     },

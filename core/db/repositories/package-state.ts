@@ -231,24 +231,32 @@ export function packageStateRepository(knex: Knex) {
       const query = knex('package_state').where({ agent_id: agentId }).orderBy(['plugin', 'name', 'arch']);
       if (opts.plugin) query.where({ plugin: opts.plugin });
       if (!opts.includeClosed) query.whereNotIn('status', ['resolved', 'updated']);
-      return ((await query) as Row[]).map((r) => ({
-        agentId: r.agent_id,
-        plugin: r.plugin,
-        name: r.name,
-        arch: r.arch,
-        currentVersion: r.current_version,
-        availableVersion: r.available_version,
-        severity: r.severity,
-        security: r.security,
-        source: r.source,
-        rebootRequired: r.reboot_required,
-        status: r.status,
-        metadata: r.metadata,
-        dependencies: r.dependencies ?? null,
-        firstSeenAt: new Date(r.first_seen_at),
-        lastSeenAt: new Date(r.last_seen_at),
-        statusChangedAt: new Date(r.status_changed_at),
-      }));
+      return ((await query) as Row[]).map(stateFromRow);
+    },
+
+    /**
+     * One page of package states in key order (agent, plugin, name, arch), starting after the
+     * key `after`: keyset paging stays fast however deep the page.
+     */
+    async page(filter: {
+      agentId?: string;
+      status?: PackageStatus;
+      after?: PackageRef | null;
+      limit: number;
+    }): Promise<PackageState[]> {
+      const query = knex('package_state').orderBy(['agent_id', 'plugin', 'name', 'arch']).limit(filter.limit);
+      if (filter.agentId) query.where({ agent_id: filter.agentId });
+      if (filter.status) query.where({ status: filter.status });
+      if (filter.after) {
+        const a = filter.after;
+        query.whereRaw('(agent_id, plugin, name, arch) > (?::uuid, ?, ?, ?)', [
+          a.agentId,
+          a.plugin,
+          a.name,
+          a.arch,
+        ]);
+      }
+      return ((await query) as Row[]).map(stateFromRow);
     },
 
     async eventsForAgent(agentId: string, opts: { batchId?: string } = {}): Promise<UpdateEvent[]> {
@@ -276,5 +284,26 @@ export function packageStateRepository(knex: Knex) {
       }>;
       return Number(row?.n ?? 0);
     },
+  };
+}
+
+function stateFromRow(r: Row): PackageState {
+  return {
+    agentId: r.agent_id,
+    plugin: r.plugin,
+    name: r.name,
+    arch: r.arch,
+    currentVersion: r.current_version,
+    availableVersion: r.available_version,
+    severity: r.severity,
+    security: r.security,
+    source: r.source,
+    rebootRequired: r.reboot_required,
+    status: r.status,
+    metadata: r.metadata,
+    dependencies: r.dependencies ?? null,
+    firstSeenAt: new Date(r.first_seen_at),
+    lastSeenAt: new Date(r.last_seen_at),
+    statusChangedAt: new Date(r.status_changed_at),
   };
 }

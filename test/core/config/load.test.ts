@@ -40,6 +40,12 @@ describe('core/config loadConfig', () => {
         websocket: { port: null },
       },
       security: { keyRotationOverlapHours: 168, refusalEventsPerMinute: 30 },
+      auth: {
+        sessionHours: 168,
+        maxFailures: 10,
+        failureWindowMinutes: 15,
+        ingress: { enabled: false, trustedProxy: '172.30.32.2', role: 'admin' },
+      },
       commands: {
         waitHours: 24,
         timeoutSeconds: { default: 3600, scan: 1800, dry_run: 900, install: 7200, reboot: 900 },

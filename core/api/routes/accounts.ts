@@ -1,0 +1,133 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Database } from '../../db/index.js';
+import type { EventRecorder } from '../../events/index.js';
+import '../access.js';
+import { AccountRequestError, addUser, createApiToken, revokeApiToken } from '../auth/accounts.js';
+import { apiTokenSchema, authErrors, errorRef, userSchema, uuidParams } from '../schemas.js';
+
+const refused = (reply: FastifyReply, err: unknown) => {
+  if (err instanceof AccountRequestError)
+    return reply.status(err.status).send({ error: { code: err.code, message: err.message } });
+  throw err;
+};
+
+/** Users and API tokens for admins in the panel (the command line has the same operations). */
+export async function accountRoutes(app: FastifyInstance, opts: { db: Database; events: EventRecorder }) {
+  app.get(
+    '/api/v1/users',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['access'],
+        summary: 'List users',
+        response: { 200: { type: 'array', items: userSchema }, ...authErrors },
+      },
+    },
+    () => opts.db.users.list(),
+  );
+
+  app.post<{ Body: { username: string; password: string; role: string } }>(
+    '/api/v1/users',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['access'],
+        summary: 'Add a user',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['username', 'password', 'role'],
+          properties: {
+            username: { type: 'string', maxLength: 64 },
+            password: { type: 'string', minLength: 8, maxLength: 1024 },
+            role: { type: 'string', enum: ['admin', 'operator', 'viewer'] },
+          },
+        },
+        response: { 201: userSchema, 400: errorRef, 409: errorRef, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      try {
+        return reply.status(201).send(await addUser(opts, request.body, request.caller!.name));
+      } catch (err) {
+        return refused(reply, err);
+      }
+    },
+  );
+
+  app.get(
+    '/api/v1/api-tokens',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['access'],
+        summary: 'List API tokens (never the tokens themselves)',
+        response: { 200: { type: 'array', items: apiTokenSchema }, ...authErrors },
+      },
+    },
+    () => opts.db.apiTokens.list(),
+  );
+
+  app.post<{ Body: { name: string; role: string } }>(
+    '/api/v1/api-tokens',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['access'],
+        summary: 'Create an API token; the token is in this answer only',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'role'],
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 100 },
+            role: { type: 'string', enum: ['admin', 'operator', 'viewer'] },
+          },
+        },
+        response: {
+          201: {
+            type: 'object',
+            required: ['token', 'apiToken'],
+            properties: { token: { type: 'string' }, apiToken: apiTokenSchema },
+          },
+          400: errorRef,
+          ...authErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      try {
+        const caller = request.caller!;
+        const created = await createApiToken(opts, { ...request.body, userId: caller.userId }, caller.name);
+        return reply.status(201).send(created);
+      } catch (err) {
+        return refused(reply, err);
+      }
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/v1/api-tokens/:id/revoke',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['access'],
+        summary: 'Revoke an API token: it answers 401 from now on',
+        params: uuidParams,
+        response: {
+          200: { type: 'object', required: ['revoked'], properties: { revoked: { type: 'string' } } },
+          404: errorRef,
+          ...authErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await revokeApiToken(opts, request.params.id, request.caller!.name);
+        return { revoked: request.params.id };
+      } catch (err) {
+        return refused(reply, err);
+      }
+    },
+  );
+}

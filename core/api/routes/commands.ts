@@ -1,0 +1,191 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { CommandType } from '../../../broker/protocol/index.js';
+import { CommandRequestError, type Dispatcher } from '../../commands/index.js';
+import type { Command, Database } from '../../db/index.js';
+import '../access.js';
+import { hasRole } from '../auth/roles.js';
+import { authErrors, errorRef, uuidParams } from '../schemas.js';
+
+export const commandSchema = {
+  type: 'object',
+  required: ['id', 'agentId', 'type', 'status'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    agentId: { type: 'string', format: 'uuid' },
+    type: { type: 'string' },
+    params: { type: 'object', additionalProperties: true },
+    status: { type: 'string' },
+    source: { type: 'string' },
+    dedupKey: { type: ['string', 'null'] },
+    retriedFromId: { type: ['string', 'null'] },
+    attempt: { type: 'integer' },
+    createdBy: { type: ['string', 'null'] },
+    createdAt: { type: 'string', format: 'date-time' },
+    expiresAt: { type: 'string', format: 'date-time' },
+    sentAt: { type: ['string', 'null'], format: 'date-time' },
+    acknowledgedAt: { type: ['string', 'null'], format: 'date-time' },
+    runningAt: { type: ['string', 'null'], format: 'date-time' },
+    finishedAt: { type: ['string', 'null'], format: 'date-time' },
+    result: { type: ['object', 'null'], additionalProperties: true },
+    error: { type: ['string', 'null'] },
+  },
+} as const;
+
+/**
+ * Installs go through approval (POST /api/v1/updates/approve) so they get their dry run; cancel
+ * has its own route. Changing the agent itself is for admins.
+ */
+const ISSUABLE = ['scan', 'dry_run', 'reboot', 'restart_container', 'update_agent', 'set_config'] as const;
+const ADMIN_ONLY = new Set<string>(['update_agent', 'set_config']);
+
+interface IssueBody {
+  agentId: string;
+  type: (typeof ISSUABLE)[number];
+  params?: Record<string, unknown>;
+  ttlSeconds?: number;
+}
+
+/** One active command per agent and kind of work: a second "scan apt now" finds the running one. */
+function dedupKeyOf(body: IssueBody): string | null {
+  if (body.type === 'scan')
+    return `scan:${typeof body.params?.plugin === 'string' ? body.params.plugin : '*'}`;
+  if (body.type === 'reboot' || body.type === 'update_agent') return body.type;
+  return null;
+}
+
+const commandRefused = (reply: FastifyReply, err: unknown) => {
+  if (!(err instanceof CommandRequestError)) throw err;
+  const status = err.code === 'not_found' ? 404 : 409;
+  return reply.status(status).send({ error: { code: err.code, message: err.message } });
+};
+
+export async function commandRoutes(app: FastifyInstance, opts: { db: Database; dispatcher: Dispatcher }) {
+  app.post<{ Body: IssueBody; Headers: { 'idempotency-key'?: string } }>(
+    '/api/v1/commands',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['commands'],
+        summary: 'Issue a command to an agent',
+        description:
+          'An `Idempotency-Key` header makes a retried request return the command the first one made. ' +
+          'A scan of a plugin that already has one active answers 409 with that command in `details.command`.',
+        headers: {
+          type: 'object',
+          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200 } },
+        },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['agentId', 'type'],
+          properties: {
+            agentId: { type: 'string', format: 'uuid' },
+            type: { type: 'string', enum: [...ISSUABLE] },
+            params: { type: 'object', additionalProperties: true, default: {} },
+            ttlSeconds: { type: 'integer', minimum: 10, maximum: 2_592_000 },
+          },
+        },
+        response: {
+          200: commandSchema,
+          201: commandSchema,
+          400: errorRef,
+          404: errorRef,
+          409: errorRef,
+          ...authErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const caller = request.caller!;
+      if (ADMIN_ONLY.has(body.type) && !hasRole(caller.role, 'admin'))
+        return reply
+          .status(403)
+          .send({ error: { code: 'forbidden', message: `${body.type} commands need the admin role` } });
+      const agent = await opts.db.agents.findById(body.agentId);
+      if (!agent || agent.status !== 'active')
+        return reply
+          .status(404)
+          .send({ error: { code: 'not_found', message: `no active agent with id ${body.agentId}` } });
+      const idempotencyKey = request.headers['idempotency-key'] ?? null;
+      const { command, created } = await opts.dispatcher.issue({
+        agentId: agent.id,
+        type: body.type as CommandType,
+        params: body.params ?? {},
+        ttlSeconds: body.ttlSeconds,
+        createdBy: caller.name,
+        dedupKey: dedupKeyOf(body),
+        idempotencyKey,
+      });
+      if (created) return reply.status(201).send(command);
+      // The same request again (its Idempotency-Key): the same answer, not a conflict.
+      if (idempotencyKey && command.idempotencyKey === idempotencyKey) return reply.status(200).send(command);
+      return reply.status(409).send({
+        error: {
+          code: 'duplicate_command',
+          message: `a ${command.type} command for this agent is already ${command.status}: ${command.id}`,
+          details: { commandId: command.id, command: serialisable(command) },
+        },
+      });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/commands/:id',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        tags: ['commands'],
+        summary: 'One command with its status and result',
+        params: uuidParams,
+        response: { 200: commandSchema, 404: errorRef, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      const command = await opts.db.commands.findById(request.params.id);
+      if (!command)
+        return reply
+          .status(404)
+          .send({ error: { code: 'not_found', message: `no command with id ${request.params.id}` } });
+      return command;
+    },
+  );
+
+  for (const action of ['retry', 'cancel'] as const) {
+    app.post<{ Params: { id: string } }>(
+      `/api/v1/commands/:id/${action}`,
+      {
+        config: { access: 'operator' },
+        schema: {
+          tags: ['commands'],
+          summary:
+            action === 'retry'
+              ? 'Issue a finished command again (a new command linked by retriedFromId)'
+              : 'Withdraw a command the agent has not acknowledged',
+          params: uuidParams,
+          response: {
+            [action === 'retry' ? 201 : 200]: commandSchema,
+            404: errorRef,
+            409: errorRef,
+            ...authErrors,
+          },
+        },
+      },
+      async (request, reply) => {
+        try {
+          const by = request.caller!.name;
+          if (action === 'retry')
+            return reply.status(201).send(await opts.dispatcher.retry(request.params.id, by));
+          return await opts.dispatcher.cancel(request.params.id, by);
+        } catch (err) {
+          return commandRefused(reply, err);
+        }
+      },
+    );
+  }
+}
+
+/** `details` has no schema, so dates are turned into strings here. */
+function serialisable(command: Command): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(command)) as Record<string, unknown>;
+}

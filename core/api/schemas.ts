@@ -1,0 +1,42 @@
+/** Shared JSON schemas of API answers (they feed the OpenAPI description at /api/docs). */
+
+export const errorRef = { $ref: 'ErrorResponse#' } as const;
+
+/** The refusals every protected route can answer. */
+export const authErrors = { 401: errorRef, 403: errorRef } as const;
+
+export const userSchema = {
+  type: 'object',
+  required: ['id', 'username', 'role', 'disabled', 'createdAt'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    username: { type: 'string' },
+    displayName: { type: ['string', 'null'] },
+    role: { type: 'string', enum: ['admin', 'operator', 'viewer'] },
+    disabled: { type: 'boolean' },
+    createdAt: { type: 'string', format: 'date-time' },
+    lastLoginAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+} as const;
+
+export const apiTokenSchema = {
+  type: 'object',
+  required: ['id', 'name', 'role', 'createdAt'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    name: { type: 'string' },
+    role: { type: 'string', enum: ['admin', 'operator', 'viewer'] },
+    userId: { type: ['string', 'null'] },
+    createdBy: { type: ['string', 'null'] },
+    createdAt: { type: 'string', format: 'date-time' },
+    expiresAt: { type: ['string', 'null'], format: 'date-time' },
+    lastUsedAt: { type: ['string', 'null'], format: 'date-time' },
+    revokedAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+} as const;
+
+export const uuidParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', format: 'uuid' } },
+} as const;

@@ -1,0 +1,72 @@
+import type { Knex } from 'knex';
+import type { Role } from './users.js';
+
+/** What a valid session cookie resolves to. */
+export interface SessionCaller {
+  userId: string;
+  username: string;
+  role: Role;
+  csrfTokenHash: string;
+  expiresAt: Date;
+}
+
+export function sessionsRepository(knex: Knex) {
+  return {
+    async create(session: {
+      idHash: string;
+      userId: string;
+      csrfTokenHash: string;
+      remoteAddress: string | null;
+      userAgent: string | null;
+      expiresAt: Date;
+    }): Promise<void> {
+      await knex('sessions').insert({
+        id_hash: session.idHash,
+        user_id: session.userId,
+        csrf_token_hash: session.csrfTokenHash,
+        remote_address: session.remoteAddress,
+        user_agent: session.userAgent,
+        expires_at: session.expiresAt,
+      });
+    },
+
+    /** The live session with this id hash and its enabled user; touches last_seen_at. */
+    async use(idHash: string): Promise<SessionCaller | null> {
+      const row = (await knex('sessions')
+        .join('users', 'users.id', 'sessions.user_id')
+        .where('sessions.id_hash', idHash)
+        .andWhere('sessions.expires_at', '>', knex.fn.now())
+        .andWhere('users.disabled', false)
+        .first(
+          'users.id as user_id',
+          'users.username',
+          'users.role',
+          'sessions.csrf_token_hash',
+          'sessions.expires_at',
+        )) as
+        | { user_id: string; username: string; role: Role; csrf_token_hash: string; expires_at: Date }
+        | undefined;
+      if (!row) return null;
+      await knex('sessions').where({ id_hash: idHash }).update({ last_seen_at: knex.fn.now() });
+      return {
+        userId: row.user_id,
+        username: row.username,
+        role: row.role,
+        csrfTokenHash: row.csrf_token_hash,
+        expiresAt: new Date(row.expires_at),
+      };
+    },
+
+    async delete(idHash: string): Promise<void> {
+      await knex('sessions').where({ id_hash: idHash }).delete();
+    },
+
+    async deleteForUser(userId: string): Promise<number> {
+      return knex('sessions').where({ user_id: userId }).delete();
+    },
+
+    async deleteExpired(): Promise<number> {
+      return knex('sessions').where('expires_at', '<=', knex.fn.now()).delete();
+    },
+  };
+}
