@@ -42,9 +42,9 @@ const CLOSED = `('resolved', 'updated')`;
  * A scan batch into the fleet state in one transaction and a constant number of statements,
  * whatever the batch size (issue 4): the packages travel as parallel arrays through `unnest`.
  * 1. the batch row (its id makes a re-delivered batch a no-op),
- * 2. discovered/changed events, computed against the state before this batch,
- * 3. the upsert of package_state,
- * 4. for a complete scan: packages no longer reported (not marked with this batch) are resolved,
+ * 2. discovered/changed events, computed against the state before this batch, and the upsert
+ *    of package_state, in one statement,
+ * 3. for a complete scan: packages no longer reported (not marked with this batch) are resolved,
  *    with their events.
  */
 export function scanIngestRepository(knex: Knex) {
@@ -88,64 +88,67 @@ export function scanIngestRepository(knex: Knex) {
         const incoming = `unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::text[], ?::boolean[], ?::boolean[], ?::jsonb[])
           as i(name, arch, current_version, available_version, severity, security, source, reboot_required, held, metadata)`;
 
-        const events = (await trx.raw(
-          `insert into update_events (agent_id, batch_id, plugin, package, arch, from_version, to_version, kind, severity, occurred_at)
-           select ?, ?, ?, i.name, i.arch, i.current_version, i.available_version,
-                  case when s.name is null or s.status in ${CLOSED} then 'discovered' else 'changed' end,
-                  i.severity, ?
-             from ${incoming}
-             left join package_state s
-               on s.agent_id = ? and s.plugin = ? and s.name = i.name and s.arch = i.arch
-            where s.name is null or s.status in ${CLOSED} or s.available_version is distinct from i.available_version
-           returning kind`,
+        // One statement: the events and the upsert share the parsed arrays, and every part of a
+        // statement sees the same snapshot, so the events compare against the state before it.
+        const counts = (await trx.raw(
+          `with i as (select * from ${incoming}),
+           ev as (
+             insert into update_events (agent_id, batch_id, plugin, package, arch, from_version, to_version, kind, severity, occurred_at)
+             select ?, ?, ?, i.name, i.arch, i.current_version, i.available_version,
+                    case when s.name is null or s.status in ${CLOSED} then 'discovered' else 'changed' end,
+                    i.severity, ?
+               from i
+               left join package_state s
+                 on s.agent_id = ? and s.plugin = ? and s.name = i.name and s.arch = i.arch
+              where s.name is null or s.status in ${CLOSED} or s.available_version is distinct from i.available_version
+             returning kind),
+           up as (
+             insert into package_state as s
+               (agent_id, plugin, name, arch, current_version, available_version, severity, security, source,
+                reboot_required, metadata, status, first_seen_at, last_seen_at, status_changed_at, last_batch_id)
+             select ?, ?, i.name, i.arch, i.current_version, i.available_version, i.severity, i.security, i.source,
+                    i.reboot_required, i.metadata, case when i.held then 'held' else 'pending' end, ?, ?, ?, ?
+               from i
+             on conflict (agent_id, plugin, name, arch) do update set
+               current_version = excluded.current_version,
+               available_version = excluded.available_version,
+               severity = excluded.severity,
+               security = excluded.security,
+               source = excluded.source,
+               reboot_required = excluded.reboot_required,
+               metadata = excluded.metadata,
+               last_seen_at = excluded.last_seen_at,
+               last_batch_id = excluded.last_batch_id,
+               first_seen_at = case when s.status in ${CLOSED} then excluded.first_seen_at else s.first_seen_at end,
+               status = case
+                 when excluded.status = 'held' then 'held'
+                 when s.status in ${CLOSED} or s.status = 'held' then 'pending'
+                 else s.status end,
+               status_changed_at = case
+                 when (case when excluded.status = 'held' then 'held'
+                            when s.status in ${CLOSED} or s.status = 'held' then 'pending'
+                            else s.status end) <> s.status
+                 then excluded.status_changed_at else s.status_changed_at end
+             returning 1)
+           select (select count(*) from ev where kind = 'discovered')::int as discovered,
+                  (select count(*) from ev where kind = 'changed')::int as changed,
+                  (select count(*) from up)::int as upserted`,
           [
+            ...arrays,
             batch.agentId,
             batch.batchId,
             batch.plugin,
             batch.occurredAt,
-            ...arrays,
             batch.agentId,
             batch.plugin,
-          ],
-        )) as { rows: Array<{ kind: string }> };
-
-        await trx.raw(
-          `insert into package_state as s
-             (agent_id, plugin, name, arch, current_version, available_version, severity, security, source,
-              reboot_required, metadata, status, first_seen_at, last_seen_at, status_changed_at, last_batch_id)
-           select ?, ?, i.name, i.arch, i.current_version, i.available_version, i.severity, i.security, i.source,
-                  i.reboot_required, i.metadata, case when i.held then 'held' else 'pending' end, ?, ?, ?, ?
-             from ${incoming}
-           on conflict (agent_id, plugin, name, arch) do update set
-             current_version = excluded.current_version,
-             available_version = excluded.available_version,
-             severity = excluded.severity,
-             security = excluded.security,
-             source = excluded.source,
-             reboot_required = excluded.reboot_required,
-             metadata = excluded.metadata,
-             last_seen_at = excluded.last_seen_at,
-             last_batch_id = excluded.last_batch_id,
-             first_seen_at = case when s.status in ${CLOSED} then excluded.first_seen_at else s.first_seen_at end,
-             status = case
-               when excluded.status = 'held' then 'held'
-               when s.status in ${CLOSED} or s.status = 'held' then 'pending'
-               else s.status end,
-             status_changed_at = case
-               when (case when excluded.status = 'held' then 'held'
-                          when s.status in ${CLOSED} or s.status = 'held' then 'pending'
-                          else s.status end) <> s.status
-               then excluded.status_changed_at else s.status_changed_at end`,
-          [
             batch.agentId,
             batch.plugin,
             batch.occurredAt,
             batch.occurredAt,
             batch.occurredAt,
             batch.batchId,
-            ...arrays,
           ],
-        );
+        )) as { rows: Array<{ discovered: number; changed: number }> };
 
         let resolved = 0;
         if (batch.complete) {
@@ -177,8 +180,8 @@ export function scanIngestRepository(knex: Knex) {
         await applyHoldsAndIgnores(trx, batch.agentId, batch.plugin);
         return {
           status: 'stored',
-          discovered: events.rows.filter((r) => r.kind === 'discovered').length,
-          changed: events.rows.filter((r) => r.kind === 'changed').length,
+          discovered: counts.rows[0]!.discovered,
+          changed: counts.rows[0]!.changed,
           resolved,
         };
       });
