@@ -1,0 +1,48 @@
+import type { ResultStatus } from '../../broker/protocol/index.js';
+import type { CommandRun } from './command-run.js';
+
+export interface HandlerOutcome {
+  /** `rejected`: the agent refused to run it on policy (a reboot that is not enabled here). */
+  status: ResultStatus;
+  error?: string;
+  exitCode?: number;
+  data?: Record<string, unknown>;
+}
+
+/** What the agent does for one command type. */
+export interface CommandHandler<P = Record<string, unknown>> {
+  /** JSON schema of `params` (ajv, strict); a command whose params break it is refused `invalid_params`. */
+  paramsSchema: object;
+  /** The plugin the command needs; refused `unknown_type` when this host does not have it. */
+  plugin?(params: P): string | undefined;
+  /** Default time limit; `params.timeoutSeconds` overrides it. */
+  timeoutMs: number;
+  run(params: P, run: CommandRun): Promise<HandlerOutcome>;
+}
+
+/** `timeoutSeconds`, accepted by every command type. */
+export const timeoutParam = { type: 'integer', minimum: 1, maximum: 7 * 86400 } as const;
+
+export const packageRefsSchema = {
+  type: 'array',
+  minItems: 1,
+  maxItems: 5000,
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name'],
+    properties: {
+      name: { type: 'string', minLength: 1, maxLength: 256 },
+      arch: { type: 'string', minLength: 1, maxLength: 64 },
+      version: { type: 'string', minLength: 1, maxLength: 256 },
+    },
+  },
+} as const;
+
+export const pluginNameSchema = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' } as const;
+
+/** The exit status a package manager reported in a failure message (`apt-get exited with 100`). */
+export function exitCodeFrom(message: string): number | undefined {
+  const match = /exited with (\d+)/.exec(message);
+  return match ? Number(match[1]) : undefined;
+}

@@ -1,0 +1,28 @@
+import type { CommandType } from '../../../broker/protocol/index.js';
+import type { CommandHandler } from '../handler.js';
+import { cancelHandler } from './cancel.js';
+import type { HandlerDeps } from './deps.js';
+import { dryRunHandler } from './dry-run.js';
+import { installHandler } from './install.js';
+import { rebootHandler } from './reboot.js';
+import { scanHandler } from './scan.js';
+import { setConfigHandler } from './set-config.js';
+
+export type { HandlerDeps, SettingsApplier } from './deps.js';
+
+/**
+ * The command types this agent runs. `update_agent` and `restart_container` have no handler
+ * here, so they are refused `unknown_type` (docs/protocol.md, `ack`).
+ */
+export function createHandlers(deps: HandlerDeps): Partial<Record<CommandType, CommandHandler>> {
+  return {
+    scan: scanHandler(deps),
+    dry_run: dryRunHandler(deps),
+    install: installHandler(deps),
+    reboot: rebootHandler(deps),
+    cancel: cancelHandler(deps),
+    set_config: setConfigHandler(deps),
+    // Each handler's params type is erased here; the executor validates params against the
+    // handler's own schema before calling it, which is what makes the erasure safe.
+  } as unknown as Partial<Record<CommandType, CommandHandler>>;
+}

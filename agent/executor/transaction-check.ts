@@ -1,0 +1,84 @@
+import { diffTransactions, type Transaction, type TransactionItem } from '../../plugins/sdk/index.js';
+
+/**
+ * The transaction a person confirmed, as an install command carries it: either the dry run's
+ * own shape (`upgrades`, `newPackages`, `removals` with versions) or the compact one of
+ * docs/protocol.md's example (`upgrade`, `install`, `remove`: package names, `name:arch` allowed).
+ */
+export type ConfirmedTransaction =
+  | {
+      upgrades: TransactionItem[];
+      newPackages: TransactionItem[];
+      removals: TransactionItem[];
+      warnings?: string[];
+    }
+  | { upgrade: string[]; install: string[]; remove: string[] };
+
+const item = {
+  type: 'object',
+  required: ['name'],
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 256 },
+    arch: { type: 'string', maxLength: 64 },
+    fromVersion: { type: 'string', maxLength: 256 },
+    toVersion: { type: 'string', maxLength: 256 },
+    source: { type: 'string', maxLength: 512 },
+    security: { type: 'boolean' },
+  },
+} as const;
+const items = { type: 'array', maxItems: 20000, items: item } as const;
+const names = {
+  type: 'array',
+  maxItems: 20000,
+  items: { type: 'string', minLength: 1, maxLength: 321 },
+} as const;
+
+export const confirmedTransactionSchema = {
+  oneOf: [
+    {
+      type: 'object',
+      required: ['upgrades', 'newPackages', 'removals'],
+      properties: {
+        upgrades: items,
+        newPackages: items,
+        removals: items,
+        warnings: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['upgrade', 'install', 'remove'],
+      properties: { upgrade: names, install: names, remove: names },
+    },
+  ],
+} as const;
+
+/** What differs between the confirmed transaction and a fresh dry run, one line each; empty when none. */
+export function transactionDifferences(confirmed: ConfirmedTransaction, fresh: Transaction): string[] {
+  if ('upgrades' in confirmed) return diffTransactions({ warnings: [], ...confirmed }, fresh);
+  const sections = [
+    ['upgrade', 'upgrades', 'upgrade'],
+    ['install', 'newPackages', 'new package'],
+    ['remove', 'removals', 'removal'],
+  ] as const;
+  const differences: string[] = [];
+  for (const [compact, full, label] of sections) {
+    const wanted = new Set(confirmed[compact]);
+    // A confirmed `name:arch` must match exactly; a bare name matches any architecture.
+    const matches = (i: TransactionItem, entry: string) =>
+      entry === i.name || entry === `${i.name}:${i.arch ?? ''}`;
+    for (const i of fresh[full])
+      if (![...wanted].some((entry) => matches(i, entry)))
+        differences.push(`+ ${label} ${i.name}${i.arch ? `:${i.arch}` : ''}`);
+    for (const entry of wanted)
+      if (!fresh[full].some((i) => matches(i, entry))) differences.push(`- ${label} ${entry}`);
+  }
+  return differences;
+}
+
+/** The confirmed transaction in the plugin's shape, for its own check (InstallRequest.expected). */
+export function asExpected(confirmed: ConfirmedTransaction, fresh: Transaction): Transaction {
+  // The compact form has no versions: the fresh dry run, already found equal, stands in for it.
+  return 'upgrades' in confirmed ? { warnings: [], ...confirmed } : fresh;
+}

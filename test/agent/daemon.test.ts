@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { BUILTIN_AGENT_PLUGINS } from '../../agent/plugins.js';
+import type { AgentHandle } from '../../agent/daemon.js';
+import { requireOrSkip } from '../plugins/apt/helpers/requirements.js';
+import { tempDir } from '../helpers/cli.js';
+import {
+  type AgentFiles,
+  nextEvent,
+  registerTestAgent,
+  startTestAgent,
+  until,
+} from './helpers/agent-fixture.js';
+import { RestartableCore } from './helpers/restartable-core.js';
+import { testPackageManager } from './helpers/test-plugin.js';
+
+describe('agent daemon with the real core', function () {
+  this.timeout(60_000);
+  let core: RestartableCore;
+  const dirs: Array<{ remove(): void }> = [];
+  const agents: AgentHandle[] = [];
+
+  before(async () => {
+    core = await RestartableCore.start();
+  });
+  afterEach(async () => {
+    for (const agent of agents.splice(0)) await agent.stop();
+  });
+  after(async () => {
+    await core.close();
+    for (const d of dirs) d.remove();
+  });
+
+  async function enrol(local: Parameters<typeof registerTestAgent>[3] = {}): Promise<AgentFiles> {
+    const dir = tempDir('rf-agent-');
+    dirs.push(dir);
+    return registerTestAgent(core.httpUrl, await core.createToken(), dir.path, local);
+  }
+
+  it('connects with its signed password, says hello and is online at the core', async () => {
+    const files = await enrol();
+    const { entry } = testPackageManager();
+    const agent = await startTestAgent(files, [entry]);
+    agents.push(agent);
+    await nextEvent(agent.events, 'online');
+    const row = await until('the core to record the hello', async () => {
+      const a = await core.core.db.agents.findById(files.agentId);
+      return a?.online && a.capabilities.length ? a : null;
+    });
+    // The hello validated against the core's schema and was applied: capabilities come only from it.
+    assert.deepEqual(row.capabilities, [{ name: 'testpm', version: '1.0.0', kind: 'package-manager' }]);
+    assert.equal(
+      row.agentVersion,
+      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version,
+    );
+  });
+
+  it('registers, connects and scans this machine with the real apt plugin; the core receives the scan', async function () {
+    requireOrSkip(
+      this,
+      { commands: ['apt', 'apt-get', 'apt-mark', 'dpkg-query'] },
+      'the real scan needs apt',
+    );
+    // No index refresh: the scan reads the lists on disk, so it needs no network.
+    const files = await enrol({ plugins: { apt: { updateBeforeScan: false } } });
+    const agent = await startTestAgent(files, BUILTIN_AGENT_PLUGINS, {
+      scheduler: { enabled: true, startupSpreadMs: 0 },
+    });
+    agents.push(agent);
+    assert.ok(agent.plugins.available().includes('apt'), JSON.stringify(agent.plugins.list()));
+    const [run] = await nextEvent(agent.events, 'scan', (r) => r.message.plugin === 'apt', 45_000);
+    assert.equal(run.message.error, undefined, run.message.error);
+    assert.equal(run.message.complete, true, run.warnings.join('\n'));
+    assert.ok(run.message.packages.every((p) => p.plugin === 'apt' && p.name && p.availableVersion));
+    const [receipt] = await nextEvent(agent.events, 'receipt', (r) => r.ackOf === run.message.id, 20_000);
+    assert.equal(receipt.type, 'scan');
+    assert.equal(receipt.status, 'stored');
+    assert.equal(agent.spool.has(run.message.id), false, 'the scan left the spool on its receipt');
+  });
+});
