@@ -12,6 +12,7 @@ export interface CommonFlags {
   dataDir?: string;
   httpPort?: number;
   mqttPort?: number;
+  localAgent?: boolean;
 }
 
 /** One line on stderr, then exit: what errors look like to a user of the command line. */
@@ -28,6 +29,7 @@ export function loadWithFlags(flags: CommonFlags): LoadedConfig {
     overrides.push({ path: 'http.port', value: flags.httpPort, flag: '--http-port' });
   if (flags.mqttPort !== undefined)
     overrides.push({ path: 'broker.port', value: flags.mqttPort, flag: '--mqtt-port' });
+  if (flags.localAgent) overrides.push({ path: 'localAgent.enabled', value: true, flag: '--local-agent' });
   try {
     const loaded = loadConfig({ configPath: flags.config, flags: overrides });
     loaded.config.dataDir = resolve(loaded.config.dataDir);

@@ -76,6 +76,7 @@ export function buildCli(): Command {
   common(program.command('serve').description('start the core: HTTP API, MQTT broker and database'))
     .option('-p, --http-port <port>', 'HTTP port (overrides http.port)', parsePort)
     .option('-m, --mqtt-port <port>', 'MQTT port of the embedded broker (overrides broker.port)', parsePort)
+    .option('--local-agent', 'also enrol and run an agent for this host (localAgent.enabled)')
     .action(serve);
 
   common(program.command('migrate').description('apply pending database migrations and exit'))

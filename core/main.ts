@@ -14,9 +14,10 @@ import { createDispatcher, type Dispatcher } from './commands/index.js';
 import type { RedflagConfig } from './config/index.js';
 import { createBatcher, type Database, openDatabase, pgliteDirFor } from './db/index.js';
 import { createEventRecorder, type EventRecorder } from './events/index.js';
-import { AgentKeyCache, ServerKeyring } from './fleet/index.js';
+import { AgentKeyCache, createToken, ServerKeyring } from './fleet/index.js';
 import { createAgentHandlers } from './agent-handlers.js';
 import { createIntake } from './intake/index.js';
+import { startLocalAgent } from './local-agent.js';
 import type { Logger } from './log/index.js';
 import { brokerUrlFor, serverUrl } from './urls.js';
 import { createPolicyService, type PolicyService } from './policy/index.js';
@@ -284,6 +285,22 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
           '(or run `redflag user add --role admin` on this host)',
       );
 
+    const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+    const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}`;
+    if (config.localAgent.enabled) {
+      const localAgent = await startLocalAgent({
+        dataDir: config.dataDir,
+        httpUrl,
+        events,
+        logger,
+        createToken: async () =>
+          (await createToken(manage, { label: 'local agent', seats: 1, expires: '1h', createdBy: 'core' }))
+            .token,
+      });
+      // Stopped first, so its disconnect is clean and it does not reconnect to a closing core.
+      opened.push(() => localAgent.stop());
+    }
+
     await events.record({
       type: 'core',
       subtype: 'started',
@@ -292,8 +309,6 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       message: `RedFlag core ${CORE_VERSION} started`,
       metadata: { version: CORE_VERSION, database: db.kind, pid: process.pid, migrationsApplied: applied },
     });
-    const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
-    const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}`;
     log.info(
       { url: httpUrl, mqtt: broker.ports, version: CORE_VERSION, dataDir: config.dataDir },
       'RedFlag core ready',

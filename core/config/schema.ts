@@ -312,6 +312,21 @@ export const configSchema = {
         },
       },
     },
+    localAgent: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'An agent for the host the core runs on, managed by the core (`npm start` turns it on).',
+      properties: {
+        enabled: {
+          type: 'boolean',
+          default: false,
+          description:
+            'Enrol and run `redflag-agent` for this host, with its files in <dataDir>/local-agent. ' +
+            'Off in the Home Assistant add-on, whose container is not the host to update.',
+        },
+      },
+    },
     shutdown: {
       type: 'object',
       additionalProperties: false,
@@ -361,4 +376,5 @@ export interface RedflagConfig {
   database: { url: string | null; schema: string; poolMax: number; connectTimeoutMs: number };
   log: { level: LogLevel };
   shutdown: { timeoutMs: number };
+  localAgent: { enabled: boolean };
 }

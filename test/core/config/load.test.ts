@@ -53,6 +53,7 @@ describe('core/config loadConfig', () => {
       database: { url: null, schema: 'public', poolMax: 10, connectTimeoutMs: 10000 },
       log: { level: 'info' },
       shutdown: { timeoutMs: 10000 },
+      localAgent: { enabled: false },
     });
   });
 
