@@ -15,10 +15,12 @@ import { quietRequestLogs } from './quiet-logs.js';
 import { accountRoutes } from './routes/accounts.js';
 import { agentRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
+import { commandHistoryRoutes } from './routes/command-history.js';
 import { commandRoutes } from './routes/commands.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { registerRoutes } from './routes/register.js';
+import { registrationTokenRoutes } from './routes/registration-tokens.js';
 import { setupPageRoutes } from './routes/setup-page.js';
 import { updateRoutes } from './routes/updates.js';
 
@@ -112,6 +114,8 @@ export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> 
     const ops = ctx.operations;
     await app.register(agentRoutes, { db: ctx.db, manage: ops.manage });
     await app.register(commandRoutes, { db: ctx.db, dispatcher: ops.dispatcher });
+    await app.register(commandHistoryRoutes, { db: ctx.db });
+    await app.register(registrationTokenRoutes, { tokens: ops.manage });
     await app.register(eventRoutes, { db: ctx.db });
     await app.register(updateRoutes, { db: ctx.db, workflow: ops.workflow });
   }

@@ -17,11 +17,12 @@ export { createBatcher } from './batcher.js';
 export { DatabaseUnavailableError, pgliteDirFor, redactUrl } from './connect.js';
 export { MigrationError, type MigrationStatus } from './migrate.js';
 export type { Migration } from './migrations/index.js';
-export type {
-  EventSeverity,
-  NewSystemEvent,
-  SystemEvent,
-  SystemEventFilter,
+export {
+  EVENT_SEVERITIES,
+  type EventSeverity,
+  type NewSystemEvent,
+  type SystemEvent,
+  type SystemEventFilter,
 } from './repositories/system-events.js';
 export type { Agent, AgentHello, AgentStatus } from './repositories/agents.js';
 export type {
@@ -40,13 +41,24 @@ export {
   type Schedule,
 } from './repositories/policies.js';
 export type { IngestBatch, IngestOutcome, IngestPackage } from './repositories/scan-ingest.js';
-export type { Command, CommandSource, CommandStatus, NewCommand } from './repositories/commands.js';
+export {
+  ACTIVE_COMMAND_STATUSES,
+  type Command,
+  type CommandFilter,
+  type CommandKey,
+  type CommandPage,
+  type CommandSource,
+  type CommandStatus,
+  type NewCommand,
+} from './repositories/commands.js';
 export type {
   NewRegistrationToken,
   RegistrationOutcome,
   RegistrationRefusal,
   RegistrationRequest,
   RegistrationToken,
+  RegistrationTokenUse,
+  RegistrationTokenUses,
 } from './repositories/registration.js';
 export type { Role, User } from './repositories/users.js';
 export type { ApiToken } from './repositories/api-tokens.js';

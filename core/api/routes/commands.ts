@@ -53,10 +53,19 @@ function dedupKeyOf(body: IssueBody): string | null {
   return null;
 }
 
-const commandRefused = (reply: FastifyReply, err: unknown) => {
+/** A refused retry or cancel carries the command as it is now, so the panel can redraw its row. */
+const commandRefused = async (reply: FastifyReply, err: unknown, db: Database, id: string) => {
   if (!(err instanceof CommandRequestError)) throw err;
-  const status = err.code === 'not_found' ? 404 : 409;
-  return reply.status(status).send({ error: { code: err.code, message: err.message } });
+  if (err.code === 'not_found')
+    return reply.status(404).send({ error: { code: err.code, message: err.message } });
+  const current = await db.commands.findById(id);
+  return reply.status(409).send({
+    error: {
+      code: err.code,
+      message: err.message,
+      details: current ? { command: serialisable(current) } : {},
+    },
+  });
 };
 
 export async function commandRoutes(app: FastifyInstance, opts: { db: Database; dispatcher: Dispatcher }) {
@@ -162,6 +171,12 @@ export async function commandRoutes(app: FastifyInstance, opts: { db: Database; 
             action === 'retry'
               ? 'Issue a finished command again (a new command linked by retriedFromId)'
               : 'Withdraw a command the agent has not acknowledged',
+          description:
+            action === 'retry'
+              ? '201 with the new command. 409 `not_retryable` (still active or succeeded) or `duplicate_command` ' +
+                '(the same work is active again) with the current command in `details.command`.'
+              : '200 with the cancelled command. 409 `not_cancellable` (acknowledged or finished) with the ' +
+                'command as it is now in `details.command`.',
           params: uuidParams,
           response: {
             [action === 'retry' ? 201 : 200]: commandSchema,
@@ -172,13 +187,23 @@ export async function commandRoutes(app: FastifyInstance, opts: { db: Database; 
         },
       },
       async (request, reply) => {
+        const id = request.params.id;
         try {
           const by = request.caller!.name;
-          if (action === 'retry')
-            return reply.status(201).send(await opts.dispatcher.retry(request.params.id, by));
-          return await opts.dispatcher.cancel(request.params.id, by);
+          if (action === 'cancel') return await opts.dispatcher.cancel(id, by);
+          const retried = await opts.dispatcher.retry(id, by);
+          // The same work is already active (issued again since): that one, not a new attempt.
+          if (retried.retriedFromId !== id)
+            return reply.status(409).send({
+              error: {
+                code: 'duplicate_command',
+                message: `a ${retried.type} command for this agent is already ${retried.status}: ${retried.id}`,
+                details: { commandId: retried.id, command: serialisable(retried) },
+              },
+            });
+          return reply.status(201).send(retried);
         } catch (err) {
-          return commandRefused(reply, err);
+          return commandRefused(reply, err, opts.db, id);
         }
       },
     );

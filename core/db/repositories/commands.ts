@@ -56,6 +56,33 @@ export interface NewCommand {
   attempt?: number;
 }
 
+/** Filters of the command history; every given one must match. */
+export interface CommandFilter {
+  agentId?: string;
+  statuses?: CommandStatus[];
+  types?: string[];
+  sources?: CommandSource[];
+  since?: Date;
+  /** The key of the last command of the previous page (`CommandPage.lastKey`). */
+  after?: CommandKey | null;
+  limit: number;
+}
+
+/**
+ * A command's place in the history: its creation time as PostgreSQL prints it (microseconds,
+ * which a JS Date would lose, and the page after it would repeat or skip rows) and its id.
+ */
+export interface CommandKey {
+  createdAt: string;
+  id: string;
+}
+
+export interface CommandPage {
+  items: Command[];
+  /** Key of the last item when the page is full (there may be more), else null. */
+  lastKey: CommandKey | null;
+}
+
 /** `created: false` when an active command with the dedup key, or one with the idempotency key, already existed. */
 export interface CreateOutcome {
   command: Command;
@@ -287,11 +314,39 @@ export function commandsRepository(knex: Knex) {
       return [...expired, ...stuck.rows].map(fromRow);
     },
 
-    /** Commands still occupying a dedup key (diagnostics, API "active"). */
-    async active(): Promise<Command[]> {
-      return (
-        (await knex('commands').whereRaw(`status in ${ACTIVE_SQL}`).orderBy('created_at')) as Row[]
-      ).map(fromRow);
+    /** Commands still occupying a dedup key, oldest first (diagnostics, API "active"). */
+    async active(opts: { agentId?: string } = {}): Promise<Command[]> {
+      const query = knex('commands').whereRaw(`status in ${ACTIVE_SQL}`).orderBy(['created_at', 'id']);
+      if (opts.agentId) query.where({ agent_id: opts.agentId });
+      return ((await query) as Row[]).map(fromRow);
+    },
+
+    /** The history, newest first, one keyset page at a time (stable while commands are added). */
+    async page(filter: CommandFilter): Promise<CommandPage> {
+      const query = knex('commands')
+        .select('*', knex.raw('created_at::text as created_at_key'))
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(filter.limit);
+      if (filter.agentId) query.where({ agent_id: filter.agentId });
+      if (filter.statuses?.length) query.whereIn('status', filter.statuses);
+      if (filter.types?.length) query.whereIn('type', filter.types);
+      if (filter.sources?.length) query.whereIn('source', filter.sources);
+      if (filter.since) query.where('created_at', '>=', filter.since);
+      if (filter.after)
+        query.whereRaw('(created_at, id) < (?::timestamptz, ?::uuid)', [
+          filter.after.createdAt,
+          filter.after.id,
+        ]);
+      const rows = (await query) as Array<Row & { created_at_key: string }>;
+      const last = rows.at(-1);
+      return {
+        items: rows.map(fromRow),
+        lastKey:
+          rows.length === filter.limit && last ? { createdAt: last.created_at_key, id: last.id } : null,
+      };
     },
   };
 }

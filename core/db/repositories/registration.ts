@@ -11,6 +11,21 @@ export interface RegistrationToken {
   createdAt: Date;
 }
 
+/** How a token was used: agents registered or rebound with it, and refusals of it. */
+export interface RegistrationTokenUses {
+  registered: number;
+  rebound: number;
+  refused: number;
+  lastUsedAt: Date | null;
+}
+
+export interface RegistrationTokenUse {
+  agentId: string | null;
+  outcome: string;
+  remoteAddress: string | null;
+  usedAt: Date;
+}
+
 export interface NewRegistrationToken {
   tokenHash: string;
   label: string;
@@ -88,6 +103,60 @@ export function registrationRepository(knex: Knex) {
       return ((await knex('registration_tokens').orderBy('created_at', 'desc')) as TokenRow[]).map(
         tokenFromRow,
       );
+    },
+
+    async findToken(id: string): Promise<RegistrationToken | null> {
+      if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+      const row = (await knex('registration_tokens').where({ id }).first()) as TokenRow | undefined;
+      return row ? tokenFromRow(row) : null;
+    },
+
+    /** Every token with a summary of its uses, newest first: one statement. */
+    async listTokensWithUses(): Promise<Array<RegistrationToken & { uses: RegistrationTokenUses }>> {
+      const rows = (await knex('registration_tokens as t')
+        .leftJoin('registration_token_uses as u', 'u.token_id', 't.id')
+        .groupBy('t.id')
+        .orderBy([
+          { column: 't.created_at', order: 'desc' },
+          { column: 't.id', order: 'desc' },
+        ])
+        .select(
+          't.*',
+          knex.raw(`count(*) filter (where u.outcome = 'registered')::int as registered`),
+          knex.raw(`count(*) filter (where u.outcome = 'rebound')::int as rebound`),
+          knex.raw(`count(*) filter (where u.outcome not in ('registered', 'rebound'))::int as refused`),
+          knex.raw('max(u.used_at) as last_used_at'),
+        )) as Array<
+        TokenRow & { registered: number; rebound: number; refused: number; last_used_at: Date | null }
+      >;
+      return rows.map((row) => ({
+        ...tokenFromRow(row),
+        uses: {
+          registered: row.registered,
+          rebound: row.rebound,
+          refused: row.refused,
+          lastUsedAt: row.last_used_at ? new Date(row.last_used_at) : null,
+        },
+      }));
+    },
+
+    /** A token's uses, newest first (at most `limit`). */
+    async tokenUses(id: string, limit = 200): Promise<RegistrationTokenUse[]> {
+      const rows = (await knex('registration_token_uses')
+        .where({ token_id: id })
+        .orderBy('id', 'desc')
+        .limit(limit)) as Array<{
+        agent_id: string | null;
+        outcome: string;
+        remote_address: string | null;
+        used_at: Date;
+      }>;
+      return rows.map((r) => ({
+        agentId: r.agent_id,
+        outcome: r.outcome,
+        remoteAddress: r.remote_address,
+        usedAt: new Date(r.used_at),
+      }));
     },
 
     async revokeToken(id: string): Promise<boolean> {

@@ -18,12 +18,28 @@ export interface SystemEvent extends Required<Omit<NewSystemEvent, 'metadata'>> 
   createdAt: Date;
 }
 
+export const EVENT_SEVERITIES: readonly EventSeverity[] = ['info', 'warning', 'error', 'critical'];
+
 export interface SystemEventFilter {
   agentId?: string;
+  /** One type (shorthand for `types: [type]`). */
   type?: string;
+  types?: string[];
+  subtypes?: string[];
+  /** Any of these severities. */
+  severities?: EventSeverity[];
+  /** One severity (shorthand for `severities: [severity]`). */
   severity?: EventSeverity;
+  /** This severity or a worse one. */
+  minSeverity?: EventSeverity;
+  components?: string[];
+  /** Created at or after. */
   since?: Date;
-  /** Events with an id greater than this (live stream catch-up). */
+  /** Created before. */
+  until?: Date;
+  /** Events with an id smaller than this, newest first (the next page of the history). */
+  beforeId?: string;
+  /** Events with an id greater than this, oldest first (live stream catch-up). */
   afterId?: string;
   limit?: number;
 }
@@ -91,8 +107,16 @@ export function systemEventsRepository(knex: Knex) {
       const query = knex<Row>('system_events').limit(Math.min(filter.limit ?? 100, 1000));
       if (filter.agentId) query.where('agent_id', filter.agentId);
       if (filter.type) query.where('type', filter.type);
+      if (filter.types?.length) query.whereIn('type', filter.types);
+      if (filter.subtypes?.length) query.whereIn('subtype', filter.subtypes);
       if (filter.severity) query.where('severity', filter.severity);
+      if (filter.severities?.length) query.whereIn('severity', filter.severities);
+      if (filter.minSeverity)
+        query.whereIn('severity', EVENT_SEVERITIES.slice(EVENT_SEVERITIES.indexOf(filter.minSeverity)));
+      if (filter.components?.length) query.whereIn('component', filter.components);
       if (filter.since) query.where('created_at', '>=', filter.since);
+      if (filter.until) query.where('created_at', '<', filter.until);
+      if (filter.beforeId) query.where('id', '<', filter.beforeId);
       if (filter.afterId) query.where('id', '>', filter.afterId).orderBy('id', 'asc');
       else query.orderBy('id', 'desc');
       return ((await query) as Row[]).map(fromRow);

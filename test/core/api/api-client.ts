@@ -55,6 +55,9 @@ export class ApiClient {
       get: (path: string) => this.call('GET', path, { headers: { authorization: `Bearer ${token}` } }),
       post: (path: string, body: unknown = {}, headers: Record<string, string> = {}) =>
         this.call('POST', path, { body, headers: { authorization: `Bearer ${token}`, ...headers } }),
+      put: (path: string, body: unknown = {}) =>
+        this.call('PUT', path, { body, headers: { authorization: `Bearer ${token}` } }),
+      delete: (path: string) => this.call('DELETE', path, { headers: { authorization: `Bearer ${token}` } }),
     };
   }
 
@@ -65,6 +68,18 @@ export class ApiClient {
     const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
     return { cookie, csrfToken: res.json.csrfToken as string, setCookie: res.headers.get('set-cookie')! };
   }
+}
+
+/** Every answer in `seen` that shows one of `secrets`, except those `allowed` to (their one-time display). */
+export function answersShowing(seen: Seen[], secrets: Iterable<string>, allowed: (answer: Seen) => boolean) {
+  const list = [...secrets];
+  return seen
+    .filter((answer) => !allowed(answer))
+    .filter((answer) => {
+      const text = `${JSON.stringify(answer.headers)}\n${answer.body}`;
+      return list.some((secret) => text.includes(secret));
+    })
+    .map((answer) => `${answer.method} ${answer.path} (${answer.status})`);
 }
 
 /** A user made through the same code as `redflag user add`. */

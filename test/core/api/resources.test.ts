@@ -128,20 +128,21 @@ describeEachDatabase('API resources', (target) => {
     it('filters by agent, type and severity, and reads forwards after an id', async () => {
       const all = await viewer.get('/api/v1/events?limit=1000');
       assert.equal(all.status, 200);
-      assert.ok(all.json.length > 0);
+      assert.ok(all.json.items.length > 0);
+      assert.equal(all.json.nextCursor, null);
       const security = await viewer.get('/api/v1/events?type=security');
-      assert.ok(security.json.every((e: { type: string }) => e.type === 'security'));
+      assert.ok(security.json.items.every((e: { type: string }) => e.type === 'security'));
       const mine = await viewer.get(`/api/v1/events?agent=${agentId}`);
-      assert.ok(mine.json.length > 0);
-      assert.ok(mine.json.every((e: { agentId: string }) => e.agentId === agentId));
-      const oldest = all.json.at(-1).id as string;
+      assert.ok(mine.json.items.length > 0);
+      assert.ok(mine.json.items.every((e: { agentId: string }) => e.agentId === agentId));
+      const oldest = all.json.items.at(-1).id as string;
       const after = await viewer.get(`/api/v1/events?after=${oldest}&limit=2`);
-      assert.ok(after.json.every((e: { id: string }) => BigInt(e.id) > BigInt(oldest)));
-      assert.ok(BigInt(after.json[0].id) < BigInt(after.json[1].id), 'oldest first after an id');
+      assert.ok(after.json.items.every((e: { id: string }) => BigInt(e.id) > BigInt(oldest)));
+      assert.ok(BigInt(after.json.items[0].id) < BigInt(after.json.items[1].id), 'oldest first after an id');
       const since = await viewer.get(
         `/api/v1/events?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
       );
-      assert.deepEqual(since.json, []);
+      assert.deepEqual(since.json.items, []);
       assert.equal((await viewer.get('/api/v1/events?severity=loud')).status, 400);
     });
   });

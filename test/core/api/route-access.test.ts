@@ -37,6 +37,12 @@ describe('API route access declarations', () => {
       'POST /api/v1/updates/approve operator',
       'GET /api/v1/users admin',
       'POST /api/v1/api-tokens admin',
+      'GET /api/v1/commands viewer',
+      'GET /api/v1/commands/active viewer',
+      'POST /api/v1/registration-tokens admin',
+      'GET /api/v1/registration-tokens admin',
+      'GET /api/v1/registration-tokens/:id admin',
+      'POST /api/v1/registration-tokens/:id/revoke admin',
     ])
       assert.ok(names.has(expected), `missing ${expected}`);
   });
