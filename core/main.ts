@@ -288,7 +288,9 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
     const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}`;
     if (config.localAgent.enabled) {
-      const localAgent = await startLocalAgent({
+      // Started in the background: the core is ready to serve before this host's agent has
+      // enrolled (spawning it takes seconds on a slow box), and a failure is recorded, not fatal.
+      const localAgent = startLocalAgent({
         dataDir: config.dataDir,
         httpUrl,
         events,
@@ -296,9 +298,12 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         createToken: async () =>
           (await createToken(manage, { label: 'local agent', seats: 1, expires: '1h', createdBy: 'core' }))
             .token,
+      }).catch((err: unknown) => {
+        log.error({ err }, 'the local agent could not start');
+        return { stop: async () => {} };
       });
       // Stopped first, so its disconnect is clean and it does not reconnect to a closing core.
-      opened.push(() => localAgent.stop());
+      opened.push(async () => (await localAgent).stop());
     }
 
     await events.record({
