@@ -10,4 +10,5 @@ export const BUILTIN_AGENT_PLUGINS: readonly PluginModuleEntry[] = [
   { id: 'plugins/pacman', load: () => import('../plugins/pacman/index.js') },
   { id: 'plugins/flatpak', load: () => import('../plugins/flatpak/index.js') },
   { id: 'plugins/snap', load: () => import('../plugins/snap/index.js') },
+  { id: 'plugins/packagekit', load: () => import('../plugins/packagekit/index.js') },
 ];
