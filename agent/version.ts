@@ -1,5 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 
+/** Set by the bundle build (core/fleet/agent-bundle-build.ts); absent when running from the sources. */
+declare const __REDFLAG_AGENT_VERSION__: string | undefined;
+
 /**
  * The version in package.json, the one source of the version. Looked up from this file
  * upwards, so it is found from the sources and from the compiled dist/ alike.
@@ -12,5 +15,9 @@ function packageVersion(): string {
   throw new Error('package.json not found next to the RedFlag sources');
 }
 
-/** The agent ships from the same package as the core and carries its version. */
-export const AGENT_VERSION: string = packageVersion();
+/**
+ * The agent ships from the same package as the core and carries its version; a bundle has it
+ * written in at build time (it has no package.json beside it).
+ */
+export const AGENT_VERSION: string =
+  typeof __REDFLAG_AGENT_VERSION__ === 'string' ? __REDFLAG_AGENT_VERSION__ : packageVersion();

@@ -14,7 +14,7 @@ import { createDispatcher, type Dispatcher } from './commands/index.js';
 import type { RedflagConfig } from './config/index.js';
 import { createBatcher, type Database, openDatabase, pgliteDirFor } from './db/index.js';
 import { createEventRecorder, type EventRecorder } from './events/index.js';
-import { AgentKeyCache, createToken, ServerKeyring } from './fleet/index.js';
+import { AgentBundleProvider, AgentKeyCache, createToken, ServerKeyring } from './fleet/index.js';
 import { createAgentHandlers } from './agent-handlers.js';
 import { createIntake } from './intake/index.js';
 import { startLocalAgent } from './local-agent.js';
@@ -257,6 +257,16 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       version: CORE_VERSION,
       auth: config.auth,
       operations: { dispatcher, workflow, manage },
+      agentInstall: {
+        // Built (or loaded) on first use: a core that installs no agent never runs esbuild.
+        bundles: AgentBundleProvider.start({
+          dataDir: config.dataDir,
+          configuredPath: config.agentBundle.path,
+          version: CORE_VERSION,
+          logger,
+        }),
+        publicUrl: config.http.publicUrl,
+      },
       fleet: {
         db,
         keys,

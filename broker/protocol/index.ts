@@ -72,3 +72,13 @@ export {
   hashRegistrationToken,
 } from './registration-token.js';
 export type { RegistrationToken } from './registration-token.js';
+export {
+  AGENT_BUNDLE_SIGNING_CONTEXT,
+  AGENT_BUNDLE_MAX_BYTES,
+  UPDATE_CONNECT_TIMEOUT_DEFAULT_SEC,
+  agentBundleSigningPayload,
+  signAgentBundle,
+  verifyAgentBundle,
+  updateAgentParamsSchema,
+} from './agent-bundle.js';
+export type { UpdateAgentParams } from './agent-bundle.js';

@@ -3,7 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Dispatcher } from '../commands/index.js';
 import type { Database } from '../db/index.js';
-import type { RegisterContext } from '../fleet/index.js';
+import type { AgentBundleProvider, RegisterContext } from '../fleet/index.js';
 import type { Logger } from '../log/index.js';
 import type { InstallWorkflow } from '../updates/index.js';
 import type { Access } from './access.js';
@@ -13,6 +13,7 @@ import { createFailureLimiter } from './auth/failure-limiter.js';
 import { errorResponseSchema, installErrorHandlers } from './errors.js';
 import { quietRequestLogs } from './quiet-logs.js';
 import { accountRoutes } from './routes/accounts.js';
+import { agentInstallRoutes } from './routes/agent-install.js';
 import { agentRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
 import { commandHistoryRoutes } from './routes/command-history.js';
@@ -40,6 +41,8 @@ export interface ApiContext {
   auth?: AuthOptions;
   /** The parts the resource routes act through; without them only health, auth and registration are served. */
   operations?: { dispatcher: Dispatcher; workflow: InstallWorkflow; manage: AdminContext };
+  /** install.sh, the agent bundle and agent updates (served when given). */
+  agentInstall?: { bundles: AgentBundleProvider; publicUrl: string | null };
 }
 
 const DEFAULT_AUTH: AuthOptions = {
@@ -110,6 +113,13 @@ export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> 
   await app.register(authRoutes, { db: ctx.db, events: ctx.fleet.events, sessionHours: auth.sessionHours });
   await app.register(accountRoutes, { db: ctx.db, events: ctx.fleet.events });
   await app.register(setupPageRoutes);
+  if (ctx.agentInstall)
+    await app.register(agentInstallRoutes, {
+      db: ctx.db,
+      keys: ctx.fleet.keys,
+      ...ctx.agentInstall,
+      dispatcher: ctx.operations?.dispatcher,
+    });
   if (ctx.operations) {
     const ops = ctx.operations;
     await app.register(agentRoutes, { db: ctx.db, manage: ops.manage });

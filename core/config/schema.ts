@@ -327,6 +327,23 @@ export const configSchema = {
         },
       },
     },
+    agentBundle: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description:
+        'The agent bundle served to install.sh and sent with update_agent (docs/agent.md, "Installing on other hosts").',
+      properties: {
+        path: {
+          type: ['string', 'null'],
+          minLength: 1,
+          default: null,
+          description:
+            'A prebuilt bundle (`npm run build:agent`) to serve. Unset: the core builds one from its own ' +
+            'sources at start, cached in <dataDir>/agent-bundle.',
+        },
+      },
+    },
     shutdown: {
       type: 'object',
       additionalProperties: false,
@@ -377,4 +394,5 @@ export interface RedflagConfig {
   log: { level: LogLevel };
   shutdown: { timeoutMs: number };
   localAgent: { enabled: boolean };
+  agentBundle: { path: string | null };
 }

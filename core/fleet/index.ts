@@ -19,3 +19,12 @@ export {
   type TokenContext,
   TokenRequestError,
 } from './tokens.js';
+export {
+  AGENT_BUNDLE_PATH,
+  type AgentBundle,
+  type AgentBundleManifest,
+  AgentBundleProvider,
+  bundleManifest,
+} from './agent-bundle.js';
+export { buildAgentBundle, bundleVersionOf } from './agent-bundle-build.js';
+export { installOneLiner, installScript } from './install-script.js';

@@ -60,6 +60,14 @@ export class ServerKeyring {
     );
   }
 
+  /** Signs with a key that still verifies (the agent bundle carries one signature per such key). */
+  signWith<T>(keyId: string, sign: (privateKeyPem: string) => T, now = new Date()): T {
+    const key = this.keys.find((k) => k.keyId === keyId);
+    if (!key || !(keyId in this.verificationKeys(now)))
+      throw new Error(`no server key ${keyId} that still verifies`);
+    return sign(key.privateKey);
+  }
+
   /** Public view for listings: no private keys. */
   describe(now = new Date()): Array<Omit<ServerKey, 'privateKey'> & { active: boolean; verifies: boolean }> {
     const verifying = this.verificationKeys(now);

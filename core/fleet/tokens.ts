@@ -2,6 +2,7 @@ import { createRegistrationToken, hashRegistrationToken } from '../../broker/pro
 import type { Database, RegistrationToken } from '../db/index.js';
 import type { EventRecorder } from '../events/index.js';
 import { parseDuration } from './duration.js';
+import { installOneLiner } from './install-script.js';
 import type { ServerKeyring } from './server-keys.js';
 
 export interface TokenContext {
@@ -61,11 +62,13 @@ export async function createToken(
 }
 
 /**
- * What a user pastes on a host. The token is single-quoted: it is base64url and underscores,
- * so it can never contain a quote, but the quoting keeps shells from globbing it.
+ * What a user pastes on a host: install.sh from this core (agent/install/install.sh), which
+ * installs the agent, registers it with the token and starts it under systemd. The token is
+ * single-quoted: it is base64url and underscores, so it can never contain a quote, but the
+ * quoting keeps shells from globbing it.
  */
 export function installCommand(serverUrl: string, token: string): string {
-  return `redflag-agent register --server '${serverUrl}' --token '${token}' && redflag-agent run`;
+  return installOneLiner(serverUrl, token);
 }
 
 export async function revokeToken(ctx: TokenContext, id: string, by: string | null): Promise<boolean> {

@@ -26,7 +26,7 @@ describe('redflag management commands', function () {
       await rf('token', 'create', '--label', 'offline', '--seats', '2', '--expires', '1d', '--json'),
     );
     assert.match(created.token, /^rf1_/);
-    assert.match(created.install, /redflag-agent register --server '.+' --token 'rf1_/);
+    assert.match(created.install, /^curl -fsSL '.+\/install\.sh' \| sh -s -- --token 'rf1_/);
     const [listed] = JSON.parse(await rf('token', 'list', '--json'));
     assert.equal(listed.label, 'offline');
     assert.equal(listed.seatsTotal, 2);
