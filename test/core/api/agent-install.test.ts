@@ -16,7 +16,7 @@ describe('agent install routes (install.sh, the bundle, agent updates)', functio
   let api: ApiClient;
 
   before(async () => {
-    core = await startTestCore('pglite');
+    core = await startTestCore('PGlite');
     api = new ApiClient(core.httpUrl);
   });
   after(() => core.close());
