@@ -40,7 +40,7 @@ describeEachDatabase('API registration tokens', (target) => {
     const { token, install, registrationToken } = created.json;
     assert.match(token, /^rf/);
     assert.ok(install.includes(`--token '${token}'`), install);
-    assert.ok(install.includes(`--server '${core.manage.serverUrl}'`), install);
+    assert.ok(install.startsWith(`curl -fsSL '${core.manage.serverUrl}/install.sh' | sh -s -- `), install);
     assert.equal(registrationToken.label, 'rack 2');
     assert.equal(registrationToken.seatsTotal, 2);
     assert.equal(registrationToken.seatsUsed, 0);
