@@ -61,7 +61,7 @@ export class PackageKitRepo {
   }
 
   /** Packages and Release, then `apt-get update` into the repository's own lists. */
-  index(): void {
+  index(release: { origin?: string; label?: string; suite?: string } = {}): void {
     writeFileSync(
       join(this.pool, 'Packages'),
       must('dpkg-scanpackages', ['--multiversion', '.', '/dev/null'], { cwd: this.pool }),
@@ -69,14 +69,17 @@ export class PackageKitRepo {
     writeFileSync(
       join(this.pool, 'Release'),
       [
-        'Origin: RedFlag-Test',
-        'Label: RedFlag-Test',
-        'Suite: rf-test',
+        `Origin: ${release.origin ?? 'RedFlag-Test'}`,
+        `Label: ${release.label ?? 'RedFlag-Test'}`,
+        `Suite: ${release.suite ?? 'rf-test'}`,
         'Codename: rf-test',
         `Date: ${new Date().toUTCString()}`,
         '',
       ].join('\n'),
     );
+    // apt refuses a Release whose Origin or Label changed since the last update: start afresh.
+    rmSync(join(this.root, 'lists'), { recursive: true, force: true });
+    mkdirSync(join(this.root, 'lists/partial'), { recursive: true, mode: 0o755 });
     must('env', [`APT_CONFIG=${this.aptConfig}`, 'apt-get', 'update', '-qq']);
   }
 
