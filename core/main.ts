@@ -256,7 +256,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       logger,
       version: CORE_VERSION,
       auth: config.auth,
-      operations: { dispatcher, workflow, manage },
+      operations: { dispatcher, workflow, manage, policy },
       agentInstall: {
         // Built (or loaded) on first use: a core that installs no agent never runs esbuild.
         bundles: AgentBundleProvider.start({

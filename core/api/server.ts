@@ -5,6 +5,7 @@ import type { Dispatcher } from '../commands/index.js';
 import type { Database } from '../db/index.js';
 import type { AgentBundleProvider, RegisterContext } from '../fleet/index.js';
 import type { Logger } from '../log/index.js';
+import type { PolicyService } from '../policy/index.js';
 import type { InstallWorkflow } from '../updates/index.js';
 import type { Access } from './access.js';
 import type { AdminContext } from './admin-operations.js';
@@ -20,8 +21,11 @@ import { commandHistoryRoutes } from './routes/command-history.js';
 import { commandRoutes } from './routes/commands.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { maintenanceWindowRoutes } from './routes/maintenance-windows.js';
+import { policyRoutes } from './routes/policies.js';
 import { registerRoutes } from './routes/register.js';
 import { registrationTokenRoutes } from './routes/registration-tokens.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { setupPageRoutes } from './routes/setup-page.js';
 import { updateRoutes } from './routes/updates.js';
 
@@ -40,7 +44,12 @@ export interface ApiContext {
   /** Defaults: 7-day sessions, 10 failures per 15 minutes, no ingress. */
   auth?: AuthOptions;
   /** The parts the resource routes act through; without them only health, auth and registration are served. */
-  operations?: { dispatcher: Dispatcher; workflow: InstallWorkflow; manage: AdminContext };
+  operations?: {
+    dispatcher: Dispatcher;
+    workflow: InstallWorkflow;
+    manage: AdminContext;
+    policy: PolicyService;
+  };
   /** install.sh, the agent bundle and agent updates (served when given). */
   agentInstall?: { bundles: AgentBundleProvider; publicUrl: string | null };
 }
@@ -126,6 +135,9 @@ export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> 
     await app.register(commandRoutes, { db: ctx.db, dispatcher: ops.dispatcher });
     await app.register(commandHistoryRoutes, { db: ctx.db });
     await app.register(registrationTokenRoutes, { tokens: ops.manage });
+    await app.register(policyRoutes, { db: ctx.db, policy: ops.policy });
+    await app.register(maintenanceWindowRoutes, { db: ctx.db, policy: ops.policy });
+    await app.register(scheduleRoutes, { db: ctx.db, policy: ops.policy });
     await app.register(eventRoutes, { db: ctx.db });
     await app.register(updateRoutes, { db: ctx.db, workflow: ops.workflow });
   }

@@ -69,7 +69,15 @@ export function createPolicyService(ctx: PolicyContext) {
     return cached;
   }
 
-  return {
+  /** A new config revision, sent to connected agents now; the others get it when they next listen. */
+  async function schedulesChanged(by: string | null) {
+    await ctx.db.settings.set(REVISION_KEY, (await revision()) + 1, by);
+    cached = null;
+    for (const agent of await ctx.db.agents.list())
+      if (agent.status === 'active' && ctx.isConnected(agent.id)) await service.pushConfig(agent.id);
+  }
+
+  const service = {
     async addRule(
       rule: { kind: PolicyKind; name: string; match: PolicyMatch },
       by: string | null,
@@ -91,9 +99,59 @@ export function createPolicyService(ctx: PolicyContext) {
       return policy;
     },
 
+    /**
+     * Renames, rematches, enables or disables a rule. A hold or ignore that now matches more
+     * applies at once; packages it no longer matches are released at their agent's next scan.
+     */
+    async updateRule(
+      id: string,
+      change: { name?: string; match?: PolicyMatch; enabled?: boolean },
+      by: string | null,
+    ): Promise<Policy | null> {
+      const current = await ctx.db.policies.find(id);
+      if (!current) return null;
+      const problem = matchProblem(current.kind, change.match ?? current.match);
+      if (problem) throw new PolicyError(problem);
+      const policy = await ctx.db.policies.update(id, change);
+      if (!policy) return null;
+      const changed = await ctx.db.policies.applyEverywhere();
+      await record(
+        'rule_changed',
+        `${policy.kind} rule "${policy.name}" changed${policy.enabled ? '' : ' (disabled)'}; ${changed} package(s) changed status`,
+        { policyId: id, change, by },
+      );
+      return policy;
+    },
+
     async removeRule(id: string, by: string | null): Promise<boolean> {
       const removed = await ctx.db.policies.remove(id);
       if (removed) await record('rule_removed', `rule ${id} removed`, { policyId: id, by });
+      return removed;
+    },
+
+    async updateWindow(
+      id: string,
+      change: Partial<Omit<MaintenanceWindow, 'id'>>,
+      by: string | null,
+    ): Promise<MaintenanceWindow | null> {
+      const current = await ctx.db.policies.findWindow(id);
+      if (!current) return null;
+      const next = { ...current, ...change, id };
+      const problem = windowProblem(next);
+      if (problem) throw new PolicyError(problem);
+      const saved = await ctx.db.policies.updateWindow(next);
+      if (saved)
+        await record('window_changed', `maintenance window "${saved.name}" changed`, {
+          windowId: id,
+          change,
+          by,
+        });
+      return saved;
+    },
+
+    async removeWindow(id: string, by: string | null): Promise<boolean> {
+      const removed = await ctx.db.policies.removeWindow(id);
+      if (removed) await record('window_removed', `maintenance window ${id} removed`, { windowId: id, by });
       return removed;
     },
 
@@ -117,17 +175,50 @@ export function createPolicyService(ctx: PolicyContext) {
     async setSchedule(schedule: Omit<Schedule, 'id'>, by: string | null): Promise<Schedule> {
       const problem = intervalProblem(schedule.intervalSeconds);
       if (problem) throw new PolicyError(problem);
+      if (schedule.agentId && schedule.agentLabel)
+        throw new PolicyError(
+          'a schedule is for one agent, one label or everyone: give agentId or agentLabel, not both',
+        );
       const saved = await ctx.db.policies.setSchedule(schedule);
-      await ctx.db.settings.set(REVISION_KEY, (await revision()) + 1, by);
-      cached = null;
       await record('schedule_set', `${schedule.plugin} scans every ${schedule.intervalSeconds} s`, {
         ...schedule,
         by,
       });
-      // Connected agents get their new config now; the others when they next listen.
-      for (const agent of await ctx.db.agents.list())
-        if (agent.status === 'active' && ctx.isConnected(agent.id)) await this.pushConfig(agent.id);
+      await schedulesChanged(by);
       return saved;
+    },
+
+    async updateSchedule(
+      id: string,
+      change: { intervalSeconds?: number; enabled?: boolean },
+      by: string | null,
+    ): Promise<Schedule | null> {
+      if (change.intervalSeconds !== undefined) {
+        const problem = intervalProblem(change.intervalSeconds);
+        if (problem) throw new PolicyError(problem);
+      }
+      const saved = await ctx.db.policies.updateSchedule(id, change);
+      if (!saved) return null;
+      await record(
+        'schedule_changed',
+        `${saved.plugin} scans every ${saved.intervalSeconds} s${saved.enabled ? '' : ' (disabled)'}`,
+        {
+          scheduleId: id,
+          change,
+          by,
+        },
+      );
+      await schedulesChanged(by);
+      return saved;
+    },
+
+    /** The agents it applied to go back to the next most specific schedule, or their own default. */
+    async removeSchedule(id: string, by: string | null): Promise<boolean> {
+      const removed = await ctx.db.policies.removeSchedule(id);
+      if (!removed) return false;
+      await record('schedule_removed', `schedule ${id} removed`, { scheduleId: id, by });
+      await schedulesChanged(by);
+      return true;
     },
 
     async configFor(agentId: string): Promise<ConfigMessage | null> {
@@ -137,9 +228,13 @@ export function createPolicyService(ctx: PolicyContext) {
       return configFor(agent, schedules, current);
     },
 
-    /** Sends the agent its config; nothing when no schedule exists (the agent keeps its defaults). */
+    /**
+     * Sends the agent its config; nothing while no schedule was ever set (the agent keeps its
+     * defaults). Once one was, an empty list is sent too: it puts agents back on their defaults.
+     */
     async pushConfig(agentId: string): Promise<void> {
-      if ((await schedulesAndRevision()).schedules.length === 0) return;
+      const { schedules, revision: current } = await schedulesAndRevision();
+      if (schedules.length === 0 && current <= 1) return;
       const config = await this.configFor(agentId);
       if (config) await ctx.sendConfig(agentId, config);
     },
@@ -157,6 +252,7 @@ export function createPolicyService(ctx: PolicyContext) {
       );
     },
   };
+  return service;
 }
 
 export type PolicyService = ReturnType<typeof createPolicyService>;

@@ -101,15 +101,11 @@ export function policiesRepository(knex: Knex) {
       match: PolicyMatch;
       createdBy: string | null;
     }): Promise<Policy> {
-      const stored = {
-        ...policy.match,
-        ...(policy.match.namePattern ? { like: globToLike(policy.match.namePattern) } : {}),
-      };
       const [row] = (await knex('policies')
         .insert({
           kind: policy.kind,
           name: policy.name,
-          match: JSON.stringify(stored),
+          match: storedMatch(policy.match),
           created_by: policy.createdBy,
         })
         .returning('*')) as Array<Record<string, unknown>>;
@@ -122,8 +118,29 @@ export function policiesRepository(knex: Knex) {
       );
     },
 
+    async find(id: string): Promise<Policy | null> {
+      const row = (await knex('policies').where({ id }).first()) as Record<string, unknown> | undefined;
+      return row ? policyFromRow(row) : null;
+    },
+
+    async update(
+      id: string,
+      change: { name?: string; match?: PolicyMatch; enabled?: boolean },
+    ): Promise<Policy | null> {
+      const [row] = (await knex('policies')
+        .where({ id })
+        .update({
+          ...(change.name !== undefined ? { name: change.name } : {}),
+          ...(change.match !== undefined ? { match: storedMatch(change.match) } : {}),
+          ...(change.enabled !== undefined ? { enabled: change.enabled } : {}),
+        })
+        .returning('*')) as Array<Record<string, unknown>>;
+      return row ? policyFromRow(row) : null;
+    },
+
     async remove(id: string): Promise<boolean> {
-      return (await knex('policies').where({ id }).delete()) > 0;
+      // knex-pglite reports no row count for DELETE: ask for the rows.
+      return ((await knex('policies').where({ id }).delete().returning('id')) as unknown[]).length > 0;
     },
 
     /** Pending packages of an agent and plugin that an enabled auto-approve rule matches. */
@@ -163,8 +180,40 @@ export function policiesRepository(knex: Knex) {
       ).map(windowFromRow);
     },
 
+    /** Every window, disabled ones too (for editing). */
+    async allWindows(): Promise<MaintenanceWindow[]> {
+      return (
+        (await knex('maintenance_windows').orderBy('created_at')) as Array<Record<string, unknown>>
+      ).map(windowFromRow);
+    },
+
+    async findWindow(id: string): Promise<MaintenanceWindow | null> {
+      const row = (await knex('maintenance_windows').where({ id }).first()) as
+        Record<string, unknown> | undefined;
+      return row ? windowFromRow(row) : null;
+    },
+
+    async updateWindow(window: MaintenanceWindow): Promise<MaintenanceWindow | null> {
+      const [row] = (await knex('maintenance_windows')
+        .where({ id: window.id })
+        .update({
+          name: window.name,
+          weekdays: JSON.stringify(window.weekdays),
+          start_time: window.startTime,
+          end_time: window.endTime,
+          timezone: window.timezone,
+          agent_label: window.agentLabel,
+          enabled: window.enabled,
+        })
+        .returning('*')) as Array<Record<string, unknown>>;
+      return row ? windowFromRow(row) : null;
+    },
+
     async removeWindow(id: string): Promise<boolean> {
-      return (await knex('maintenance_windows').where({ id }).delete()) > 0;
+      // knex-pglite reports no row count for DELETE: ask for the rows.
+      return (
+        ((await knex('maintenance_windows').where({ id }).delete().returning('id')) as unknown[]).length > 0
+      );
     },
 
     /** Replaces the schedule for (agent or label or everyone, plugin). */
@@ -188,6 +237,25 @@ export function policiesRepository(knex: Knex) {
       });
     },
 
+    async updateSchedule(
+      id: string,
+      change: { intervalSeconds?: number; enabled?: boolean },
+    ): Promise<Schedule | null> {
+      const [row] = (await knex('schedules')
+        .where({ id })
+        .update({
+          ...(change.intervalSeconds !== undefined ? { interval_seconds: change.intervalSeconds } : {}),
+          ...(change.enabled !== undefined ? { enabled: change.enabled } : {}),
+        })
+        .returning('*')) as Array<Record<string, unknown>>;
+      return row ? scheduleFromRow(row) : null;
+    },
+
+    async removeSchedule(id: string): Promise<boolean> {
+      // knex-pglite reports no row count for DELETE: ask for the rows.
+      return ((await knex('schedules').where({ id }).delete().returning('id')) as unknown[]).length > 0;
+    },
+
     async schedules(): Promise<Schedule[]> {
       return ((await knex('schedules').orderBy('created_at')) as Array<Record<string, unknown>>).map(
         scheduleFromRow,
@@ -205,6 +273,14 @@ export function policiesRepository(knex: Knex) {
       return rows.map((r) => ({ agentId: r.agent_id, plugin: r.plugin }));
     },
   };
+}
+
+/** The match as stored: with the name glob turned into a LIKE pattern once, for the SQL above. */
+function storedMatch(match: PolicyMatch): string {
+  return JSON.stringify({
+    ...match,
+    ...(match.namePattern ? { like: globToLike(match.namePattern) } : {}),
+  });
 }
 
 function policyFromRow(row: Record<string, unknown>): Policy {

@@ -58,6 +58,8 @@ export class ApiClient {
       put: (path: string, body: unknown = {}) =>
         this.call('PUT', path, { body, headers: { authorization: `Bearer ${token}` } }),
       delete: (path: string) => this.call('DELETE', path, { headers: { authorization: `Bearer ${token}` } }),
+      call: (method: string, path: string, body?: unknown) =>
+        this.call(method, path, { body, headers: { authorization: `Bearer ${token}` } }),
     };
   }
 

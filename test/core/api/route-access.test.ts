@@ -43,6 +43,14 @@ describe('API route access declarations', () => {
       'GET /api/v1/registration-tokens admin',
       'GET /api/v1/registration-tokens/:id admin',
       'POST /api/v1/registration-tokens/:id/revoke admin',
+      'GET /api/v1/policies viewer',
+      'POST /api/v1/policies operator',
+      'PATCH /api/v1/policies/:id operator',
+      'DELETE /api/v1/policies/:id operator',
+      'POST /api/v1/maintenance-windows operator',
+      'PATCH /api/v1/maintenance-windows/:id operator',
+      'DELETE /api/v1/schedules/:id operator',
+      'POST /api/v1/schedules operator',
     ])
       assert.ok(names.has(expected), `missing ${expected}`);
   });
