@@ -44,6 +44,12 @@ export function createAgentHandlers(ctx: {
       });
     },
 
+    // Best effort and replaced by the next sample: only the latest is kept (GET /api/v1/agents/{id}).
+    metrics(agentId, m) {
+      const { v: _v, id: _id, ts, ...sample } = m;
+      return ctx.db.fleet.recordMetrics(agentId, sample, new Date(ts));
+    },
+
     ack(agentId, ack) {
       return ctx.dispatcher.acknowledge(agentId, ack);
     },

@@ -27,6 +27,7 @@ import { registerRoutes } from './routes/register.js';
 import { registrationTokenRoutes } from './routes/registration-tokens.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { setupPageRoutes } from './routes/setup-page.js';
+import { statsRoutes } from './routes/stats.js';
 import { updateRoutes } from './routes/updates.js';
 
 export interface AuthOptions {
@@ -139,7 +140,8 @@ export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> 
     await app.register(maintenanceWindowRoutes, { db: ctx.db, policy: ops.policy });
     await app.register(scheduleRoutes, { db: ctx.db, policy: ops.policy });
     await app.register(eventRoutes, { db: ctx.db });
-    await app.register(updateRoutes, { db: ctx.db, workflow: ops.workflow });
+    await app.register(updateRoutes, { db: ctx.db, workflow: ops.workflow, events: ctx.fleet.events });
+    await app.register(statsRoutes, { db: ctx.db });
   }
   return app;
 }

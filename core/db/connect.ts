@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import knexFactory, { type Knex } from 'knex';
 import ClientPGLite from 'knex-pglite';
 
@@ -75,7 +76,8 @@ async function connectPglite(options: ConnectOptions): Promise<Connection> {
   if (!inMemory) mkdirSync(options.pgliteDir, { recursive: true, mode: 0o700 });
   let pglite: PGlite;
   try {
-    pglite = new PGlite(options.pgliteDir);
+    // pg_trgm indexes the free-text search of package names, as on PostgreSQL.
+    pglite = new PGlite(options.pgliteDir, { extensions: { pg_trgm } });
     await pglite.waitReady;
   } catch (err) {
     throw new DatabaseUnavailableError(

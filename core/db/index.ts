@@ -4,6 +4,9 @@ import type { Migration } from './migrations/index.js';
 import { agentsRepository } from './repositories/agents.js';
 import { apiTokensRepository } from './repositories/api-tokens.js';
 import { commandsRepository } from './repositories/commands.js';
+import { fleetReadRepository } from './repositories/fleet-read.js';
+import { fleetSeedRepository } from './repositories/fleet-seed.js';
+import { fleetStatsRepository } from './repositories/fleet-stats.js';
 import { packageStateRepository } from './repositories/package-state.js';
 import { policiesRepository } from './repositories/policies.js';
 import { registrationRepository } from './repositories/registration.js';
@@ -11,6 +14,7 @@ import { scanIngestRepository } from './repositories/scan-ingest.js';
 import { sessionsRepository } from './repositories/sessions.js';
 import { settingsRepository } from './repositories/settings.js';
 import { systemEventsRepository } from './repositories/system-events.js';
+import { updateListRepository } from './repositories/update-list.js';
 import { usersRepository } from './repositories/users.js';
 
 export { createBatcher } from './batcher.js';
@@ -40,6 +44,32 @@ export {
   type PolicyMatch,
   type Schedule,
 } from './repositories/policies.js';
+export {
+  type AgentListRequest,
+  type AgentMetrics,
+  type AgentOverview,
+  type AgentSort,
+  OUTSTANDING_STATUSES,
+  type PendingCounts,
+  SEVERITIES,
+  type Severity,
+} from './repositories/fleet-read.js';
+export type { DayPoint, FleetStats } from './repositories/fleet-stats.js';
+export type { SeedFleetOptions } from './repositories/fleet-seed.js';
+export {
+  cursorArity,
+  defaultOrderOf,
+  type InstallRecord,
+  type PackageEvent,
+  type PackageKey,
+  type SortOrder,
+  type UpdateCursorKey,
+  type UpdateFilter,
+  type UpdateListItem,
+  type UpdatePage,
+  type UpdatePageRequest,
+  type UpdateSort,
+} from './repositories/update-list.js';
 export type { IngestBatch, IngestOutcome, IngestPackage } from './repositories/scan-ingest.js';
 export {
   ACTIVE_COMMAND_STATUSES,
@@ -83,6 +113,13 @@ export interface Database {
   users: ReturnType<typeof usersRepository>;
   apiTokens: ReturnType<typeof apiTokensRepository>;
   sessions: ReturnType<typeof sessionsRepository>;
+  /** The fleet as the API reads it: agents with counts, metrics (issue 5). */
+  fleet: ReturnType<typeof fleetReadRepository>;
+  /** GET /api/v1/updates: filtered, sorted keyset pages, details, bulk-action targets. */
+  updates: ReturnType<typeof updateListRepository>;
+  stats: ReturnType<typeof fleetStatsRepository>;
+  /** Synthetic fleets for tests and benchmarks (set-based SQL); never called by the core itself. */
+  seed: ReturnType<typeof fleetSeedRepository>;
   /** Round trip to the database; rejects when it is unreachable. */
   ping(): Promise<void>;
   migrate(): Promise<string[]>;
@@ -129,6 +166,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     users: usersRepository(knex),
     apiTokens: apiTokensRepository(knex),
     sessions: sessionsRepository(knex),
+    fleet: fleetReadRepository(knex),
+    updates: updateListRepository(knex),
+    stats: fleetStatsRepository(knex),
+    seed: fleetSeedRepository(knex),
     async ping() {
       await knex.raw('select 1');
     },

@@ -1,5 +1,11 @@
 export { AgentKeyCache, type ConnectKey } from './agent-keys.js';
-export { type AgentAdminContext, allowAgentRebind, revokeAgent } from './agent-admin.js';
+export {
+  type AgentAdminContext,
+  allowAgentRebind,
+  deleteAgent,
+  revokeAgent,
+  setAgentLabels,
+} from './agent-admin.js';
 export { parseDuration } from './duration.js';
 export { type ManageContext, rotateServerKey } from './manage.js';
 export {

@@ -15,3 +15,11 @@ export {
   type TransactionItem,
   type WorkflowCommands,
 } from './install-workflow.js';
+export {
+  type BulkActions,
+  type BulkRefusal,
+  type BulkTarget,
+  createBulkActions,
+  MAX_BULK_PACKAGES,
+  TooManyPackagesError,
+} from './bulk-actions.js';

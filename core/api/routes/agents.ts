@@ -1,50 +1,60 @@
 import type { FastifyInstance } from 'fastify';
 import type { Agent, Database } from '../../db/index.js';
-import { allowAgentRebind, revokeAgent } from '../../fleet/index.js';
+import { allowAgentRebind, deleteAgent, revokeAgent, setAgentLabels } from '../../fleet/index.js';
 import '../access.js';
 import type { AdminContext } from '../admin-operations.js';
 import { authErrors, errorRef, uuidParams } from '../schemas.js';
-
-export const agentSchema = {
-  type: 'object',
-  required: ['id', 'hostname', 'status', 'online'],
-  properties: {
-    id: { type: 'string', format: 'uuid' },
-    hostname: { type: 'string' },
-    os: { type: 'string' },
-    arch: { type: 'string' },
-    agentVersion: { type: 'string' },
-    labels: { type: 'array', items: { type: 'string' } },
-    status: { type: 'string', enum: ['active', 'revoked'] },
-    online: { type: 'boolean' },
-    rebootRequired: { type: 'boolean' },
-    registeredAt: { type: 'string', format: 'date-time' },
-    lastSeenAt: { type: ['string', 'null'], format: 'date-time' },
-    revokedAt: { type: ['string', 'null'], format: 'date-time' },
-    rebindAllowedUntil: { type: ['string', 'null'], format: 'date-time' },
-    macAddresses: { type: 'array', items: { type: 'string' } },
-    capabilities: { type: 'array' },
-    metadata: { type: 'object', additionalProperties: true },
-  },
-} as const;
+import {
+  type AgentListQuery,
+  agentDetailSchema,
+  agentSchema,
+  agentListItemSchema,
+  agentListQuery,
+  LABEL_PATTERN,
+  perPlugin,
+  sumPending,
+} from './agent-schemas.js';
 
 // The public key and machine-id hash identify the host to the core only; the schema drops them anyway.
-const visible = ({ publicKey: _key, machineIdHash: _machine, ...agent }: Agent) => agent;
+export { agentSchema };
+
+const visible = <T extends Agent>({ publicKey: _key, machineIdHash: _machine, ...agent }: T) => agent;
 
 const notFound = (id: string) => ({ error: { code: 'not_found', message: `no active agent with id ${id}` } });
 
 export async function agentRoutes(app: FastifyInstance, opts: { db: Database; manage: AdminContext }) {
-  app.get(
+  app.get<{ Querystring: AgentListQuery }>(
     '/api/v1/agents',
     {
       config: { access: 'viewer' },
       schema: {
         tags: ['agents'],
-        summary: 'List enrolled agents',
-        response: { 200: { type: 'array', items: agentSchema }, ...authErrors },
+        summary: 'Enrolled agents with their pending update counts, filtered and sorted',
+        querystring: agentListQuery,
+        response: {
+          200: {
+            type: 'object',
+            required: ['items', 'total'],
+            properties: { items: { type: 'array', items: agentListItemSchema }, total: { type: 'integer' } },
+          },
+          ...authErrors,
+        },
       },
     },
-    async () => (await opts.db.agents.list()).map(visible),
+    async (request) => {
+      const q = request.query;
+      const { items, total } = await opts.db.fleet.listAgents({
+        online: q.online,
+        status: q.status,
+        label: q.label,
+        q: q.q,
+        sort: q.sort,
+        order: q.order ?? (q.sort === 'hostname' ? 'asc' : 'desc'),
+        limit: q.limit,
+        offset: q.offset,
+      });
+      return { items: items.map(visible), total };
+    },
   );
 
   app.get<{ Params: { id: string } }>(
@@ -53,18 +63,104 @@ export async function agentRoutes(app: FastifyInstance, opts: { db: Database; ma
       config: { access: 'viewer' },
       schema: {
         tags: ['agents'],
-        summary: 'One agent',
+        summary: 'One agent with its latest metrics and package counts per plugin',
         params: uuidParams,
-        response: { 200: agentSchema, 404: errorRef, ...authErrors },
+        response: { 200: agentDetailSchema, 404: errorRef, ...authErrors },
       },
     },
     async (request, reply) => {
-      const agent = await opts.db.agents.findById(request.params.id);
+      const id = request.params.id;
+      const [agent, counts, metrics] = await Promise.all([
+        opts.db.agents.findById(id),
+        opts.db.fleet.packageCounts(id),
+        opts.db.fleet.latestMetrics(id),
+      ]);
       if (!agent)
+        return reply.status(404).send({ error: { code: 'not_found', message: `no agent with id ${id}` } });
+      const plugins = perPlugin(counts);
+      return {
+        ...visible(agent),
+        pending: sumPending(Object.values(plugins).map((p) => p.pending)),
+        plugins,
+        metrics: metrics
+          ? {
+              ...metrics.sample,
+              reportedAt: metrics.reportedAt.toISOString(),
+              receivedAt: metrics.receivedAt.toISOString(),
+            }
+          : null,
+      };
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/api/v1/agents/:id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['agents'],
+        summary:
+          'Delete an agent with its package states, scans, update events, install history and commands (system events stay)',
+        params: uuidParams,
+        response: {
+          200: { type: 'object', required: ['deleted'], properties: { deleted: { type: 'string' } } },
+          404: errorRef,
+          ...authErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!(await deleteAgent(opts.manage, request.params.id, request.caller!.name)))
         return reply
           .status(404)
           .send({ error: { code: 'not_found', message: `no agent with id ${request.params.id}` } });
-      return visible(agent);
+      return { deleted: request.params.id };
+    },
+  );
+
+  app.put<{ Params: { id: string }; Body: { labels: string[] } }>(
+    '/api/v1/agents/:id/labels',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['agents'],
+        summary: "Replace an agent's labels (policies, schedules and maintenance windows match on them)",
+        params: uuidParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['labels'],
+          properties: {
+            labels: {
+              type: 'array',
+              maxItems: 32,
+              items: { type: 'string', pattern: LABEL_PATTERN, minLength: 1, maxLength: 64 },
+            },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['id', 'labels'],
+            properties: { id: { type: 'string' }, labels: { type: 'array', items: { type: 'string' } } },
+          },
+          404: errorRef,
+          ...authErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const labels = await setAgentLabels(
+        opts.manage,
+        request.params.id,
+        request.body.labels,
+        request.caller!.name,
+      );
+      if (!labels)
+        return reply
+          .status(404)
+          .send({ error: { code: 'not_found', message: `no agent with id ${request.params.id}` } });
+      return { id: request.params.id, labels };
     },
   );
 

@@ -1,97 +1,100 @@
-import type { FastifyInstance } from 'fastify';
-import type { Database, PackageRef, PackageStatus } from '../../db/index.js';
-import type { InstallWorkflow } from '../../updates/index.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import {
+  cursorArity,
+  type Database,
+  defaultOrderOf,
+  type PackageRef,
+  type SortOrder,
+  type UpdateCursorKey,
+  type UpdateFilter,
+  type UpdateSort,
+} from '../../db/index.js';
+import type { EventRecorder } from '../../events/index.js';
+import {
+  type BulkTarget,
+  createBulkActions,
+  type InstallWorkflow,
+  TooManyPackagesError,
+} from '../../updates/index.js';
 import '../access.js';
 import { authErrors, errorRef } from '../schemas.js';
+import {
+  bulkBodySchema,
+  bulkResponse,
+  type FilterQuery,
+  filterOf,
+  splitCommaValues,
+  type UpdateListQuery,
+  updateDetailSchema,
+  updateItemSchema,
+  updateListQuery,
+} from './update-schemas.js';
 
-const STATUSES = [
-  'pending',
-  'approved',
-  'checking_dependencies',
-  'pending_dependencies',
-  'installing',
-  'updated',
-  'failed',
-  'ignored',
-  'held',
-  'resolved',
-] as const satisfies readonly PackageStatus[];
+/**
+ * The page cursor: the sort it was made for and the last row's key values, opaque to clients.
+ * A cursor is only valid with the sort and order it came from.
+ */
+const encodeCursor = (sort: UpdateSort, order: SortOrder, key: UpdateCursorKey) =>
+  Buffer.from(JSON.stringify({ s: sort, o: order, k: key })).toString('base64url');
 
-const refSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['agentId', 'plugin', 'name'],
-  properties: {
-    agentId: { type: 'string', format: 'uuid' },
-    plugin: { type: 'string', minLength: 1, maxLength: 64 },
-    name: { type: 'string', minLength: 1, maxLength: 512 },
-    arch: { type: 'string', maxLength: 64, default: '' },
-  },
-} as const;
-
-const packageSchema = {
-  type: 'object',
-  required: ['agentId', 'plugin', 'name', 'arch', 'status'],
-  properties: {
-    agentId: { type: 'string' },
-    plugin: { type: 'string' },
-    name: { type: 'string' },
-    arch: { type: 'string' },
-    currentVersion: { type: ['string', 'null'] },
-    availableVersion: { type: ['string', 'null'] },
-    severity: { type: 'string' },
-    security: { type: 'boolean' },
-    source: { type: ['string', 'null'] },
-    rebootRequired: { type: 'boolean' },
-    status: { type: 'string', enum: [...STATUSES] },
-    metadata: { type: 'object', additionalProperties: true },
-    firstSeenAt: { type: 'string', format: 'date-time' },
-    lastSeenAt: { type: 'string', format: 'date-time' },
-    statusChangedAt: { type: 'string', format: 'date-time' },
-  },
-} as const;
-
-/** The page cursor is the last row's key, opaque to clients. */
-const encodeCursor = (ref: PackageRef) =>
-  Buffer.from(JSON.stringify([ref.agentId, ref.plugin, ref.name, ref.arch])).toString('base64url');
-
-function decodeCursor(cursor: string): PackageRef | null {
+function decodeCursor(
+  cursor: string,
+  sort: UpdateSort,
+  order: SortOrder,
+): UpdateCursorKey | 'other-sort' | null {
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (!Array.isArray(parsed) || parsed.length !== 4 || !parsed.every((p) => typeof p === 'string'))
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+      s?: unknown;
+      o?: unknown;
+      k?: unknown;
+    };
+    if (!Array.isArray(parsed.k) || !parsed.k.every((v) => typeof v === 'string' || typeof v === 'number'))
       return null;
-    const [agentId, plugin, name, arch] = parsed as [string, string, string, string];
-    if (!/^[0-9a-f-]{36}$/i.test(agentId)) return null;
-    return { agentId, plugin, name, arch };
+    if (parsed.s !== sort || parsed.o !== order) return 'other-sort';
+    if (parsed.k.length !== cursorArity(sort)) return null;
+    return parsed.k as UpdateCursorKey;
   } catch {
     return null;
   }
 }
 
-export async function updateRoutes(app: FastifyInstance, opts: { db: Database; workflow: InstallWorkflow }) {
-  app.get<{ Querystring: { agent?: string; status?: PackageStatus; cursor?: string; limit: number } }>(
+type BulkBody = { packages: PackageRef[] } | { ids: string[] } | { filter: FilterQuery };
+
+function targetOf(body: BulkBody): BulkTarget {
+  if ('filter' in body) return { filter: filterOf(body.filter) as UpdateFilter };
+  return body;
+}
+
+function bulkFailure(err: unknown, reply: FastifyReply) {
+  if (err instanceof TooManyPackagesError)
+    return reply.status(400).send({
+      error: { code: 'too_many_packages', message: err.message, details: { matchedAtLeast: err.matched } },
+    });
+  throw err;
+}
+
+export async function updateRoutes(
+  app: FastifyInstance,
+  opts: { db: Database; workflow: InstallWorkflow; events: EventRecorder },
+) {
+  const bulk = createBulkActions({ db: opts.db, events: opts.events, workflow: opts.workflow });
+
+  app.get<{ Querystring: UpdateListQuery }>(
     '/api/v1/updates',
     {
       config: { access: 'viewer' },
+      preValidation: async (request) => splitCommaValues(request.query as unknown as Record<string, unknown>),
       schema: {
         tags: ['updates'],
-        summary: 'Package states, one page at a time (pass `nextCursor` back as `cursor`)',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            agent: { type: 'string', format: 'uuid' },
-            status: { type: 'string', enum: [...STATUSES] },
-            cursor: { type: 'string', maxLength: 2000 },
-            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 },
-          },
-        },
+        summary:
+          'Package states, filtered and sorted, one keyset page at a time (pass `nextCursor` back as `cursor`)',
+        querystring: updateListQuery,
         response: {
           200: {
             type: 'object',
             required: ['items', 'nextCursor'],
             properties: {
-              items: { type: 'array', items: packageSchema },
+              items: { type: 'array', items: updateItemSchema },
               nextCursor: { type: ['string', 'null'] },
             },
           },
@@ -102,59 +105,107 @@ export async function updateRoutes(app: FastifyInstance, opts: { db: Database; w
     },
     async (request, reply) => {
       const q = request.query;
-      const after = q.cursor ? decodeCursor(q.cursor) : null;
+      const order = q.order ?? defaultOrderOf(q.sort);
+      const after = q.cursor ? decodeCursor(q.cursor, q.sort, order) : null;
+      if (after === 'other-sort')
+        return reply.status(400).send({
+          error: { code: 'invalid_cursor', message: 'the cursor belongs to another sort or order' },
+        });
       if (q.cursor && !after)
         return reply
           .status(400)
           .send({ error: { code: 'invalid_cursor', message: 'cursor is not one this API gave' } });
-      const items = await opts.db.packages.page({
-        agentId: q.agent,
-        status: q.status,
-        after,
+      const page = await opts.db.updates.page({
+        filter: filterOf(q),
+        sort: q.sort,
+        order,
         limit: q.limit,
+        after,
       });
-      const last = items.at(-1);
-      return { items, nextCursor: items.length === q.limit && last ? encodeCursor(last) : null };
+      return { items: page.items, nextCursor: page.next ? encodeCursor(q.sort, order, page.next) : null };
     },
   );
 
-  app.post<{ Body: { packages: PackageRef[] } }>(
-    '/api/v1/updates/approve',
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/updates/:id',
     {
-      config: { access: 'operator' },
+      config: { access: 'viewer' },
       schema: {
         tags: ['updates'],
-        summary: 'Approve updates: a dry run follows, then the install (DESIGN.md §3.7)',
-        body: {
+        summary: 'One package of one host with its install history, events and waiting transaction',
+        params: {
           type: 'object',
-          additionalProperties: false,
-          required: ['packages'],
-          properties: { packages: { type: 'array', minItems: 1, maxItems: 5000, items: refSchema } },
+          required: ['id'],
+          properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } },
         },
-        response: {
-          200: {
-            type: 'object',
-            required: ['approved', 'refused'],
-            properties: {
-              approved: { type: 'array', items: refSchema },
-              refused: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    ref: refSchema,
-                    from: { type: ['string', 'null'] },
-                    why: { type: 'string' },
-                  },
-                },
-              },
-            },
-          },
-          400: errorRef,
-          ...authErrors,
-        },
+        response: { 200: updateDetailSchema, 404: errorRef, ...authErrors },
       },
     },
-    async (request) => opts.workflow.approve(request.body.packages, request.caller!.name),
+    async (request, reply) => {
+      const item = await opts.db.updates.findById(request.params.id);
+      if (!item)
+        return reply
+          .status(404)
+          .send({ error: { code: 'not_found', message: `no package with id ${request.params.id}` } });
+      const [history, events] = await Promise.all([
+        opts.db.updates.installHistory(item, 100),
+        opts.db.updates.events(item, 200),
+      ]);
+      const deps = item.dependencies ?? {};
+      const { dependencies: _deps, ...rest } = item;
+      return {
+        ...rest,
+        dryRunCommandId: typeof deps.dryRunCommandId === 'string' ? deps.dryRunCommandId : null,
+        installCommandId: typeof deps.installCommandId === 'string' ? deps.installCommandId : null,
+        transaction:
+          item.status === 'pending_dependencies' && deps.transaction
+            ? { ...(deps.transaction as object), extras: deps.extras ?? {} }
+            : null,
+        history,
+        events,
+      };
+    },
+  );
+
+  const bulkRoute = (
+    path: string,
+    summary: string,
+    lists: string[],
+    run: (t: BulkTarget, by: string) => Promise<unknown>,
+  ) =>
+    app.post<{ Body: BulkBody }>(
+      path,
+      {
+        config: { access: 'operator' },
+        schema: {
+          tags: ['updates'],
+          summary,
+          body: bulkBodySchema,
+          response: { 200: bulkResponse(...lists), 400: errorRef, ...authErrors },
+        },
+      },
+      async (request, reply) => {
+        try {
+          return await run(targetOf(request.body), request.caller!.name);
+        } catch (err) {
+          return bulkFailure(err, reply);
+        }
+      },
+    );
+
+  bulkRoute(
+    '/api/v1/updates/approve',
+    'Approve updates (by keys, ids or filter): a dry run follows, then the install (DESIGN.md §3.7)',
+    ['approved'],
+    (t, by) => bulk.approve(t, by),
+  );
+  bulkRoute('/api/v1/updates/ignore', 'Set updates aside (by keys, ids or filter)', ['ignored'], (t, by) =>
+    bulk.ignore(t, by),
+  );
+  bulkRoute(
+    '/api/v1/updates/install',
+    'Install updates (by keys, ids or filter): confirms waiting transactions, approves pending and failed ones',
+    ['installing', 'approved'],
+    (t, by) => bulk.install(t, by),
   );
 }

@@ -3,6 +3,7 @@ import * as coreTables from './20261123000000_core_tables.js';
 import * as agentRebind from './20261123010000_agent_rebind.js';
 import * as packageStateLastBatch from './20261123020000_package_state_last_batch.js';
 import * as usersAndAccess from './20261123030000_users_and_access.js';
+import * as fleetReadModels from './20261201100000_fleet_read_models.js';
 
 export interface Migration {
   name: string;
@@ -20,4 +21,5 @@ export const coreMigrations: Migration[] = [
   { name: '20261123010000_agent_rebind', ...agentRebind },
   { name: '20261123020000_package_state_last_batch', ...packageStateLastBatch },
   { name: '20261123030000_users_and_access', ...usersAndAccess },
+  { name: '20261201100000_fleet_read_models', ...fleetReadModels },
 ];

@@ -34,7 +34,7 @@ export interface AgentHello {
   metadata?: Record<string, unknown>;
 }
 
-interface Row {
+export interface AgentRow {
   id: string;
   hostname: string;
   os: string;
@@ -55,7 +55,7 @@ interface Row {
   metadata: Record<string, unknown>;
 }
 
-export function agentFromRow(row: Row): Agent {
+export function agentFromRow(row: AgentRow): Agent {
   return {
     id: row.id,
     hostname: row.hostname,
@@ -82,12 +82,12 @@ export function agentsRepository(knex: Knex) {
   return {
     async findById(id: string): Promise<Agent | null> {
       if (!isUuid(id)) return null;
-      const row = (await knex('agents').where({ id }).first()) as Row | undefined;
+      const row = (await knex('agents').where({ id }).first()) as AgentRow | undefined;
       return row ? agentFromRow(row) : null;
     },
 
     async list(): Promise<Agent[]> {
-      return ((await knex('agents').orderBy('hostname')) as Row[]).map(agentFromRow);
+      return ((await knex('agents').orderBy('hostname')) as AgentRow[]).map(agentFromRow);
     },
 
     /** Marks the agent revoked; returns false when there is no such active agent. */
@@ -155,6 +155,27 @@ export function agentsRepository(knex: Knex) {
     /** Every agent offline: at start-up nobody is connected yet, whatever the last run recorded. */
     async markAllOffline(): Promise<void> {
       await knex('agents').where({ online: true }).update({ online: false });
+    },
+
+    /**
+     * Deletes an agent and, by the foreign keys' cascade, its fleet state: package states and
+     * counts, scan batches, update events, install history, commands and metrics. System
+     * events stay (their agent becomes null), so the audit trail outlives the host.
+     */
+    async delete(id: string): Promise<boolean> {
+      if (!isUuid(id)) return false;
+      // returning: PGlite's knex client reports no row count for a delete.
+      return ((await knex('agents').where({ id }).delete().returning('id')) as unknown[]).length > 0;
+    },
+
+    /** Replaces an agent's labels; returns the agent, or null when there is none. */
+    async setLabels(id: string, labels: string[]): Promise<Agent | null> {
+      if (!isUuid(id)) return null;
+      const [row] = (await knex('agents')
+        .where({ id })
+        .update({ labels: JSON.stringify(labels) })
+        .returning('*')) as AgentRow[];
+      return row ? agentFromRow(row) : null;
     },
 
     async applyHello(id: string, hello: AgentHello): Promise<void> {

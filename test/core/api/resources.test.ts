@@ -41,10 +41,10 @@ describeEachDatabase('API resources', (target) => {
     it('lists and shows agents without their keys', async () => {
       const list = await viewer.get('/api/v1/agents');
       assert.equal(list.status, 200);
-      assert.equal(list.json.length, 1);
-      assert.equal(list.json[0].hostname, 'web-1');
-      assert.equal(list.json[0].publicKey, undefined);
-      assert.equal(list.json[0].machineIdHash, undefined);
+      assert.equal(list.json.total, 1);
+      assert.equal(list.json.items[0].hostname, 'web-1');
+      assert.equal(list.json.items[0].publicKey, undefined);
+      assert.equal(list.json.items[0].machineIdHash, undefined);
       const one = await viewer.get(`/api/v1/agents/${agentId}`);
       assert.equal(one.status, 200);
       assert.equal(one.json.id, agentId);
