@@ -29,7 +29,8 @@ describeEachDatabase('API agents: list, detail, labels, delete', (target) => {
   let admin: Caller;
   let seeded: string[];
 
-  before(async () => {
+  before(async function () {
+    this.timeout(300_000); // a 500-agent seed on a loaded machine
     core = await startTestCore(target.name);
     api = new ApiClient(core.httpUrl);
     viewer = api.bearer((await createTestToken(core, 'viewer')).token);
@@ -202,7 +203,7 @@ describeEachDatabase('API agents: list, detail, labels, delete', (target) => {
     assert.equal((await viewer.get(`/api/v1/agents/${id}`)).status, 404);
     assert.deepEqual((await viewer.get(`/api/v1/updates?agent=${id}`)).json.items, []);
     assert.equal((await admin.delete(`/api/v1/agents/${id}`)).status, 404);
-    const events = (await viewer.get('/api/v1/events?type=security&limit=50')).json;
+    const events = (await viewer.get('/api/v1/events?type=security&limit=50')).json.items;
     const deleted = events.find((e: { subtype: string }) => e.subtype === 'agent_deleted');
     assert.ok(deleted, 'a deletion event');
     assert.equal(deleted.metadata.hostname, hostname);

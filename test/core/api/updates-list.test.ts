@@ -45,7 +45,8 @@ describeEachDatabase('API updates list: filters, sorts, keyset pages', (target) 
   let viewer: Caller;
   let agents: string[];
 
-  before(async () => {
+  before(async function () {
+    this.timeout(300_000); // a 500-agent seed on a loaded machine
     core = await startTestCore(target.name);
     const api = new ApiClient(core.httpUrl);
     viewer = api.bearer((await createTestToken(core, 'viewer')).token);
