@@ -90,6 +90,16 @@ describe('packagekit plugin against the real packagekitd (apt backend, private b
     const auto = value(await (await packagekit({ use: 'auto' })).detect());
     assert.equal(auto.available, false);
     assert.match(auto.reason ?? '', /this host has apt-get, which its own plugin drives/);
+    // The other case of `auto`: PackageKit and none of the CLIs (here: a PATH without them).
+    const path = process.env.PATH;
+    process.env.PATH = daemon.bus.dir;
+    try {
+      assert.equal(value(await (await packagekit({ use: 'auto' })).detect()).available, true);
+    } finally {
+      process.env.PATH = path;
+    }
+    const never = value(await (await packagekit({ use: 'never' })).detect());
+    assert.deepEqual(never, { available: false, reason: 'turned off (plugins.packagekit.use: never)' });
     const nobody = value(
       await (await packagekit({ busAddress: `unix:path=${daemon.bus.dir}/nothing` })).detect(),
     );
