@@ -1,6 +1,6 @@
 import type { Dispatcher } from './commands/index.js';
 import type { Database } from './db/index.js';
-import type { EventRecorder } from './events/index.js';
+import type { EventRecorder, LiveBus, PresenceEvents } from './events/index.js';
 import type { IntakeHandlers } from './intake/index.js';
 import { ingestScan } from './updates/index.js';
 
@@ -12,6 +12,8 @@ export function createAgentHandlers(ctx: {
   afterIngest(agentId: string, plugin: string): Promise<void>;
   dispatcher: Dispatcher;
   isConnected(agentId: string): boolean;
+  bus?: LiveBus;
+  presence?: PresenceEvents;
 }): IntakeHandlers {
   return {
     async hello(agentId, hello) {
@@ -33,8 +35,8 @@ export function createAgentHandlers(ctx: {
       return status;
     },
 
-    event(agentId, event) {
-      return ctx.db.systemEvents.recordFromAgent(agentId, event.id, {
+    async event(agentId, event) {
+      const stored = await ctx.db.systemEvents.recordFromAgent(agentId, event.id, {
         type: event.type,
         subtype: event.subtype ?? null,
         severity: event.severity,
@@ -42,6 +44,9 @@ export function createAgentHandlers(ctx: {
         message: event.message,
         metadata: { ...(event.metadata ?? {}), reportedAt: event.ts },
       });
+      if (!stored) return 'duplicate';
+      ctx.events.published(stored);
+      return 'stored';
     },
 
     // Best effort and replaced by the next sample: only the latest is kept (GET /api/v1/agents/{id}).
@@ -66,6 +71,7 @@ export function createAgentHandlers(ctx: {
       // A will can arrive after the same agent already reconnected: the live connection wins.
       if (!presence.online && !ctx.isConnected(agentId)) {
         await ctx.db.agents.setOnline(agentId, false);
+        ctx.presence?.offline(agentId);
       }
     },
   };

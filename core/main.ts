@@ -13,7 +13,13 @@ import {
 import { createDispatcher, type Dispatcher } from './commands/index.js';
 import type { RedflagConfig } from './config/index.js';
 import { createBatcher, type Database, openDatabase, pgliteDirFor } from './db/index.js';
-import { createEventRecorder, type EventRecorder } from './events/index.js';
+import {
+  createEventRecorder,
+  createLiveBus,
+  createPresenceEvents,
+  type EventRecorder,
+  type LiveBus,
+} from './events/index.js';
 import { AgentBundleProvider, AgentKeyCache, createToken, ServerKeyring } from './fleet/index.js';
 import { createAgentHandlers } from './agent-handlers.js';
 import { createIntake } from './intake/index.js';
@@ -43,6 +49,8 @@ export interface CoreHandle {
   db: Database;
   keys: ServerKeyring;
   events: EventRecorder;
+  /** The live event bus (GET /api/v1/live streams it). */
+  live: LiveBus;
   dispatcher: Dispatcher;
   workflow: InstallWorkflow;
   policy: PolicyService;
@@ -92,7 +100,18 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
     const keys = ServerKeyring.open(config.dataDir);
     const agentKeys = new AgentKeyCache(db);
     await agentKeys.load();
-    const events = createEventRecorder({ db, logger, perMinute: config.security.refusalEventsPerMinute });
+    // One bus per core, handed to every part that has something to tell the live stream.
+    const live = createLiveBus({
+      bufferSize: config.live.bufferSize,
+      onError: (err) => log.error({ err }, 'a live stream listener failed'),
+    });
+    const presence = createPresenceEvents(live);
+    const events = createEventRecorder({
+      db,
+      logger,
+      perMinute: config.security.refusalEventsPerMinute,
+      bus: live,
+    });
     opened.push(() => events.close());
 
     // Agents reconnecting together (after a restart) go online in one statement per batch.
@@ -122,12 +141,15 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         timeoutSeconds: config.commands.timeoutSeconds,
       },
       onFinished: (command) => workflow.onCommandFinished(command),
+      bus: live,
+      outputCaps: { maxLines: config.commands.outputMaxLines, maxChars: config.commands.outputMaxKiB * 1024 },
     });
     const workflow = createInstallWorkflow({
       db,
       events,
       commands: dispatcher,
       mayInstallNow: (agentId) => policy.mayInstallNow(agentId),
+      bus: live,
     });
     const policy = createPolicyService({
       db,
@@ -135,6 +157,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       approve: (refs) => workflow.approve(refs, null),
       sendConfig: (agentId, message) => broker.publishToAgent(agentId, 'config', JSON.stringify(message)),
       isConnected: (agentId) => broker.isConnected(agentId),
+      bus: live,
     });
     const intake = createIntake({
       events,
@@ -145,12 +168,15 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         events,
         dispatcher,
         isConnected: (id) => broker.isConnected(id),
+        bus: live,
+        presence,
         afterIngest: (agentId, plugin) =>
           policy
             .afterIngest(agentId, plugin)
             .catch((err: unknown) => log.error({ err, agentId }, 'auto-approve failed')),
       }),
     });
+    opened.push(() => dispatcher.drainOutput());
     opened.push(() => intake.drain());
 
     broker = await startBroker({
@@ -194,7 +220,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
             if (!online) {
               agentKeys.invalidate(agentId);
               broker.disconnect(agentId);
-            }
+            } else presence.online(agentId);
           });
         },
         onAgentListening(agentId) {
@@ -206,6 +232,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         onAgentDisconnected(agentId) {
           intake.enqueue(agentId, async () => {
             await db.agents.setOnline(agentId, false);
+            presence.offline(agentId);
           });
         },
         onAgentMessage: (agentId, type, payload) => intake.accept(agentId, type, payload),
@@ -256,6 +283,12 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       logger,
       version: CORE_VERSION,
       auth: config.auth,
+      live: {
+        bus: live,
+        heartbeatSeconds: config.live.heartbeatSeconds,
+        maxQueuedBytes: config.live.maxQueuedKiB * 1024,
+        publicUrl: config.http.publicUrl,
+      },
       operations: { dispatcher, workflow, manage, policy },
       agentInstall: {
         // Built (or loaded) on first use: a core that installs no agent never runs esbuild.
@@ -333,6 +366,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       db,
       keys,
       events,
+      live,
       dispatcher,
       workflow,
       policy,

@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Dispatcher } from '../commands/index.js';
 import type { Database } from '../db/index.js';
@@ -18,11 +19,14 @@ import { agentInstallRoutes } from './routes/agent-install.js';
 import { agentRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
 import { commandHistoryRoutes } from './routes/command-history.js';
+import { commandOutputRoutes } from './routes/command-output.js';
 import { commandRoutes } from './routes/commands.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows.js';
 import { policyRoutes } from './routes/policies.js';
+import { type LiveOptions, liveRoutes } from './routes/live.js';
+import { MAX_CLIENT_MESSAGE_BYTES } from './live/messages.js';
 import { registerRoutes } from './routes/register.js';
 import { registrationTokenRoutes } from './routes/registration-tokens.js';
 import { scheduleRoutes } from './routes/schedules.js';
@@ -53,6 +57,8 @@ export interface ApiContext {
   };
   /** install.sh, the agent bundle and agent updates (served when given). */
   agentInstall?: { bundles: AgentBundleProvider; publicUrl: string | null };
+  /** The live event stream (GET /api/v1/live); without it the route is not served. */
+  live?: LiveOptions;
 }
 
 const DEFAULT_AUTH: AuthOptions = {
@@ -118,6 +124,7 @@ export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> 
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  if (ctx.live) await app.register(websocket, { options: { maxPayload: MAX_CLIENT_MESSAGE_BYTES } });
   await app.register(healthRoutes, { db: ctx.db });
   await app.register(registerRoutes, { fleet: ctx.fleet });
   await app.register(authRoutes, { db: ctx.db, events: ctx.fleet.events, sessionHours: auth.sessionHours });
@@ -139,9 +146,11 @@ export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> 
     await app.register(policyRoutes, { db: ctx.db, policy: ops.policy });
     await app.register(maintenanceWindowRoutes, { db: ctx.db, policy: ops.policy });
     await app.register(scheduleRoutes, { db: ctx.db, policy: ops.policy });
+    await app.register(commandOutputRoutes, { db: ctx.db });
     await app.register(eventRoutes, { db: ctx.db });
     await app.register(updateRoutes, { db: ctx.db, workflow: ops.workflow, events: ctx.fleet.events });
     await app.register(statsRoutes, { db: ctx.db });
   }
+  if (ctx.live) await app.register(liveRoutes, { live: ctx.live, db: ctx.db, events: ctx.fleet.events });
   return app;
 }

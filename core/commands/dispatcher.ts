@@ -7,9 +7,10 @@ import type {
 } from '../../broker/protocol/index.js';
 import { signCommand } from '../../broker/protocol/index.js';
 import { type Command, type CommandSource, createBatcher, type Database } from '../db/index.js';
-import type { EventRecorder } from '../events/index.js';
+import type { EventRecorder, LiveBus } from '../events/index.js';
 import type { ServerKeyring } from '../fleet/index.js';
 import type { Logger } from '../log/index.js';
+import { createCommandOutput, type OutputCaps } from './output.js';
 
 export interface DispatcherContext {
   db: Database;
@@ -23,6 +24,10 @@ export interface DispatcherContext {
   limits?: { waitSeconds: number; timeoutSeconds: Record<string, number> };
   /** Effects of a finished command beyond its own row (package state for installs…). */
   onFinished?(command: Command): Promise<void>;
+  /** Status changes and output lines go out as `command.status` and `command.output`. */
+  bus?: LiveBus;
+  /** How much output is stored per command (config `commands.outputMaxLines`/`outputMaxKiB`). */
+  outputCaps?: OutputCaps;
 }
 
 export interface IssueRequest {
@@ -53,6 +58,7 @@ export class CommandRequestError extends Error {
 }
 
 const DEFAULT_LIMITS = { waitSeconds: 24 * 3600, timeoutSeconds: { default: 3600 } };
+const DEFAULT_OUTPUT_CAPS: OutputCaps = { maxLines: 5000, maxChars: 1024 * 1024 };
 const RETRYABLE = new Set(['failed', 'timed_out', 'cancelled', 'rejected']);
 
 /**
@@ -86,11 +92,36 @@ export function createDispatcher(ctx: DispatcherContext) {
     );
   }
 
+  const statusChanged = (command: Command | null) => {
+    if (!command) return;
+    ctx.bus?.emit('command.status', command.agentId, {
+      commandId: command.id,
+      type: command.type,
+      status: command.status,
+      error: command.error,
+    });
+  };
+
+  const output = createCommandOutput({
+    db: ctx.db,
+    logger: ctx.logger,
+    bus: ctx.bus,
+    caps: ctx.outputCaps ?? DEFAULT_OUTPUT_CAPS,
+    onFirstLine: async (commandId, agentId, at) =>
+      statusChanged(await ctx.db.commands.markRunning(commandId, agentId, at)),
+  });
+
+  /** Output first, then the final status, then what follows from it (installs' package states). */
+  async function finished(command: Command) {
+    await output.settle(command.id);
+    statusChanged(command);
+  }
+
   async function send(command: Command): Promise<boolean> {
     if (!ctx.isConnected(command.agentId)) return false;
     try {
       await ctx.publish(command.agentId, JSON.stringify(sign(command)));
-      await ctx.db.commands.markSent(command.id);
+      statusChanged(await ctx.db.commands.markSent(command.id));
       return true;
     } catch (err) {
       log.error({ err, commandId: command.id, agentId: command.agentId }, 'could not send command');
@@ -124,7 +155,10 @@ export function createDispatcher(ctx: DispatcherContext) {
         attempt: req.attempt ?? 1,
         expiresAt: new Date(Date.now() + (req.ttlSeconds ?? limits.waitSeconds) * 1000),
       });
-      if (outcome.created) await send(outcome.command);
+      if (outcome.created) {
+        statusChanged(outcome.command);
+        await send(outcome.command);
+      }
       return outcome;
     },
 
@@ -164,6 +198,7 @@ export function createDispatcher(ctx: DispatcherContext) {
           `command ${commandId} is ${current.status}; only pending or sent commands can be cancelled`,
         );
       }
+      await finished(cancelled);
       if (cancelled.sentAt)
         await dispatcher.issue({
           agentId: cancelled.agentId,
@@ -190,6 +225,7 @@ export function createDispatcher(ctx: DispatcherContext) {
     /** Pending commands past their wait, and acknowledged ones past their run time, time out. */
     async expireOverdue(): Promise<void> {
       for (const command of await ctx.db.commands.timeOut(limits.timeoutSeconds)) {
+        await finished(command);
         await recordFinished(
           command,
           'warning',
@@ -202,27 +238,28 @@ export function createDispatcher(ctx: DispatcherContext) {
     /** The agent's `ack`: accepted, or refused with its reason (bad signature, expired, replayed…). */
     async acknowledge(agentId: string, ack: AckMessage) {
       if (ack.accepted) {
-        await ctx.db.commands.markAcknowledged(ack.commandId, agentId, new Date(ack.ts));
+        statusChanged(await ctx.db.commands.markAcknowledged(ack.commandId, agentId, new Date(ack.ts)));
         return;
       }
       const why = [ack.reason ?? 'refused', ack.detail].filter(Boolean).join(': ');
-      if (await ctx.db.commands.markRejected(ack.commandId, agentId, why)) {
-        const command = await ctx.db.commands.findById(ack.commandId);
-        if (command) {
-          await recordFinished(command, 'warning', `agent refused command ${ack.commandId}: ${why}`);
-          await ctx.onFinished?.(command);
-        }
+      const command = await ctx.db.commands.markRejected(ack.commandId, agentId, why);
+      if (command) {
+        await finished(command);
+        await recordFinished(command, 'warning', `agent refused command ${ack.commandId}: ${why}`);
+        await ctx.onFinished?.(command);
       }
     },
 
-    /** The first progress line says the command runs (the agent's own clock). */
+    /** Output lines, stored and streamed in batches; the first says the command runs (the agent's clock). */
     async progress(agentId: string, progress: ProgressMessage) {
-      await ctx.db.commands.markRunning(progress.commandId, agentId, new Date(progress.ts));
+      output.add(agentId, progress);
     },
 
     /** The agent's `result`: stored once; a re-sent copy is a duplicate. */
     async result(agentId: string, result: ResultMessage): Promise<'stored' | 'duplicate'> {
-      const finished = await ctx.db.commands.finish(result.commandId, agentId, {
+      // Lines still on their way are stored before the command is marked finished.
+      await output.settle(result.commandId);
+      const done = await ctx.db.commands.finish(result.commandId, agentId, {
         status: result.status,
         startedAt: new Date(result.startedAt),
         finishedAt: new Date(result.finishedAt),
@@ -233,15 +270,19 @@ export function createDispatcher(ctx: DispatcherContext) {
         },
         error: result.error ?? null,
       });
-      if (!finished) return 'duplicate';
+      if (!done) return 'duplicate';
+      await finished(done);
       await recordFinished(
-        finished,
-        finished.status === 'succeeded' ? 'info' : 'warning',
-        `${finished.type} command ${finished.id} ${finished.status}${finished.error ? `: ${finished.error}` : ''}`,
+        done,
+        done.status === 'succeeded' ? 'info' : 'warning',
+        `${done.type} command ${done.id} ${done.status}${done.error ? `: ${done.error}` : ''}`,
       );
-      await ctx.onFinished?.(finished);
+      await ctx.onFinished?.(done);
       return 'stored';
     },
+
+    /** Output lines still waiting are written (shutdown). */
+    drainOutput: () => output.drain(),
 
     sign,
   };

@@ -173,6 +173,61 @@ export const configSchema = {
             reboot: { type: 'integer', minimum: 10, maximum: 86400, default: 900, description: 'Reboots.' },
           },
         },
+        outputMaxLines: {
+          type: 'integer',
+          minimum: 10,
+          maximum: 100000,
+          default: 5000,
+          description:
+            'Most output lines stored per command (GET /api/v1/commands/{id}/output). The first lines ' +
+            'are kept, then one line saying the rest was cut; the last lines of the output are in the ' +
+            "command's result anyway. Bounds what a chatty apt run can put on disk.",
+        },
+        outputMaxKiB: {
+          type: 'integer',
+          minimum: 16,
+          maximum: 65536,
+          default: 1024,
+          description:
+            'Most output stored per command in KiB (line text), whichever of the two caps comes first.',
+        },
+      },
+    },
+    live: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description:
+        'The live event stream (GET /api/v1/live, a WebSocket): what a reconnecting client can catch up ' +
+        'on, and how dead or slow clients are dropped.',
+      properties: {
+        bufferSize: {
+          type: 'integer',
+          minimum: 100,
+          maximum: 1000000,
+          default: 10000,
+          description:
+            'Events kept in memory for clients that reconnect with `since`; a client asking for an older ' +
+            'id gets a `reset` and reloads. Kept per core instance, lost on restart.',
+        },
+        heartbeatSeconds: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 300,
+          default: 30,
+          description:
+            'Interval of WebSocket pings and heartbeat messages; a client that has not answered the ' +
+            'previous ping is disconnected.',
+        },
+        maxQueuedKiB: {
+          type: 'integer',
+          minimum: 16,
+          maximum: 65536,
+          default: 1024,
+          description:
+            'Most data waiting to be sent to one client; a client that falls further behind is ' +
+            'disconnected (close code 4008) instead of slowing the core down.',
+        },
       },
     },
     security: {
@@ -389,7 +444,10 @@ export interface RedflagConfig {
   commands: {
     waitHours: number;
     timeoutSeconds: { default: number; scan: number; dry_run: number; install: number; reboot: number };
+    outputMaxLines: number;
+    outputMaxKiB: number;
   };
+  live: { bufferSize: number; heartbeatSeconds: number; maxQueuedKiB: number };
   database: { url: string | null; schema: string; poolMax: number; connectTimeoutMs: number };
   log: { level: LogLevel };
   shutdown: { timeoutMs: number };

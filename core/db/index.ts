@@ -3,6 +3,7 @@ import { type MigrationStatus, migrateLatest, migrationStatus } from './migrate.
 import type { Migration } from './migrations/index.js';
 import { agentsRepository } from './repositories/agents.js';
 import { apiTokensRepository } from './repositories/api-tokens.js';
+import { commandOutputRepository } from './repositories/command-output.js';
 import { commandsRepository } from './repositories/commands.js';
 import { fleetReadRepository } from './repositories/fleet-read.js';
 import { fleetSeedRepository } from './repositories/fleet-seed.js';
@@ -81,6 +82,7 @@ export {
   type CommandStatus,
   type NewCommand,
 } from './repositories/commands.js';
+export type { StoredOutputLine } from './repositories/command-output.js';
 export type {
   NewRegistrationToken,
   RegistrationOutcome,
@@ -107,6 +109,7 @@ export interface Database {
   agents: ReturnType<typeof agentsRepository>;
   registration: ReturnType<typeof registrationRepository>;
   commands: ReturnType<typeof commandsRepository>;
+  commandOutput: ReturnType<typeof commandOutputRepository>;
   packages: ReturnType<typeof packageStateRepository>;
   scans: ReturnType<typeof scanIngestRepository>;
   policies: ReturnType<typeof policiesRepository>;
@@ -160,6 +163,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     agents: agentsRepository(knex),
     registration: registrationRepository(knex),
     commands: commandsRepository(knex),
+    commandOutput: commandOutputRepository(knex),
     packages: packageStateRepository(knex),
     scans: scanIngestRepository(knex),
     policies: policiesRepository(knex),

@@ -1,9 +1,12 @@
-import type { Database, NewSystemEvent } from '../db/index.js';
+import type { Database, NewSystemEvent, SystemEvent } from '../db/index.js';
 import type { Logger } from '../log/index.js';
+import type { LiveBus } from './bus.js';
 
 export interface EventRecorder {
   /** Records a system event; a failure to store it is logged, never thrown (errors are history, not crashes). */
   record(event: NewSystemEvent): Promise<void>;
+  /** Puts an event stored elsewhere (an agent's own, deduplicated by message id) on the live bus. */
+  published(event: SystemEvent): void;
   /**
    * Same, but at most `perMinute` events per key (an agent id or an address) per minute: a
    * flood of bad connects or bad messages cannot fill the table. Suppressed events are counted
@@ -27,14 +30,29 @@ export function createEventRecorder(opts: {
   logger: Logger;
   perMinute: number;
   now?: () => number;
+  /** Every stored event also goes out as `system.event` (the live stream). */
+  bus?: LiveBus;
 }): EventRecorder {
   const log = opts.logger.child({ component: 'events' });
   const now = opts.now ?? Date.now;
   const windows = new Map<string, Window>();
 
+  const published = (event: SystemEvent) => {
+    opts.bus?.emit('system.event', event.agentId, {
+      id: event.id,
+      type: event.type,
+      subtype: event.subtype,
+      severity: event.severity,
+      component: event.component,
+      message: event.message,
+      metadata: event.metadata,
+      createdAt: event.createdAt.toISOString(),
+    });
+  };
+
   const record = async (event: NewSystemEvent) => {
     try {
-      await opts.db.systemEvents.record(event);
+      published(await opts.db.systemEvents.record(event));
     } catch (err) {
       log.error({ err, event }, 'could not record system event');
     }
@@ -60,6 +78,7 @@ export function createEventRecorder(opts: {
 
   return {
     record,
+    published,
     async recordLimited(key, event) {
       const t = now();
       let w = windows.get(key);

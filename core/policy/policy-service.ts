@@ -1,7 +1,7 @@
 import { PACKAGE_SEVERITIES } from '../../broker/protocol/index.js';
 import type { ConfigMessage } from '../../broker/protocol/index.js';
 import type { Database, MaintenanceWindow, Policy, PolicyKind, PolicyMatch, Schedule } from '../db/index.js';
-import type { EventRecorder } from '../events/index.js';
+import type { EventRecorder, LiveBus } from '../events/index.js';
 import { mayInstallNow, windowProblem } from './maintenance-windows.js';
 import { configFor, intervalProblem } from './schedules.js';
 
@@ -18,6 +18,8 @@ export interface PolicyContext {
   /** Sends an agent its config when it is connected. */
   sendConfig(agentId: string, config: ConfigMessage): Promise<void>;
   isConnected(agentId: string): boolean;
+  /** A rule that moves packages across the fleet says so once (`packages.changed`). */
+  bus?: LiveBus;
 }
 
 const REVISION_KEY = 'agentConfigRevision';
@@ -87,6 +89,12 @@ export function createPolicyService(ctx: PolicyContext) {
       const policy = await ctx.db.policies.create({ ...rule, createdBy: by });
       // A new hold must stop an install that has not started yet, not only future scans.
       const changed = await ctx.db.policies.applyEverywhere();
+      if (changed > 0)
+        ctx.bus?.emit('packages.changed', null, {
+          reason: `${rule.kind}_rule`,
+          count: changed,
+          policyId: policy.id,
+        });
       await record(
         'rule_added',
         `${rule.kind} rule "${rule.name}" added; ${changed} package(s) changed status`,

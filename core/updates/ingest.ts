@@ -1,6 +1,6 @@
 import type { ScanMessage, ScanPackage } from '../../broker/protocol/index.js';
 import type { Database, IngestOutcome, IngestPackage } from '../db/index.js';
-import type { EventRecorder } from '../events/index.js';
+import type { EventRecorder, LiveBus } from '../events/index.js';
 
 /** Docker records carry their image fields beside the package record; they live in metadata. */
 function metadataOf(p: ScanPackage): Record<string, unknown> {
@@ -18,7 +18,7 @@ function metadataOf(p: ScanPackage): Record<string, unknown> {
  * receipt once this resolves, i.e. after the commit.
  */
 export async function ingestScan(
-  ctx: { db: Database; events: EventRecorder },
+  ctx: { db: Database; events: EventRecorder; bus?: LiveBus },
   agentId: string,
   scan: ScanMessage,
 ): Promise<IngestOutcome> {
@@ -51,6 +51,18 @@ export async function ingestScan(
     error: scan.error ?? null,
     packages: [...byKey.values()],
   });
+  // One summary per batch, whatever its size: the panel reloads the counts it shows.
+  if (outcome.status === 'stored')
+    ctx.bus?.emit('scan.ingested', agentId, {
+      plugin: scan.plugin,
+      batchId: scan.batchId,
+      complete: scan.complete,
+      packageCount: byKey.size,
+      discovered: outcome.discovered,
+      changed: outcome.changed,
+      resolved: outcome.resolved,
+      error: scan.error ?? null,
+    });
   if (outcome.status === 'stored' && scan.error)
     await ctx.events.record({
       type: 'scan',

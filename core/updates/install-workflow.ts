@@ -1,5 +1,5 @@
 import type { Command, Database, InstallOutcome, PackageRef, PackageStatus } from '../db/index.js';
-import type { EventRecorder } from '../events/index.js';
+import { type EventRecorder, type LiveBus, PACKAGE_SAMPLE } from '../events/index.js';
 import type { IllegalTransitionError } from './package-states.js';
 import { allowedFrom, checkTransition } from './package-states.js';
 
@@ -38,6 +38,8 @@ export interface WorkflowContext {
   commands: WorkflowCommands;
   /** Maintenance windows (core/policy): outside one, approved packages wait in `approved`. */
   mayInstallNow?(agentId: string): Promise<boolean>;
+  /** Package moves go out as `package.status`, one event per host, plugin and target state. */
+  bus?: LiveBus;
 }
 
 export interface Refusal {
@@ -79,6 +81,35 @@ function refusalsOf(
  * install carrying the confirmed transaction → per-package outcomes.
  */
 export function createInstallWorkflow(ctx: WorkflowContext) {
+  const announce = (
+    moved: Array<{ agentId: string; plugin: string; name: string; arch: string }>,
+    status: PackageStatus,
+    commandId?: string,
+  ) => {
+    if (!ctx.bus) return;
+    for (const group of groupByAgentPlugin(moved).values())
+      ctx.bus.emit('package.status', group[0]!.agentId, {
+        plugin: group[0]!.plugin,
+        status,
+        count: group.length,
+        packages: group.slice(0, PACKAGE_SAMPLE).map((p) => ({ name: p.name, arch: p.arch })),
+        ...(commandId ? { commandId } : {}),
+      });
+  };
+
+  /** Every package move of the workflow, announced on the bus once it is committed. */
+  async function transition(
+    refs: PackageRef[],
+    to: PackageStatus,
+    from: PackageStatus[],
+    dependencies?: Record<string, unknown>,
+  ) {
+    const result = await ctx.db.packages.transition(refs, to, from, dependencies);
+    const commandId = dependencies?.installCommandId ?? dependencies?.dryRunCommandId;
+    announce(result.moved, to, typeof commandId === 'string' ? commandId : undefined);
+    return result;
+  }
+
   const record = (
     agentId: string,
     subtype: string,
@@ -112,7 +143,7 @@ export function createInstallWorkflow(ctx: WorkflowContext) {
     });
     // A dry run already runs for this plugin: these wait in `approved` for the next round.
     if (!created) return;
-    await ctx.db.packages.transition(
+    await transition(
       approved.map((p) => ({ agentId, plugin, name: p.name, arch: p.arch })),
       'checking_dependencies',
       ['approved'],
@@ -140,7 +171,7 @@ export function createInstallWorkflow(ctx: WorkflowContext) {
       createdBy: by,
       dedupKey: `install:${plugin}`,
     });
-    await ctx.db.packages.transition(refs, 'installing', [from], {
+    await transition(refs, 'installing', [from], {
       installCommandId: command.id,
       transaction,
     });
@@ -156,7 +187,7 @@ export function createInstallWorkflow(ctx: WorkflowContext) {
       // Failed: the packages failed with the package manager's message. Timed out or
       // cancelled: they go back to approved and are checked again.
       const to: PackageStatus = command.status === 'failed' ? 'failed' : 'approved';
-      await ctx.db.packages.transition(refs, to, ['checking_dependencies']);
+      await transition(refs, to, ['checking_dependencies']);
       await record(
         command.agentId,
         'dry_run_failed',
@@ -168,7 +199,7 @@ export function createInstallWorkflow(ctx: WorkflowContext) {
     }
     const transaction = (command.result?.data as { transaction?: Transaction } | undefined)?.transaction;
     if (!transaction) {
-      await ctx.db.packages.transition(refs, 'failed', ['checking_dependencies']);
+      await transition(refs, 'failed', ['checking_dependencies']);
       await record(
         command.agentId,
         'dry_run_failed',
@@ -196,7 +227,7 @@ export function createInstallWorkflow(ctx: WorkflowContext) {
         },
       );
     } else {
-      await ctx.db.packages.transition(refs, 'pending_dependencies', ['checking_dependencies'], {
+      await transition(refs, 'pending_dependencies', ['checking_dependencies'], {
         dryRunCommandId: command.id,
         transaction,
         extras: {
@@ -246,6 +277,14 @@ export function createInstallWorkflow(ctx: WorkflowContext) {
       };
     });
     await ctx.db.packages.recordInstall(command.agentId, plugin, command.id, at, outcomes);
+    for (const result of ['succeeded', 'failed'] as const)
+      announce(
+        outcomes
+          .filter((o) => o.result === result)
+          .map((o) => ({ agentId: command.agentId, plugin, name: o.name, arch: o.arch })),
+        result === 'succeeded' ? 'updated' : 'failed',
+        command.id,
+      );
     const bad = outcomes.filter((o) => o.result === 'failed');
     await record(
       command.agentId,
@@ -266,7 +305,7 @@ export function createInstallWorkflow(ctx: WorkflowContext) {
       refs: PackageRef[],
       by: string | null,
     ): Promise<{ approved: PackageRef[]; refused: Refusal[] }> {
-      const { moved, refused } = await ctx.db.packages.transition(refs, 'approved', allowedFrom('approved'));
+      const { moved, refused } = await transition(refs, 'approved', allowedFrom('approved'));
       for (const group of groupByAgentPlugin(moved).values())
         await startChecks(group[0]!.agentId, group[0]!.plugin, by);
       return { approved: moved, refused: refusalsOf(refused, 'approved') };
@@ -300,7 +339,7 @@ export function createInstallWorkflow(ctx: WorkflowContext) {
     async reject(agentId: string, plugin: string, by: string | null): Promise<number> {
       const waiting = await ctx.db.packages.inStatus(agentId, plugin, 'pending_dependencies');
       const refs = waiting.map((p) => ({ agentId, plugin, name: p.name, arch: p.arch }));
-      const { moved } = await ctx.db.packages.transition(refs, 'pending', ['pending_dependencies']);
+      const { moved } = await transition(refs, 'pending', ['pending_dependencies']);
       if (moved.length)
         await record(
           agentId,

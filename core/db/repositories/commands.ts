@@ -212,37 +212,43 @@ export function commandsRepository(knex: Knex) {
       return byAgent;
     },
 
-    async markSent(id: string): Promise<void> {
-      await knex('commands')
+    /** Returns the command when it moved (not on a re-send of one already sent). */
+    async markSent(id: string): Promise<Command | null> {
+      const rows = (await knex('commands')
         .where({ id, status: 'pending' })
-        .update({ status: 'sent', sent_at: knex.fn.now() });
+        .update({ status: 'sent', sent_at: knex.fn.now() })
+        .returning('*')) as Row[];
+      return rows[0] ? fromRow(rows[0]) : null;
     },
 
-    /** The agent verified and accepted the command; false if it was not waiting for that. */
-    async markAcknowledged(id: string, agentId: string, at: Date): Promise<boolean> {
-      const count = await knex('commands')
+    /** The agent verified and accepted the command; null if it was not waiting for that. */
+    async markAcknowledged(id: string, agentId: string, at: Date): Promise<Command | null> {
+      const rows = (await knex('commands')
         .where({ id, agent_id: agentId })
         .whereIn('status', ['pending', 'sent'])
-        .update({ status: 'acknowledged', acknowledged_at: at });
-      return count > 0;
+        .update({ status: 'acknowledged', acknowledged_at: at })
+        .returning('*')) as Row[];
+      return rows[0] ? fromRow(rows[0]) : null;
     },
 
     /** The agent started it (first progress line); timestamps are the agent's. */
-    async markRunning(id: string, agentId: string, at: Date): Promise<boolean> {
-      const count = await knex('commands')
+    async markRunning(id: string, agentId: string, at: Date): Promise<Command | null> {
+      const rows = (await knex('commands')
         .where({ id, agent_id: agentId })
         .whereIn('status', ['pending', 'sent', 'acknowledged'])
-        .update({ status: 'running', running_at: at });
-      return count > 0;
+        .update({ status: 'running', running_at: at })
+        .returning('*')) as Row[];
+      return rows[0] ? fromRow(rows[0]) : null;
     },
 
     /** The agent refused the command (bad signature, expired, replayed…). */
-    async markRejected(id: string, agentId: string, reason: string): Promise<boolean> {
-      const count = await knex('commands')
+    async markRejected(id: string, agentId: string, reason: string): Promise<Command | null> {
+      const rows = (await knex('commands')
         .where({ id, agent_id: agentId })
         .whereIn('status', ['pending', 'sent'])
-        .update({ status: 'rejected', rejected_at: knex.fn.now(), error: reason });
-      return count > 0;
+        .update({ status: 'rejected', rejected_at: knex.fn.now(), error: reason })
+        .returning('*')) as Row[];
+      return rows[0] ? fromRow(rows[0]) : null;
     },
 
     /**

@@ -76,18 +76,18 @@ export function systemEventsRepository(knex: Knex) {
 
     /**
      * An event an agent reported; stored once per message id, so a re-sent copy (lost
-     * receipt) is recognised as a duplicate.
+     * receipt) is recognised as a duplicate: null.
      */
     async recordFromAgent(
       agentId: string,
       messageId: string,
       event: NewSystemEvent,
-    ): Promise<'stored' | 'duplicate'> {
+    ): Promise<SystemEvent | null> {
       const result = (await knex.raw(
         `insert into system_events (agent_id, message_id, type, subtype, severity, component, message, metadata)
          values (?, ?, ?, ?, ?, ?, ?, ?)
          on conflict (agent_id, message_id) where message_id is not null do nothing
-         returning id`,
+         returning *`,
         [
           agentId,
           messageId,
@@ -98,8 +98,8 @@ export function systemEventsRepository(knex: Knex) {
           event.message,
           JSON.stringify(event.metadata ?? {}),
         ],
-      )) as { rows: unknown[] };
-      return result.rows.length ? 'stored' : 'duplicate';
+      )) as { rows: Row[] };
+      return result.rows[0] ? fromRow(result.rows[0]) : null;
     },
 
     /** Newest first, or oldest first after `afterId` (catch-up reads forwards). */

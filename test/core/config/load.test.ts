@@ -49,7 +49,10 @@ describe('core/config loadConfig', () => {
       commands: {
         waitHours: 24,
         timeoutSeconds: { default: 3600, scan: 1800, dry_run: 900, install: 7200, reboot: 900 },
+        outputMaxLines: 5000,
+        outputMaxKiB: 1024,
       },
+      live: { bufferSize: 10000, heartbeatSeconds: 30, maxQueuedKiB: 1024 },
       database: { url: null, schema: 'public', poolMax: 10, connectTimeoutMs: 10000 },
       log: { level: 'info' },
       shutdown: { timeoutMs: 10000 },
