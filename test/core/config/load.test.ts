@@ -57,6 +57,7 @@ describe('core/config loadConfig', () => {
       log: { level: 'info' },
       shutdown: { timeoutMs: 10000 },
       localAgent: { enabled: false },
+      agentBundle: { path: null },
     });
   });
 
