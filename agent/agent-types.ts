@@ -42,6 +42,8 @@ export interface AgentEvents {
   receipt: [receipt: ReceiptMessage, wasSpooled: boolean];
   scan: [run: ScanRun];
   config: [revision: number];
+  /** The agent must restart (a self-update was swapped in): `redflag-agent run` stops and exits 75. */
+  restart: [reason: string];
 }
 
 export interface AgentHandle {

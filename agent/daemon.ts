@@ -24,6 +24,8 @@ import { ScanScheduler } from './scheduler.js';
 import { loadCoreSettings } from './state/core-settings.js';
 import { CommandJournal } from './state/journal.js';
 import { readScanCache, type ScanTrigger } from './state/scan-cache.js';
+import { runningBundle } from './update/running-bundle.js';
+import { settleUpdateTrial, type UpdateTrial } from './update/trial.js';
 import { AGENT_VERSION } from './version.js';
 
 export { AgentStartError } from './agent-types.js';
@@ -112,6 +114,7 @@ async function assemble(
   const validator = new DownMessageValidator();
   let executor: CommandExecutor | null = null;
   let delivery: SpoolDelivery | null = null;
+  let trial: UpdateTrial | null = null;
   const refusedFromCore = (type: DownType, error: string, messageId: string | null) =>
     log.warn({ type, error, messageId }, 'refused a malformed message from the core');
   // Every down message is validated against its protocol schema before a handler sees it.
@@ -149,6 +152,7 @@ async function assemble(
     onMessage,
     onOnline: () => {
       delivery?.connectionUp();
+      void trial?.connected().catch((err: unknown) => log.error({ err }, 'confirming the update failed'));
       void sendMetrics().catch((err: unknown) => log.warn({ err }, 'metrics failed'));
       status.update('connected');
       events.emit('online');
@@ -188,6 +192,11 @@ async function assemble(
       reboot: () => ({ ...settings.config.reboot, configPath }),
       settings,
       cancel: (id, by) => executor!.cancel(id, by),
+      update: {
+        serverUrl: () => settings.config.server.url,
+        serverKeys: () => settings.config.serverKeys,
+        bundle: () => runningBundle(),
+      },
       logger,
     }),
     isPluginAvailable: (name) => plugins.isAvailable(name),
@@ -198,9 +207,17 @@ async function assemble(
       events.emit('result', result);
       void refreshRebootStatus().catch(() => {});
     },
+    onRestart: (commandId) => events.emit('restart', `update_agent ${commandId}`),
   });
   try {
-    await executor.recoverInterrupted();
+    const exec = executor;
+    trial = await settleUpdateTrial({
+      bundle: runningBundle(),
+      finish: (id, outcome, startedAt) => exec.finish(id, outcome, startedAt),
+      report,
+      logger,
+    });
+    await executor.recoverInterrupted(new Set(trial.awaiting ? [trial.awaiting] : []));
   } catch (err) {
     await plugins.stop(); // the locks are released by startAgent
     throw err;

@@ -15,6 +15,8 @@ export const EXIT = {
   KEY_MISMATCH: 6,
   /** `register` on an agent that is already registered (use --force or unregister). */
   ALREADY_REGISTERED: 7,
+  /** `run` stopped to be restarted by its service manager (a self-update; EX_TEMPFAIL). */
+  RESTART: 75,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

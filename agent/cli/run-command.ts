@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { AgentStartError, startAgent } from '../daemon.js';
 import { type AgentLogLevel, createAgentLogger, LOG_LEVELS } from '../log.js';
 import { type CliIo, type CommonOptions, pathsOf, withCommonOptions } from './common.js';
-import { CliError } from './exit-codes.js';
+import { CliError, EXIT } from './exit-codes.js';
 
 interface RunOptions extends CommonOptions {
   logLevel: AgentLogLevel;
@@ -25,18 +25,26 @@ export function runCommand(program: Command, io: CliIo): void {
       throw err;
     }
     // Runs until SIGTERM (systemd) or SIGINT (Ctrl-C); running commands get a grace period.
-    await new Promise<void>((resolve) => {
-      const stop = (signal: NodeJS.Signals) => {
-        logger.info({ signal }, 'stopping');
+    // A self-update ends it too, with exit 75 so systemd (Restart=on-failure) or the launcher
+    // starts the new version.
+    const restart = await new Promise<string | null>((resolve) => {
+      const stop = (why: NodeJS.Signals | { restart: string }) => {
+        logger.info(typeof why === 'string' ? { signal: why } : why, 'stopping');
         process.off('SIGTERM', stop);
         process.off('SIGINT', stop);
-        void agent.stop().then(resolve, (err: unknown) => {
-          io.stderr.write(`redflag-agent: stopping failed: ${(err as Error).message}\n`);
-          resolve();
-        });
+        const restarting = typeof why === 'string' ? null : why.restart;
+        void agent.stop().then(
+          () => resolve(restarting),
+          (err: unknown) => {
+            io.stderr.write(`redflag-agent: stopping failed: ${(err as Error).message}\n`);
+            resolve(restarting);
+          },
+        );
       };
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
+      agent.events.once('restart', (reason) => stop({ restart: reason }));
     });
+    if (restart) throw new CliError(`restarting to finish ${restart}`, EXIT.RESTART);
   });
 }

@@ -37,6 +37,8 @@ export interface ExecutorOptions {
   logger: Logger;
   onAck?(ack: AckMessage): void;
   onResult?(result: ResultMessage): void;
+  /** A handler asked for a restart to finish its command (update_agent). */
+  onRestart?(commandId: string): void;
 }
 
 /**
@@ -118,9 +120,11 @@ export class CommandExecutor {
    * killed) get a `failed` result, so the core is not left waiting. The result id is derived
    * from the command id, so if that run had spooled its result after all, this one is a duplicate.
    */
-  async recoverInterrupted(): Promise<number> {
+  async recoverInterrupted(awaited: ReadonlySet<string> = new Set()): Promise<number> {
     let recovered = 0;
     for (const record of this.opts.journal.unfinished()) {
+      // An update on trial: its result comes when the new version connects (or is rolled back).
+      if (awaited.has(record.id)) continue;
       const resultId = resultIdFor(record.id);
       if (!this.opts.spool.has(resultId)) {
         const now = new Date().toISOString();
@@ -211,36 +215,50 @@ export class CommandExecutor {
           ? { ...outcome, status: 'failed', error: run.stopReason.detail }
           : { ...outcome, status: 'cancelled', error: run.stopReason.detail };
     }
+    if (outcome.restart && outcome.status === 'succeeded') {
+      run.dispose();
+      this.running.delete(command.id);
+      this.log.info({ commandId: command.id, type: command.type }, 'restarting to finish the command');
+      this.opts.onRestart?.(command.id);
+      return;
+    }
     run.status(`${command.type} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`);
+    run.dispose();
+    try {
+      await this.finish(command.id, outcome, run.startedAt, run.output());
+    } finally {
+      this.running.delete(command.id);
+    }
+  }
+
+  /**
+   * Spools the result of a command and closes its journal entry; also for a command a previous
+   * run left open on purpose (an update finished by the new version, or after its rollback).
+   */
+  async finish(commandId: string, outcome: HandlerOutcome, startedAt: string, output = ''): Promise<void> {
     const result: ResultMessage = {
       ...envelope(),
-      id: resultIdFor(command.id),
-      commandId: command.id,
+      id: resultIdFor(commandId),
+      commandId,
       status: outcome.status,
-      startedAt: run.startedAt,
+      startedAt,
       finishedAt: new Date().toISOString(),
       ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}),
       ...(outcome.error ? { error: outcome.error.slice(0, 8192) } : {}),
-      output: run.output().slice(-MAX_RESULT_OUTPUT),
+      output: output.slice(-MAX_RESULT_OUTPUT),
       ...(outcome.data ? { data: outcome.data } : {}),
     };
-    run.dispose();
     try {
       await this.opts.spool.append('result', result);
-      await this.opts.journal.recordFinished(command.id, {
+      await this.opts.journal.recordFinished(commandId, {
         status: result.status,
         resultId: result.id,
         at: result.finishedAt,
       });
     } catch (err) {
-      this.log.error({ err, commandId: command.id }, 'could not record the result');
-    } finally {
-      this.running.delete(command.id);
+      this.log.error({ err, commandId }, 'could not record the result');
     }
-    this.log.info(
-      { commandId: command.id, type: command.type, status: result.status, error: result.error },
-      'command finished',
-    );
+    this.log.info({ commandId, status: result.status, error: result.error }, 'command finished');
     this.opts.onResult?.(result);
   }
 

@@ -7,6 +7,11 @@ export interface HandlerOutcome {
   error?: string;
   exitCode?: number;
   data?: Record<string, unknown>;
+  /**
+   * The agent must restart to finish this command (`update_agent`): no result now; the next
+   * run sends it (agent/update/trial.ts), and the journal keeps the command open until then.
+   */
+  restart?: boolean;
 }
 
 /** What the agent does for one command type. */

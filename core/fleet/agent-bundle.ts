@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { signAgentBundle } from '../../broker/protocol/index.js';
@@ -46,8 +46,13 @@ const sha256 = (data: Buffer | string) => createHash('sha256').update(data).dige
  */
 export class AgentBundleProvider {
   private loading: Promise<AgentBundle> | null = null;
+  /** For agentBundle.path: the file's size and mtime when it was read (a replaced file is re-read). */
+  private stamp: string | null = null;
 
-  private constructor(private readonly load: () => Promise<AgentBundle>) {}
+  private constructor(
+    private readonly load: () => Promise<AgentBundle>,
+    private readonly configuredPath: string | null,
+  ) {}
 
   static start(opts: {
     dataDir: string;
@@ -56,10 +61,11 @@ export class AgentBundleProvider {
     logger: Logger;
   }): AgentBundleProvider {
     const log = opts.logger.child({ component: 'agent-bundle' });
+    const configured = opts.configuredPath ? resolve(opts.configuredPath) : null;
     return new AgentBundleProvider(async () => {
       try {
-        const bundle = opts.configuredPath
-          ? await loadConfigured(resolve(opts.configuredPath))
+        const bundle = configured
+          ? await loadConfigured(configured)
           : await buildCached(join(opts.dataDir, 'agent-bundle'), opts.version, log);
         log.info(
           { version: bundle.version, sha256: bundle.sha256, size: bundle.size, source: bundle.source },
@@ -73,16 +79,35 @@ export class AgentBundleProvider {
         );
         throw err;
       }
-    });
+    }, configured);
   }
 
-  /** The bundle; a failed attempt is retried at the next call (the sources may have been fixed). */
+  /**
+   * The bundle; a failed attempt is retried at the next call (the sources may have been fixed),
+   * and a configured file that was replaced is read again (a new release dropped in place).
+   */
   ready(): Promise<AgentBundle> {
+    if (this.configuredPath) {
+      const stamp = fileStamp(this.configuredPath);
+      if (stamp !== this.stamp) {
+        this.stamp = stamp;
+        this.loading = null;
+      }
+    }
     this.loading ??= this.load().catch((err: unknown) => {
       this.loading = null;
       throw err;
     });
     return this.loading;
+  }
+}
+
+function fileStamp(path: string): string | null {
+  try {
+    const st = statSync(path);
+    return `${st.size}:${st.mtimeMs}:${st.ino}`;
+  } catch {
+    return null;
   }
 }
 

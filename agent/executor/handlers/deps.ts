@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ScanSchedule } from '../../../broker/protocol/index.js';
 import type { PluginRuntime } from '../../plugins/plugin-runtime.js';
 import type { ScannerContext } from '../../scanner.js';
+import type { RunningBundle } from '../../update/running-bundle.js';
 
 /** What set_config changes; the daemon persists each part where it belongs. */
 export interface SettingsApplier {
@@ -22,5 +23,11 @@ export interface HandlerDeps {
     targetId: string,
     by: { id: string; expiresAt: string },
   ): Promise<'stopped' | 'withdrawn' | 'finished'>;
+  /** What update_agent needs: where the core is, the keys trusted, the bundle this process runs. */
+  update: {
+    serverUrl(): string;
+    serverKeys(): Record<string, string>;
+    bundle(): RunningBundle | null;
+  };
   logger: Logger;
 }

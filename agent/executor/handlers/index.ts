@@ -7,12 +7,13 @@ import { installHandler } from './install.js';
 import { rebootHandler } from './reboot.js';
 import { scanHandler } from './scan.js';
 import { setConfigHandler } from './set-config.js';
+import { updateAgentHandler } from './update-agent.js';
 
 export type { HandlerDeps, SettingsApplier } from './deps.js';
 
 /**
- * The command types this agent runs. `update_agent` and `restart_container` have no handler
- * here, so they are refused `unknown_type` (docs/protocol.md, `ack`).
+ * The command types this agent runs. `restart_container` has no handler here, so it is
+ * refused `unknown_type` (docs/protocol.md, `ack`).
  */
 export function createHandlers(deps: HandlerDeps): Partial<Record<CommandType, CommandHandler>> {
   return {
@@ -22,6 +23,7 @@ export function createHandlers(deps: HandlerDeps): Partial<Record<CommandType, C
     reboot: rebootHandler(deps),
     cancel: cancelHandler(deps),
     set_config: setConfigHandler(deps),
+    update_agent: updateAgentHandler(deps),
     // Each handler's params type is erased here; the executor validates params against the
     // handler's own schema before calling it, which is what makes the erasure safe.
   } as unknown as Partial<Record<CommandType, CommandHandler>>;

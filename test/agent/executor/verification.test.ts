@@ -118,8 +118,8 @@ describe('agent executor: what it refuses, and what it never runs twice', functi
     nothingRan(command.id);
   });
 
-  it('refuses command types it does not run (unknown_type): update_agent, restart_container', async () => {
-    for (const type of ['update_agent', 'restart_container'] as const) {
+  it('refuses command types it does not run (unknown_type): restart_container', async () => {
+    for (const type of ['restart_container'] as const) {
       const command = await issue(core, files.agentId, type, { image: 'x' });
       const refused = await commandIn(core, command.id);
       assert.equal(refused.status, 'rejected');
