@@ -26,6 +26,13 @@ export function installErrorHandlers(app: FastifyInstance) {
         error: { code: 'validation_failed', message: err.message, details: err.validation },
       });
     }
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return reply.status(413).send({
+        error: {
+          code: 'payload_too_large',
+          message: `the body is larger than this route accepts: ${err.message}`,
+        },
+      });
     if (status >= 500) request.log.error({ err }, 'request failed');
     return reply.status(status).send({
       error: {

@@ -18,6 +18,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { agentInstallRoutes } from './routes/agent-install.js';
 import { agentRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
+import { clientErrorRoutes } from './routes/client-errors.js';
 import { commandHistoryRoutes } from './routes/command-history.js';
 import { commandOutputRoutes } from './routes/command-output.js';
 import { commandRoutes } from './routes/commands.js';
@@ -130,6 +131,7 @@ export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> 
   await app.register(authRoutes, { db: ctx.db, events: ctx.fleet.events, sessionHours: auth.sessionHours });
   await app.register(accountRoutes, { db: ctx.db, events: ctx.fleet.events });
   await app.register(setupPageRoutes);
+  await app.register(clientErrorRoutes, { db: ctx.db, events: ctx.fleet.events, logger: ctx.logger });
   if (ctx.agentInstall)
     await app.register(agentInstallRoutes, {
       db: ctx.db,

@@ -4,6 +4,7 @@ import type { Migration } from './migrations/index.js';
 import { agentsRepository } from './repositories/agents.js';
 import { apiTokensRepository } from './repositories/api-tokens.js';
 import { commandOutputRepository } from './repositories/command-output.js';
+import { clientErrorsRepository } from './repositories/client-errors.js';
 import { commandsRepository } from './repositories/commands.js';
 import { fleetReadRepository } from './repositories/fleet-read.js';
 import { fleetSeedRepository } from './repositories/fleet-seed.js';
@@ -71,6 +72,7 @@ export {
   type UpdatePageRequest,
   type UpdateSort,
 } from './repositories/update-list.js';
+export type { ClientError, ClientErrorFilter, NewClientError } from './repositories/client-errors.js';
 export type { IngestBatch, IngestOutcome, IngestPackage } from './repositories/scan-ingest.js';
 export {
   ACTIVE_COMMAND_STATUSES,
@@ -110,6 +112,7 @@ export interface Database {
   registration: ReturnType<typeof registrationRepository>;
   commands: ReturnType<typeof commandsRepository>;
   commandOutput: ReturnType<typeof commandOutputRepository>;
+  clientErrors: ReturnType<typeof clientErrorsRepository>;
   packages: ReturnType<typeof packageStateRepository>;
   scans: ReturnType<typeof scanIngestRepository>;
   policies: ReturnType<typeof policiesRepository>;
@@ -164,6 +167,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     registration: registrationRepository(knex),
     commands: commandsRepository(knex),
     commandOutput: commandOutputRepository(knex),
+    clientErrors: clientErrorsRepository(knex),
     packages: packageStateRepository(knex),
     scans: scanIngestRepository(knex),
     policies: policiesRepository(knex),

@@ -4,6 +4,7 @@ import * as agentRebind from './20261123010000_agent_rebind.js';
 import * as packageStateLastBatch from './20261123020000_package_state_last_batch.js';
 import * as usersAndAccess from './20261123030000_users_and_access.js';
 import * as fleetReadModels from './20261201100000_fleet_read_models.js';
+import * as adminApi from './20261201200000_admin_api.js';
 import * as commandOutput from './20261201300000_command_output.js';
 
 export interface Migration {
@@ -23,5 +24,6 @@ export const coreMigrations: Migration[] = [
   { name: '20261123020000_package_state_last_batch', ...packageStateLastBatch },
   { name: '20261123030000_users_and_access', ...usersAndAccess },
   { name: '20261201100000_fleet_read_models', ...fleetReadModels },
+  { name: '20261201200000_admin_api', ...adminApi },
   { name: '20261201300000_command_output', ...commandOutput },
 ];

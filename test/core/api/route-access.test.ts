@@ -51,6 +51,8 @@ describe('API route access declarations', () => {
       'PATCH /api/v1/maintenance-windows/:id operator',
       'DELETE /api/v1/schedules/:id operator',
       'POST /api/v1/schedules operator',
+      'POST /api/v1/client-errors public',
+      'GET /api/v1/client-errors admin',
     ])
       assert.ok(names.has(expected), `missing ${expected}`);
   });
