@@ -321,7 +321,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
     });
     opened.push(() => admin.close());
 
-    const setupUrl = setupToken ? `${serverUrl(config)}/setup#token=${setupToken}` : null;
+    const setupUrl = setupToken ? `${serverUrl(config)}/#/setup?token=${setupToken}` : null;
     if (setupUrl)
       log.warn(
         `No users yet. Create the first admin within ${SETUP_TOKEN_HOURS} h at ${setupUrl} ` +

@@ -25,13 +25,13 @@ import { commandRoutes } from './routes/commands.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows.js';
+import { defaultPanelDir, panelRoutes } from './routes/panel.js';
 import { policyRoutes } from './routes/policies.js';
 import { type LiveOptions, liveRoutes } from './routes/live.js';
 import { MAX_CLIENT_MESSAGE_BYTES } from './live/messages.js';
 import { registerRoutes } from './routes/register.js';
 import { registrationTokenRoutes } from './routes/registration-tokens.js';
 import { scheduleRoutes } from './routes/schedules.js';
-import { setupPageRoutes } from './routes/setup-page.js';
 import { statsRoutes } from './routes/stats.js';
 import { updateRoutes } from './routes/updates.js';
 
@@ -49,6 +49,8 @@ export interface ApiContext {
   fleet: RegisterContext;
   /** Defaults: 7-day sessions, 10 failures per 15 minutes, no ingress. */
   auth?: AuthOptions;
+  /** The built panel (panel/dist); found next to the source by default, null to serve none. */
+  panelDir?: string | null;
   /** The parts the resource routes act through; without them only health, auth and registration are served. */
   operations?: {
     dispatcher: Dispatcher;
@@ -130,7 +132,7 @@ export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> 
   await app.register(registerRoutes, { fleet: ctx.fleet });
   await app.register(authRoutes, { db: ctx.db, events: ctx.fleet.events, sessionHours: auth.sessionHours });
   await app.register(accountRoutes, { db: ctx.db, events: ctx.fleet.events });
-  await app.register(setupPageRoutes);
+  await app.register(panelRoutes, { dir: ctx.panelDir === undefined ? defaultPanelDir() : ctx.panelDir });
   await app.register(clientErrorRoutes, { db: ctx.db, events: ctx.fleet.events, logger: ctx.logger });
   if (ctx.agentInstall)
     await app.register(agentInstallRoutes, {

@@ -126,13 +126,14 @@ describe('redflag user and apitoken commands', function () {
       String(await freePort()),
     ]);
     try {
-      const link = /\/setup#token=(rfsetup_[A-Za-z0-9_-]{43})/.exec(core.output());
+      const link = /\/#\/setup\?token=(rfsetup_[A-Za-z0-9_-]{43})/.exec(core.output());
       assert.ok(link, core.output());
-      const page = await fetch(`${core.url}/setup`);
+      // The link opens the panel, which reads the token from the fragment.
+      const page = await fetch(`${core.url}/`);
       assert.equal(page.status, 200);
       assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
-      assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'sha256-/);
-      assert.match(await page.text(), /\/api\/v1\/auth\/setup/);
+      assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+      assert.match(await page.text(), /<rf-app>/);
       const res = await fetch(`${core.url}/api/v1/auth/setup`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

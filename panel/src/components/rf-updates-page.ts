@@ -1,0 +1,20 @@
+import { html, LitElement } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { RfContext } from '../data/context.js';
+import { shared } from '../styles/theme.js';
+
+@customElement('rf-updates-page')
+export class RfUpdatesPage extends LitElement {
+  static override styles = [shared];
+  @property({ attribute: false }) ctx!: RfContext;
+
+  override render() {
+    return html`<h1>Updates</h1>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rf-updates-page': RfUpdatesPage;
+  }
+}

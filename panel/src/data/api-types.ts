@@ -1,0 +1,246 @@
+/**
+ * The shapes of the core's HTTP API answers, written from docs/api.md and the routes' JSON
+ * schemas (core/api/routes/*). The panel may not import the core (DESIGN.md §2), so they live here;
+ * a browser test against a real core keeps them honest.
+ */
+
+export type Role = 'admin' | 'operator' | 'viewer';
+
+export interface SessionUser {
+  id: string;
+  username: string;
+  role: Role;
+}
+
+export interface AuthStatus {
+  setupRequired: boolean;
+  signedIn: boolean;
+}
+
+export interface Session {
+  kind: 'session' | 'token' | 'ingress';
+  user: SessionUser;
+  csrfToken?: string;
+  expiresAt?: string;
+}
+
+export interface User {
+  id: string;
+  username: string;
+  displayName?: string | null;
+  role: Role;
+  disabled: boolean;
+  createdAt: string;
+  lastLoginAt?: string | null;
+}
+
+export interface Agent {
+  id: string;
+  hostname: string;
+  os?: string;
+  arch?: string;
+  agentVersion?: string;
+  labels?: string[];
+  status: 'active' | 'revoked';
+  online: boolean;
+  rebootRequired?: boolean;
+  registeredAt?: string;
+  lastSeenAt?: string | null;
+  /** Added by the agents-list work: pending updates per severity. */
+  pending?: Partial<Record<Severity, number>> & { total?: number };
+  metrics?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+}
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'unknown';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'unknown'];
+
+export type PackageStatus =
+  | 'pending'
+  | 'approved'
+  | 'checking_dependencies'
+  | 'pending_dependencies'
+  | 'installing'
+  | 'updated'
+  | 'failed'
+  | 'ignored'
+  | 'held'
+  | 'resolved';
+
+export const PACKAGE_STATUSES: readonly PackageStatus[] = [
+  'pending',
+  'approved',
+  'checking_dependencies',
+  'pending_dependencies',
+  'installing',
+  'updated',
+  'failed',
+  'ignored',
+  'held',
+  'resolved',
+];
+
+/** One package on one host: the key is (agentId, plugin, name, arch). */
+export interface PackageRef {
+  agentId: string;
+  plugin: string;
+  name: string;
+  arch: string;
+}
+
+export interface PackageUpdate extends PackageRef {
+  hostname?: string;
+  currentVersion: string | null;
+  availableVersion: string | null;
+  severity: Severity;
+  security: boolean;
+  source?: string | null;
+  rebootRequired?: boolean;
+  status: PackageStatus;
+  metadata?: Record<string, unknown>;
+  firstSeenAt?: string;
+  lastSeenAt?: string;
+  statusChangedAt?: string;
+}
+
+export interface UpdateFilter {
+  agent?: string;
+  plugin?: string;
+  severity?: Severity;
+  status?: PackageStatus;
+  security?: boolean;
+  label?: string;
+  q?: string;
+  /** A column, `-` in front for descending (e.g. `-severity`). */
+  sort?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** What a dry run reported (plugins/sdk Transaction), kept on packages in pending_dependencies. */
+export interface TransactionItem {
+  name: string;
+  arch?: string;
+  fromVersion?: string;
+  toVersion?: string;
+  source?: string;
+  security?: boolean;
+}
+
+export interface Transaction {
+  upgrades: TransactionItem[];
+  newPackages: TransactionItem[];
+  removals: TransactionItem[];
+  warnings: string[];
+}
+
+export interface PackageDependencies {
+  dryRunCommandId?: string;
+  transaction?: Transaction;
+  /** What the transaction holds beyond what was approved: why a person must confirm. */
+  extras?: { upgrades: TransactionItem[]; newPackages: TransactionItem[]; removals: TransactionItem[] };
+}
+
+export interface PackageDetail extends PackageUpdate {
+  dependencies?: PackageDependencies | null;
+}
+
+export interface Refusal {
+  ref: PackageRef;
+  from: PackageStatus | null;
+  why: string;
+}
+
+export interface BulkAnswer {
+  approved?: PackageRef[];
+  ignored?: PackageRef[];
+  refused: Refusal[];
+  [key: string]: unknown;
+}
+
+export type CommandStatus =
+  | 'pending'
+  | 'sent'
+  | 'acknowledged'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'timed_out'
+  | 'cancelled'
+  | 'rejected';
+
+export const ACTIVE_COMMAND_STATUSES: readonly CommandStatus[] = [
+  'pending',
+  'sent',
+  'acknowledged',
+  'running',
+];
+
+export interface Command {
+  id: string;
+  agentId: string;
+  type: string;
+  params?: Record<string, unknown>;
+  status: CommandStatus;
+  source?: string;
+  retriedFromId?: string | null;
+  attempt?: number;
+  createdBy?: string | null;
+  createdAt?: string;
+  expiresAt?: string;
+  sentAt?: string | null;
+  acknowledgedAt?: string | null;
+  runningAt?: string | null;
+  finishedAt?: string | null;
+  result?: Record<string, unknown> | null;
+  error?: string | null;
+}
+
+export interface CommandOutputLine {
+  seq?: number;
+  ts?: string;
+  stream?: string;
+  line: string;
+}
+
+export type EventSeverity = 'info' | 'warning' | 'error' | 'critical';
+
+export interface SystemEvent {
+  id: string;
+  agentId?: string | null;
+  type: string;
+  subtype?: string | null;
+  severity: EventSeverity;
+  component: string;
+  message: string;
+  metadata?: Record<string, unknown>;
+  createdAt: string;
+}
+
+/** GET /api/v1/stats: fleet totals now and a 30-day series. */
+export interface FleetStats {
+  hosts: { total: number; online: number; offline: number; rebootRequired: number };
+  pending: {
+    total: number;
+    security: number;
+    bySeverity: Partial<Record<Severity, number>>;
+    byPlugin: Record<string, number>;
+  };
+  commands: { failed: number; active?: number };
+  series: Array<{ day: string; pending: number; installed: number }>;
+}
+
+/** POST /api/v1/client-errors (DESIGN.md §5 client_errors). */
+export interface ClientErrorReport {
+  subsystem: string;
+  type: string;
+  message: string;
+  stack?: string;
+  metadata?: Record<string, unknown>;
+  url?: string;
+  userAgent?: string;
+  occurredAt: string;
+}

@@ -1,0 +1,96 @@
+import type { ApiClient, Query } from './api-client.js';
+import type {
+  Agent,
+  AuthStatus,
+  BulkAnswer,
+  ClientErrorReport,
+  Command,
+  CommandOutputLine,
+  FleetStats,
+  Page,
+  PackageDetail,
+  PackageRef,
+  PackageUpdate,
+  Session,
+  SystemEvent,
+  UpdateFilter,
+  User,
+} from './api-types.js';
+
+const refPath = (r: PackageRef) =>
+  `api/v1/updates/${encodeURIComponent(r.agentId)}/${encodeURIComponent(r.plugin)}/${encodeURIComponent(r.name)}` +
+  (r.arch ? `?arch=${encodeURIComponent(r.arch)}` : '');
+
+const refs = (packages: PackageRef[]) => ({
+  packages: packages.map(({ agentId, plugin, name, arch }) => ({ agentId, plugin, name, arch })),
+});
+
+function filterQuery(f: UpdateFilter): Query {
+  return { ...f, security: f.security === undefined ? undefined : String(f.security) };
+}
+
+/** The core's routes (docs/api.md), typed. Components call these, never fetch. */
+export function createApi(client: ApiClient) {
+  return {
+    client,
+    auth: {
+      status: () => client.get<AuthStatus>('api/v1/auth/status'),
+      setup: (token: string, username: string, password: string) =>
+        client.post<{ user: User }>('api/v1/auth/setup', { token, username, password }),
+      login: (username: string, password: string) =>
+        client.post<Session>('api/v1/auth/login', { username, password }),
+      session: () => client.get<Session>('api/v1/auth/session'),
+      logout: () => client.post<void>('api/v1/auth/logout'),
+    },
+    agents: {
+      list: (query: Query = {}) =>
+        client.get<{ items: Agent[] } | Agent[]>('api/v1/agents', query).then(itemsOf),
+      get: (id: string) => client.get<Agent>(`api/v1/agents/${encodeURIComponent(id)}`),
+    },
+    updates: {
+      list: (filter: UpdateFilter, page: { cursor?: string | null; limit?: number } = {}) =>
+        client.get<Page<PackageUpdate>>('api/v1/updates', { ...filterQuery(filter), ...page }),
+      detail: (ref: PackageRef) => client.get<PackageDetail>(refPath(ref)),
+      approve: (packages: PackageRef[]) => client.post<BulkAnswer>('api/v1/updates/approve', refs(packages)),
+      ignore: (packages: PackageRef[]) => client.post<BulkAnswer>('api/v1/updates/ignore', refs(packages)),
+      install: (packages: PackageRef[]) => client.post<BulkAnswer>('api/v1/updates/install', refs(packages)),
+      /** Accept the dry-run transaction waiting for a person on that host and package manager. */
+      confirm: (agentId: string, plugin: string) =>
+        client.post<{ confirmed: number }>('api/v1/updates/confirm', { agentId, plugin }),
+      reject: (agentId: string, plugin: string) =>
+        client.post<{ rejected: number }>('api/v1/updates/reject', { agentId, plugin }),
+    },
+    stats: () => client.get<FleetStats>('api/v1/stats'),
+    commands: {
+      list: (query: Query = {}) => client.get<Page<Command>>('api/v1/commands', query),
+      active: () => client.get<{ items: Command[] } | Command[]>('api/v1/commands/active').then(itemsOf),
+      get: (id: string) => client.get<Command>(`api/v1/commands/${encodeURIComponent(id)}`),
+      output: (id: string) =>
+        client
+          .get<{ items: CommandOutputLine[] } | { lines: CommandOutputLine[] } | CommandOutputLine[]>(
+            `api/v1/commands/${encodeURIComponent(id)}/output`,
+          )
+          .then((a) => (Array.isArray(a) ? a : 'lines' in a ? a.lines : a.items)),
+      issue: (agentId: string, type: string, params: Record<string, unknown> = {}) =>
+        client.post<Command>('api/v1/commands', { agentId, type, params }),
+      retry: (id: string) => client.post<Command>(`api/v1/commands/${encodeURIComponent(id)}/retry`),
+      cancel: (id: string) => client.post<Command>(`api/v1/commands/${encodeURIComponent(id)}/cancel`),
+    },
+    events: {
+      list: (query: Query = {}) =>
+        client.get<{ items: SystemEvent[] } | SystemEvent[]>('api/v1/events', query).then(itemsOf),
+    },
+    clientErrors: {
+      /** Never reported when it fails itself (the reporter retries it instead). */
+      send: (report: ClientErrorReport) =>
+        client.post<unknown>('api/v1/client-errors', report, { report: false }),
+    },
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;
+
+/** Lists answer `{items}` (or a bare array on older routes). */
+function itemsOf<T>(answer: { items: T[] } | T[]): T[] {
+  return Array.isArray(answer) ? answer : answer.items;
+}

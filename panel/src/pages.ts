@@ -1,0 +1,38 @@
+import { html, type TemplateResult } from 'lit';
+import type { Role } from './data/api-types.js';
+import type { RfContext } from './data/context.js';
+import './components/rf-dashboard-page.js';
+import './components/rf-operations-page.js';
+import './components/rf-updates-page.js';
+
+export interface PageDefinition {
+  /** A URLPattern pathname (`/hosts/:id`), matched against the hash (`#/hosts/abc`). */
+  path: string;
+  /** Shown in the navigation when set. */
+  label?: string;
+  /** Hidden from the navigation (and refused) below this role. */
+  role?: Role;
+  render(ctx: RfContext, params: Record<string, string | undefined>): TemplateResult;
+}
+
+/**
+ * Every page of the panel, in navigation order. Adding a page: write `rf-<name>-page.ts` in
+ * components/, import it here and add a row (panel/README.md).
+ */
+export const PAGES: PageDefinition[] = [
+  {
+    path: '/',
+    label: 'Dashboard',
+    render: (ctx) => html`<rf-dashboard-page .ctx=${ctx}></rf-dashboard-page>`,
+  },
+  {
+    path: '/updates',
+    label: 'Updates',
+    render: (ctx) => html`<rf-updates-page .ctx=${ctx}></rf-updates-page>`,
+  },
+  {
+    path: '/operations',
+    label: 'Operations',
+    render: (ctx) => html`<rf-operations-page .ctx=${ctx}></rf-operations-page>`,
+  },
+];
