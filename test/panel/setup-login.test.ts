@@ -17,6 +17,7 @@ describe('panel: first-run setup and sign-in (Chromium)', function () {
   let chromium: PanelBrowser;
 
   before(async function () {
+    this.timeout(180_000); // a core and a browser start; slow on a loaded 2-core machine
     requireChromium(this);
     core = await startTestCore('PGlite');
     chromium = await launchBrowser();
