@@ -82,8 +82,8 @@ export function createApi(client: ApiClient) {
     },
     clientErrors: {
       /** Never reported when it fails itself (the reporter retries it instead). */
-      send: (report: ClientErrorReport) =>
-        client.post<unknown>('api/v1/client-errors', report, { report: false }),
+      send: (errors: ClientErrorReport[]) =>
+        client.post<{ accepted: number }>('api/v1/client-errors', { errors }, { report: false }),
     },
   };
 }

@@ -1,6 +1,6 @@
 import { createApi, type Api } from './api.js';
 import { ApiClient } from './api-client.js';
-import type { ApiError } from './api-error.js';
+import { ApiError } from './api-error.js';
 import { ErrorReporter } from './error-reporter.js';
 import { HashLocation } from './hash-location.js';
 import { LiveClient } from './live-client.js';
@@ -28,7 +28,8 @@ export function createContext(win: Window, baseUrl: string = win.document.baseUR
   const client = new ApiClient({ baseUrl, onFailure: (err) => onFailure(err) });
   const api = createApi(client);
   const reporter = new ErrorReporter({
-    send: (report) => api.clientErrors.send(report),
+    send: (batch) => api.clientErrors.send(batch),
+    isRetryable: (err) => err instanceof ApiError && err.isNetwork,
     storage: safeLocalStorage(win),
     isOnline: () => win.navigator.onLine,
   });

@@ -5,8 +5,10 @@ import { backoffDelay, type BackoffOptions, type Clock, realClock } from './cloc
 export type QueueStorage = Pick<Storage, 'getItem' | 'setItem'>;
 
 export interface ErrorReporterOptions {
-  /** POST /api/v1/client-errors; must not report its own failures (api.clientErrors.send). */
-  send(report: ClientErrorReport): Promise<unknown>;
+  /** POST /api/v1/client-errors with a batch; must not report its own failures (api.clientErrors.send). */
+  send(batch: ClientErrorReport[]): Promise<unknown>;
+  /** True for a failure worth retrying (no answer at all); any answer that is not 2xx drops the batch. */
+  isRetryable?: (err: unknown) => boolean;
   storage?: QueueStorage | null;
   storageKey?: string;
   /** Oldest reports are dropped past this many. */
@@ -16,13 +18,16 @@ export interface ErrorReporterOptions {
   isOnline?: () => boolean;
 }
 
+/** The core takes at most 20 reports a request. */
+const BATCH = 20;
+
 export type NewReport = Omit<ClientErrorReport, 'occurredAt'> & { occurredAt?: string };
 
 /**
  * Errors are history (DESIGN.md, issue 9 §3): panel errors go to the core's client_errors. Reports
  * wait in a capped localStorage queue, so an offline browser or a restarting core loses nothing;
- * sending retries with exponential backoff and resumes on the `online` event. A failure to send
- * is never itself reported.
+ * sending retries with exponential backoff (only while there is no answer at all) and resumes on
+ * the `online` event. A refused batch is dropped; a failure to send is never itself reported.
  */
 export class ErrorReporter {
   private queue: ClientErrorReport[];
@@ -59,8 +64,14 @@ export class ErrorReporter {
     this.sending = true;
     try {
       while (this.queue.length > 0) {
-        await this.options.send(this.queue[0]!);
-        this.queue.shift();
+        const batch = this.queue.slice(0, BATCH);
+        try {
+          await this.options.send(batch);
+        } catch (err) {
+          if (this.options.isRetryable?.(err) ?? true) throw err;
+          // The core answered and refused (docs/api.md "Client errors"): drop, never report it.
+        }
+        this.queue.splice(0, batch.length);
         this.save();
         this.attempt = 0;
       }

@@ -1,12 +1,23 @@
 import { backoffDelay, type BackoffOptions, type Clock, realClock } from './clock.js';
 import { Store } from './store.js';
 
-/** One message of GET /api/v1/live: a bus event with its id, or a control message (`reset`). */
-export interface LiveMessage {
-  id?: string | number;
-  type: string;
-  [field: string]: unknown;
+/** A bus event as GET /api/v1/live sends it (`{type: 'event', id, ts, kind, agentId, data}`). */
+export interface LiveEvent {
+  id: number;
+  ts: string;
+  /** `agent.online`, `agent.offline`, `scan.ingested`, `command.status`, `command.output`,
+   *  `package.status`, `packages.changed`, `system.event` (docs/api.md "Live stream"). */
+  kind: string;
+  agentId: string | null;
+  data: Record<string, unknown>;
 }
+
+/** What the server sends: events and control messages. */
+type ServerMessage =
+  | ({ type: 'event' } & LiveEvent)
+  | { type: 'subscribed'; stream: string; lastId: number }
+  | { type: 'reset'; stream: string; lastId: number; reason: string }
+  | { type: 'heartbeat'; lastId: number };
 
 export type LiveConnection = 'connecting' | 'open' | 'reconnecting' | 'stopped';
 
@@ -18,6 +29,8 @@ export interface LiveState {
   retryAt: number | null;
   /** The id of the last event seen: the `since` of the next connection. */
   lastId: string | null;
+  /** The server's stream id: ids are only comparable within one (a core restart starts a new one). */
+  stream: string | null;
 }
 
 /** The part of the browser's WebSocket the client uses (ws's WebSocket has it too, for tests). */
@@ -39,15 +52,21 @@ export interface LiveClientOptions {
   onReset?: () => void;
 }
 
-export type LiveListener = (message: LiveMessage) => void;
+export type LiveListener = (event: LiveEvent) => void;
 
 /**
  * The live stream (DESIGN.md §3.8): one WebSocket, reconnected with backoff, resumed with
- * `since=<last id>` so no event is lost across a drop; a `reset` answer (the gap is older than the
+ * `since=<last id>&stream=<stream>` so no event is lost across a drop; a `reset` answer (the gap is older than the
  * server keeps) tells stores to refetch. The connection state is a store, so the UI can say so.
  */
 export class LiveClient {
-  readonly state = new Store<LiveState>({ connection: 'stopped', attempt: 0, retryAt: null, lastId: null });
+  readonly state = new Store<LiveState>({
+    connection: 'stopped',
+    attempt: 0,
+    retryAt: null,
+    lastId: null,
+    stream: null,
+  });
   private readonly listeners = new Set<LiveListener>();
   private readonly resetListeners = new Set<() => void>();
   private socket: SocketLike | null = null;
@@ -91,12 +110,13 @@ export class LiveClient {
     this.patch({ connection: 'stopped', retryAt: null });
   }
 
-  /** ws(s)://…/api/v1/live?since=<lastId> */
+  /** ws(s)://…/api/v1/live?since=<lastId>&stream=<stream> */
   socketUrl(): string {
     const url = new URL(this.options.url);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    const since = this.state.value.lastId;
-    if (since !== null) url.searchParams.set('since', since);
+    const { lastId, stream } = this.state.value;
+    if (lastId !== null) url.searchParams.set('since', lastId);
+    if (lastId !== null && stream !== null) url.searchParams.set('stream', stream);
     return url.toString();
   }
 
@@ -132,19 +152,34 @@ export class LiveClient {
   }
 
   private receive(data: unknown): void {
-    let message: LiveMessage;
+    let message: ServerMessage;
     try {
-      message = JSON.parse(String(data)) as LiveMessage;
+      message = JSON.parse(String(data)) as ServerMessage;
     } catch {
       return; // not ours; the server only sends JSON
     }
-    if (!message || typeof message.type !== 'string') return;
-    if (message.id !== undefined && message.id !== null) this.patch({ lastId: String(message.id) });
-    if (message.type === 'reset') {
-      for (const listener of [...this.resetListeners]) listener();
-      return;
+    switch (message?.type) {
+      case 'event': {
+        const { type: _type, ...event } = message;
+        this.patch({ lastId: String(event.id) });
+        for (const listener of [...this.listeners]) listener(event);
+        return;
+      }
+      case 'subscribed':
+        // A fresh start resumes from here next time; a resumed one keeps its own position.
+        this.patch({
+          stream: message.stream,
+          lastId: this.state.value.lastId ?? String(message.lastId),
+        });
+        return;
+      case 'reset':
+        // Events were missed (too old, or another stream): continue from now and reload state.
+        this.patch({ stream: message.stream, lastId: String(message.lastId) });
+        for (const listener of [...this.resetListeners]) listener();
+        return;
+      default:
+        return; // heartbeats and anything newer
     }
-    for (const listener of [...this.listeners]) listener(message);
   }
 
   private patch(change: Partial<LiveState>): void {

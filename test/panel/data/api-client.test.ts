@@ -52,12 +52,9 @@ describe('panel data: the API client', () => {
       await assert.rejects(api.auth.status(), (err: unknown) => err instanceof ApiError && err.isNetwork);
       assert.equal(failures.length, 1);
       await assert.rejects(
-        api.clientErrors.send({
-          subsystem: 'panel',
-          type: 'error',
-          message: 'x',
-          occurredAt: new Date().toISOString(),
-        }),
+        api.clientErrors.send([
+          { subsystem: 'panel', type: 'error', message: 'x', occurredAt: new Date().toISOString() },
+        ]),
       );
       assert.equal(failures.length, 1, 'a failed client-error report is not reported again');
     });

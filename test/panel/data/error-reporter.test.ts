@@ -5,18 +5,22 @@ import { ManualClock, MemoryStorage } from './manual-clock.js';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-function reporterWith(opts: { fail?: () => boolean; online?: () => boolean; cap?: number } = {}) {
+function reporterWith(
+  opts: { fail?: () => boolean; refuse?: () => boolean; online?: () => boolean; cap?: number } = {},
+) {
   const clock = new ManualClock();
   const storage = new MemoryStorage();
   const sent: ClientErrorReport[] = [];
   let attempts = 0;
   const make = () =>
     new ErrorReporter({
-      send: async (r) => {
+      send: async (batch) => {
         attempts++;
-        if (opts.fail?.()) throw new Error('core unreachable');
-        sent.push(r);
+        if (opts.fail?.()) throw Object.assign(new Error('core unreachable'), { retry: true });
+        if (opts.refuse?.()) throw Object.assign(new Error('429 rate_limited'), { retry: false });
+        sent.push(...batch);
       },
+      isRetryable: (err) => (err as { retry: boolean }).retry,
       storage,
       clock,
       cap: opts.cap ?? 50,
@@ -92,6 +96,35 @@ describe('panel data: the client error reporter', () => {
       t.sent.map((r) => r.message),
       ['offline'],
     );
+  });
+
+  it('drops a batch the core refuses instead of retrying or reporting it', async () => {
+    const t = reporterWith({ refuse: () => true });
+    const reporter = t.make();
+    reporter.report(report('refused'));
+    await settle();
+    assert.equal(t.attempts(), 1);
+    assert.equal(reporter.pending.length, 0);
+    assert.equal(t.clock.timers.size, 0, 'no retry scheduled');
+  });
+
+  it('sends at most 20 reports a request', async () => {
+    let down = true;
+    const batches: number[] = [];
+    const t = reporterWith({ fail: () => down });
+    const reporter = new ErrorReporter({
+      send: async (batch) => {
+        if (down) throw new Error('offline');
+        batches.push(batch.length);
+      },
+      clock: t.clock,
+    });
+    for (let i = 0; i < 45; i++) reporter.report(report(`r${i}`));
+    await settle();
+    down = false;
+    reporter.resume();
+    await settle();
+    assert.deepEqual(batches, [20, 20, 5]);
   });
 
   it('caps the queue, dropping the oldest reports', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
-  type LiveMessage,
+  type LiveEvent,
   LiveClient,
   type LiveState,
   type SocketLike,
@@ -48,44 +48,56 @@ describe('panel data: the live client', () => {
       ...(onReset ? { onReset } : {}),
     });
 
-  it('delivers events, and after a dropped connection resumes with since=<last id>', async () => {
+  it('delivers events, and after a dropped connection resumes with since=<last id>&stream=<stream>', async () => {
     client = make();
-    const got: LiveMessage[] = [];
+    const got: LiveEvent[] = [];
     client.subscribe((m) => got.push(m));
     const connected = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
     client.start();
     const socket = await connected;
     await until(client, (s) => s.connection === 'open');
     assert.equal(requests[0], '/prefix/api/v1/live', 'the first connection asks for no history');
-    socket.send(JSON.stringify({ id: '41', type: 'package.changed' }));
-    socket.send(JSON.stringify({ id: '42', type: 'command.progress' }));
+    socket.send(JSON.stringify({ type: 'subscribed', stream: 's1', lastId: 40, replayed: 0 }));
+    socket.send(
+      JSON.stringify({ type: 'event', id: 41, ts: 't', kind: 'package.status', agentId: 'a', data: {} }),
+    );
+    socket.send(JSON.stringify({ type: 'heartbeat', lastId: 41 }));
+    socket.send(
+      JSON.stringify({ type: 'event', id: 42, ts: 't', kind: 'command.output', agentId: 'a', data: {} }),
+    );
     await until(client, (s) => s.lastId === '42');
     const reconnected = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
     socket.terminate();
     await until(client, (s) => s.connection === 'reconnecting');
     await reconnected;
     await until(client, (s) => s.connection === 'open');
-    assert.equal(requests[1], '/prefix/api/v1/live?since=42');
+    assert.equal(requests[1], '/prefix/api/v1/live?since=42&stream=s1');
     assert.deepEqual(
-      got.map((m) => m.id),
-      ['41', '42'],
+      got.map((m) => [m.id, m.kind]),
+      [
+        [41, 'package.status'],
+        [42, 'command.output'],
+      ],
     );
   });
 
   it('tells its reset listeners when the server cannot resume, and passes no reset on as an event', async () => {
     let resets = 0;
     client = make(() => resets++);
-    const got: LiveMessage[] = [];
+    const got: LiveEvent[] = [];
     client.subscribe((m) => got.push(m));
     const connected = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
     client.start();
     const socket = await connected;
     const reset = new Promise<void>((resolve) => client.onReset(resolve));
-    socket.send(JSON.stringify({ id: '900', type: 'reset' }));
+    socket.send(
+      JSON.stringify({ type: 'reset', reason: 'too_old', stream: 's2', oldestId: 500, lastId: 900 }),
+    );
     await reset;
     assert.equal(resets, 1);
     assert.deepEqual(got, []);
     assert.equal(client.state.value.lastId, '900', 'resumes after the reset point next time');
+    assert.match(client.socketUrl(), /since=900&stream=s2$/);
   });
 
   it('keeps trying with backoff while the server is down, counting attempts', async () => {
