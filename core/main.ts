@@ -19,6 +19,7 @@ import {
   createPresenceEvents,
   type EventRecorder,
   type LiveBus,
+  pruneHistory,
 } from './events/index.js';
 import { AgentBundleProvider, AgentKeyCache, createToken, ServerKeyring } from './fleet/index.js';
 import { createAgentHandlers } from './agent-handlers.js';
@@ -44,6 +45,7 @@ const AGENT_EXISTS = new Set([
 const COMMAND_EXPIRY_INTERVAL_MS = 5000;
 const WINDOW_CHECK_INTERVAL_MS = 60_000;
 const SESSION_CLEANUP_INTERVAL_MS = 3600_000;
+const RETENTION_INTERVAL_MS = 3600_000;
 
 export interface CoreHandle {
   db: Database;
@@ -261,6 +263,16 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         .catch((err: unknown) => log.error({ err }, 'removing expired sessions failed'));
     }, SESSION_CLEANUP_INTERVAL_MS);
     opened.push(async () => clearInterval(sessions));
+    // History older than the retention settings (changed in the panel) is deleted hourly.
+    const retention = setInterval(() => {
+      pruneHistory(db)
+        .then((pruned) => {
+          if (pruned.commands + pruned.events + pruned.clientErrors > 0)
+            log.info({ pruned }, 'old history deleted');
+        })
+        .catch((err: unknown) => log.error({ err }, 'deleting old history failed'));
+    }, RETENTION_INTERVAL_MS);
+    opened.push(async () => clearInterval(retention));
     await dispatcher.expireOverdue();
 
     // First start with no users: the one way in is a link printed below (issue 5); issued

@@ -13,3 +13,4 @@ export {
   type Replay,
 } from './bus.js';
 export { createPresenceEvents, type PresenceEvents } from './presence.js';
+export { type Pruned, pruneHistory } from './retention.js';

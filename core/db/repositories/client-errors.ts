@@ -68,6 +68,13 @@ export function clientErrorsRepository(knex: Knex) {
       );
     },
 
+    /** Deletes reports received before `before` (retention). */
+    async prune(before: Date): Promise<number> {
+      return (
+        (await knex('client_errors').where('created_at', '<', before).delete().returning('id')) as unknown[]
+      ).length;
+    },
+
     /** Newest first. */
     async list(filter: ClientErrorFilter): Promise<ClientError[]> {
       const query = knex('client_errors').orderBy('id', 'desc').limit(filter.limit);

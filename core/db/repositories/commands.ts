@@ -327,6 +327,16 @@ export function commandsRepository(knex: Knex) {
       return ((await query) as Row[]).map(fromRow);
     },
 
+    /** Deletes finished commands created before `before` (retention); their output goes with them. */
+    async pruneFinished(before: Date): Promise<number> {
+      const rows = (await knex('commands')
+        .whereNotIn('status', ACTIVE_COMMAND_STATUSES as CommandStatus[])
+        .where('created_at', '<', before)
+        .delete()
+        .returning('id')) as unknown[];
+      return rows.length;
+    },
+
     /** The history, newest first, one keyset page at a time (stable while commands are added). */
     async page(filter: CommandFilter): Promise<CommandPage> {
       const query = knex('commands')

@@ -102,6 +102,13 @@ export function systemEventsRepository(knex: Knex) {
       return result.rows[0] ? fromRow(result.rows[0]) : null;
     },
 
+    /** Deletes events created before `before` (retention). */
+    async prune(before: Date): Promise<number> {
+      return (
+        (await knex('system_events').where('created_at', '<', before).delete().returning('id')) as unknown[]
+      ).length;
+    },
+
     /** Newest first, or oldest first after `afterId` (catch-up reads forwards). */
     async list(filter: SystemEventFilter = {}): Promise<SystemEvent[]> {
       const query = knex<Row>('system_events').limit(Math.min(filter.limit ?? 100, 1000));

@@ -53,6 +53,8 @@ describe('API route access declarations', () => {
       'POST /api/v1/schedules operator',
       'POST /api/v1/client-errors public',
       'GET /api/v1/client-errors admin',
+      'GET /api/v1/settings admin',
+      'PUT /api/v1/settings admin',
     ])
       assert.ok(names.has(expected), `missing ${expected}`);
   });
