@@ -2,7 +2,12 @@ import { html, type TemplateResult } from 'lit';
 import type { Role } from './data/api-types.js';
 import type { RfContext } from './data/context.js';
 import './components/rf-dashboard-page.js';
+import './components/rf-enrollment-page.js';
+import './components/rf-history-page.js';
+import './components/rf-host-page.js';
+import './components/rf-hosts-page.js';
 import './components/rf-operations-page.js';
+import './components/rf-settings-page.js';
 import './components/rf-updates-page.js';
 
 export interface PageDefinition {
@@ -34,5 +39,31 @@ export const PAGES: PageDefinition[] = [
     path: '/operations',
     label: 'Operations',
     render: (ctx) => html`<rf-operations-page .ctx=${ctx}></rf-operations-page>`,
+  },
+  {
+    path: '/hosts',
+    label: 'Hosts',
+    render: (ctx) => html`<rf-hosts-page .ctx=${ctx}></rf-hosts-page>`,
+  },
+  {
+    path: '/hosts/:id',
+    render: (ctx, params) => html`<rf-host-page .ctx=${ctx} .agentId=${params.id ?? ''}></rf-host-page>`,
+  },
+  {
+    path: '/history',
+    label: 'History',
+    render: (ctx) => html`<rf-history-page .ctx=${ctx}></rf-history-page>`,
+  },
+  {
+    path: '/enrollment',
+    label: 'Enrollment',
+    role: 'admin',
+    render: (ctx) => html`<rf-enrollment-page .ctx=${ctx}></rf-enrollment-page>`,
+  },
+  {
+    path: '/settings',
+    label: 'Settings',
+    role: 'admin',
+    render: (ctx) => html`<rf-settings-page .ctx=${ctx}></rf-settings-page>`,
   },
 ];

@@ -62,7 +62,7 @@ export class RfApp extends LitElement {
       /* Home Assistant's narrow mode starts below 870px. */
       @media (max-width: 870px) {
         .layout {
-          grid-template-columns: 1fr;
+          grid-template-columns: minmax(0, 1fr);
           grid-template-rows: auto 1fr;
         }
         main {

@@ -1,16 +1,243 @@
-import { html, LitElement } from 'lit';
-import { customElement } from 'lit/decorators.js';
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { type CardData, createCardApi } from '../data/card-api.js';
+import { type CardConfig, hostsNeedingAttention, REASON_TEXT, validateCardConfig } from '../data/card.js';
 import { theme } from '../styles/theme.js';
+import './rf-card-editor.js';
 
-/** The Lovelace card (issue 9 §4); its own bundle (src/card.ts). The card's work fills this in. */
+/**
+ * The Lovelace card (issue 9 §4): the fleet summary and the hosts needing attention, linking
+ * into the panel. Also a plain web component for other dashboards: `<rf-card url=… token=…>`.
+ */
 @customElement('rf-card')
 export class RfCard extends LitElement {
-  static override styles = [theme];
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: block;
+      }
+      .card {
+        background: var(--rf-surface);
+        border-radius: var(--rf-radius);
+        border: 1px solid var(--rf-divider);
+        padding: 12px 16px;
+        box-sizing: border-box;
+        height: 100%;
+      }
+      h2 {
+        margin: 0 0 8px;
+        font-size: 1.1rem;
+      }
+      ul.figures {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(90px, 1fr));
+        gap: 8px;
+        list-style: none;
+        padding: 0;
+        margin: 0 0 8px;
+      }
+      .figures strong {
+        display: block;
+        font-size: 1.4rem;
+      }
+      .figures span {
+        color: var(--rf-text-secondary);
+        font-size: 0.85rem;
+      }
+      ul.hosts {
+        list-style: none;
+        padding: 0;
+        margin: 0;
+      }
+      ul.hosts li {
+        padding: 4px 0;
+        border-top: 1px solid var(--rf-divider);
+      }
+      a {
+        color: var(--rf-primary);
+      }
+      a:focus-visible {
+        outline: 3px solid var(--rf-focus);
+        outline-offset: 2px;
+      }
+      .muted {
+        color: var(--rf-text-secondary);
+      }
+      .error {
+        color: var(--rf-error);
+      }
+    `,
+  ];
+
+  /** Plain-element configuration (other dashboards); Lovelace uses setConfig. */
+  @property() url = '';
+  @property() token = '';
+  @property({ attribute: 'card-title' }) cardTitle = '';
+  /** Set by Home Assistant; the card talks to RedFlag, not to HA, so it only accepts it. */
+  @property({ attribute: false }) hass: unknown;
+  @state() private _config: CardConfig | null = null;
+  @state() private _data: CardData | null = null;
+  @state() private _error: string | null = null;
+  private _timer: ReturnType<typeof setInterval> | null = null;
+
+  setConfig(config: unknown): void {
+    this._config = validateCardConfig(config);
+    this._restart();
+  }
+
+  getCardSize(): number {
+    return 3 + Math.min(this._config?.max_hosts ?? 5, this._attention().length);
+  }
+
+  getGridOptions() {
+    return { rows: 4, columns: 6, min_rows: 3, min_columns: 4 };
+  }
+
+  static getStubConfig(): CardConfig {
+    return { url: '', token: '', title: 'RedFlag', max_hosts: 5 };
+  }
+
+  static getConfigElement(): HTMLElement {
+    return document.createElement('rf-card-editor');
+  }
+
+  private get _effective(): CardConfig {
+    return (
+      this._config ??
+      validateCardConfig({
+        url: this.url,
+        token: this.token,
+        ...(this.cardTitle ? { title: this.cardTitle } : {}),
+      })
+    );
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this._restart();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this._timer) clearInterval(this._timer);
+    this._timer = null;
+  }
+
+  override updated(changed: Map<string, unknown>): void {
+    if (!this._config && (changed.has('url') || changed.has('token'))) this._restart();
+  }
+
+  private _restart(): void {
+    if (!this.isConnected) return;
+    if (this._timer) clearInterval(this._timer);
+    this._timer = setInterval(() => void this._load(), (this._effective.refresh_seconds ?? 60) * 1000);
+    void this._load();
+  }
+
+  private async _load(): Promise<void> {
+    let config: CardConfig;
+    try {
+      config = this._effective;
+    } catch (err) {
+      this._error = (err as Error).message;
+      return;
+    }
+    try {
+      this._data = await createCardApi(config, window.location.href).load();
+      this._error = null;
+    } catch (err) {
+      this._error = `Cannot reach RedFlag: ${(err as Error).message}`;
+    }
+  }
+
+  private _attention() {
+    return this._data ? hostsNeedingAttention(this._data.agents, this._data.failed) : [];
+  }
 
   override render() {
-    return html`<p>RedFlag</p>`;
+    let config: CardConfig;
+    try {
+      config = this._effective;
+    } catch (err) {
+      return html`<div class="card"><p class="error" role="alert">${(err as Error).message}</p></div>`;
+    }
+    const links = createCardApi(config, window.location.href);
+    const d = this._data;
+    const attention = this._attention();
+    const max = config.max_hosts ?? 5;
+    return html`<article class="card" aria-label=${config.title ?? 'RedFlag'}>
+      <h2><a href=${links.panelUrl('/')} target="_top">${config.title ?? 'RedFlag'}</a></h2>
+      ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
+      ${
+        !d
+          ? this._error
+            ? nothing
+            : html`<p class="muted" role="status">Loading…</p>`
+          : html`<ul class="figures" aria-label="Fleet summary">
+                ${figures(d).map(([n, label]) => html`<li><strong>${n}</strong><span>${label}</span></li>`)}
+              </ul>
+              ${
+                attention.length === 0
+                  ? html`<p class="muted">All hosts are fine.</p>`
+                  : html`<ul class="hosts" aria-label="Hosts needing attention">
+                      ${attention.slice(0, max).map(
+                        (h) =>
+                          html`<li>
+                            <a href=${links.panelUrl(`/hosts/${h.agent.id}`)} target="_top"
+                              >${h.agent.hostname}</a
+                            >
+                            <span class="muted">${h.reasons.map((r) => REASON_TEXT[r]).join(', ')}</span>
+                          </li>`,
+                      )}
+                      ${
+                        attention.length > max
+                          ? html`<li>
+                              <a href=${links.panelUrl('/hosts')} target="_top"
+                                >${attention.length - max} more</a
+                              >
+                            </li>`
+                          : nothing
+                      }
+                    </ul>`
+              }`
+      }
+    </article>`;
   }
 }
+
+/** The summary figures: from GET /api/v1/stats, or counted from the lists without it. */
+function figures(d: CardData): Array<[string, string]> {
+  const s = d.stats;
+  const active = d.agents.filter((a) => a.status === 'active');
+  return [
+    [
+      `${s?.hosts.online ?? active.filter((a) => a.online).length}/${s?.hosts.total ?? active.length}`,
+      'hosts online',
+    ],
+    [s ? String(s.pending.total) : '–', 'updates pending'],
+    [s ? String(s.pending.security) : '–', 'security'],
+    [String(s?.hosts.rebootRequired ?? active.filter((a) => a.rebootRequired).length), 'reboots needed'],
+    [String(s?.commands.failed ?? d.failed.length), 'failed commands'],
+  ];
+}
+
+interface CustomCardEntry {
+  type: string;
+  name: string;
+  description: string;
+  preview?: boolean;
+}
+
+const w = window as unknown as { customCards?: CustomCardEntry[] };
+w.customCards ??= [];
+if (!w.customCards.some((c) => c.type === 'rf-card'))
+  w.customCards.push({
+    type: 'rf-card',
+    name: 'RedFlag',
+    description: 'Pending updates of your fleet and the hosts needing attention',
+    preview: false,
+  });
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -244,3 +244,62 @@ export interface ClientErrorReport {
   userAgent?: string;
   occurredAt: string;
 }
+
+/** The agent's latest `metrics` sample (docs/protocol.md "metrics"), when the agents list carries it. */
+export interface AgentMetrics {
+  ts?: string;
+  uptimeSec?: number;
+  load?: number[];
+  memory?: { totalBytes: number; availableBytes: number };
+  disks?: Array<{ mount: string; totalBytes: number; freeBytes: number }>;
+}
+
+export type RegistrationTokenState = 'usable' | 'used_up' | 'expired' | 'revoked';
+
+export interface RegistrationToken {
+  id: string;
+  label: string;
+  seatsTotal: number;
+  seatsUsed: number;
+  expiresAt: string;
+  revokedAt?: string | null;
+  createdBy?: string | null;
+  createdAt: string;
+  state: RegistrationTokenState;
+  uses?: { registered?: number; rebound?: number; refused?: number; lastUsedAt?: string | null };
+}
+
+/** POST /api/v1/registration-tokens: the only answer that ever holds the token. */
+export interface CreatedRegistrationToken {
+  token: string;
+  install: string;
+  registrationToken: RegistrationToken;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  role: Role;
+  userId?: string | null;
+  createdBy?: string | null;
+  createdAt: string;
+  expiresAt?: string | null;
+  lastUsedAt?: string | null;
+  revokedAt?: string | null;
+}
+
+export interface CreatedApiToken {
+  token: string;
+  apiToken: ApiToken;
+}
+
+/** GET /api/v1/events filters (docs/api.md "Events"). */
+export interface EventQuery {
+  agent?: string;
+  type?: string;
+  severity?: string;
+  minSeverity?: EventSeverity;
+  component?: string;
+  since?: string;
+  until?: string;
+}

@@ -1,16 +1,22 @@
 import type { ApiClient, Query } from './api-client.js';
 import type {
   Agent,
+  ApiToken,
   AuthStatus,
   BulkAnswer,
   ClientErrorReport,
   Command,
   CommandOutputLine,
+  CreatedApiToken,
+  CreatedRegistrationToken,
+  EventQuery,
   FleetStats,
   Page,
   PackageDetail,
   PackageRef,
   PackageUpdate,
+  RegistrationToken,
+  Role,
   Session,
   SystemEvent,
   UpdateFilter,
@@ -46,6 +52,9 @@ export function createApi(client: ApiClient) {
       list: (query: Query = {}) =>
         client.get<{ items: Agent[] } | Agent[]>('api/v1/agents', query).then(itemsOf),
       get: (id: string) => client.get<Agent>(`api/v1/agents/${encodeURIComponent(id)}`),
+      revoke: (id: string) => client.post<Agent>(`api/v1/agents/${encodeURIComponent(id)}/revoke`),
+      /** Issues update_agent with the core's current agent bundle (admin). */
+      updateAgent: (id: string) => client.post<Command>(`api/v1/agents/${encodeURIComponent(id)}/update`),
     },
     updates: {
       list: (filter: UpdateFilter, page: { cursor?: string | null; limit?: number } = {}) =>
@@ -79,6 +88,28 @@ export function createApi(client: ApiClient) {
     events: {
       list: (query: Query = {}) =>
         client.get<{ items: SystemEvent[] } | SystemEvent[]>('api/v1/events', query).then(itemsOf),
+    },
+    /** Events newest first, keyset-paged (docs/api.md "Events"). */
+    eventPages: {
+      list: (filter: EventQuery, page: { cursor?: string | null; limit?: number } = {}) =>
+        client.get<Page<SystemEvent>>('api/v1/events', { ...filter, ...page }),
+    },
+    registrationTokens: {
+      list: () => client.get<RegistrationToken[]>('api/v1/registration-tokens'),
+      create: (body: { label: string; seats?: number; expires?: string }) =>
+        client.post<CreatedRegistrationToken>('api/v1/registration-tokens', body),
+      revoke: (id: string) =>
+        client.post<RegistrationToken>(`api/v1/registration-tokens/${encodeURIComponent(id)}/revoke`),
+    },
+    users: {
+      list: () => client.get<User[]>('api/v1/users'),
+      create: (body: { username: string; password: string; role: Role }) =>
+        client.post<User>('api/v1/users', body),
+    },
+    apiTokens: {
+      list: () => client.get<ApiToken[]>('api/v1/api-tokens'),
+      create: (body: { name: string; role: Role }) => client.post<CreatedApiToken>('api/v1/api-tokens', body),
+      revoke: (id: string) => client.post<unknown>(`api/v1/api-tokens/${encodeURIComponent(id)}/revoke`),
     },
     clientErrors: {
       /** Never reported when it fails itself (the reporter retries it instead). */

@@ -1,0 +1,41 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { Agent } from '../data/api-types.js';
+import type { RfContext } from '../data/context.js';
+import { pendingOf } from '../data/hosts.js';
+
+/** One host as a table row (the hosts list and the tree share it); `indent` marks a guest. */
+export function hostRow(ctx: RfContext, agent: Agent, indent = false): TemplateResult {
+  const { bySeverity, total } = pendingOf(agent);
+  const status = agent.status === 'revoked' ? 'revoked' : agent.online ? 'online' : 'offline';
+  return html`<tr>
+    <th scope="row" style=${indent ? 'padding-left: 24px' : ''}>
+      <a href=${ctx.location.href(`/hosts/${agent.id}`)}>${agent.hostname}</a>
+    </th>
+    <td><span class=${status === 'online' ? 'online' : 'offline'}>${status}</span></td>
+    <td class="hide-narrow">${agent.os ?? ''}</td>
+    <td class="hide-narrow">${agent.agentVersion ?? ''}</td>
+    <td>
+      ${
+        total === 0
+          ? html`<span class="muted">none</span>`
+          : bySeverity.map(([s, n]) => html`<span class="badge sev sev-${s}" title="${s}">${n} ${s}</span>`)
+      }
+    </td>
+    <td class="hide-narrow">${(agent.labels ?? []).map((l) => html`<span class="badge">${l}</span>`)}</td>
+    <td>${agent.rebootRequired ? html`<span class="warn">reboot required</span>` : nothing}</td>
+  </tr>`;
+}
+
+export function hostHead(): TemplateResult {
+  return html`<thead>
+    <tr>
+      <th scope="col">Host</th>
+      <th scope="col">Status</th>
+      <th scope="col" class="hide-narrow">OS</th>
+      <th scope="col" class="hide-narrow">Agent</th>
+      <th scope="col">Pending</th>
+      <th scope="col" class="hide-narrow">Labels</th>
+      <th scope="col">Reboot</th>
+    </tr>
+  </thead>`;
+}

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import type { Agent, Command } from '../../../panel/src/data/api-types.js';
+import { cardBaseUrl, hostsNeedingAttention, validateCardConfig } from '../../../panel/src/data/card.js';
+import { coalesce, liveEvent } from '../../../panel/src/data/live-events.js';
+
+const agent = (hostname: string, extra: Partial<Agent> = {}): Agent => ({
+  id: hostname,
+  hostname,
+  status: 'active',
+  online: true,
+  ...extra,
+});
+
+describe('panel data: the card', () => {
+  it('accepts a good configuration and refuses bad ones with a reason', () => {
+    assert.deepEqual(
+      validateCardConfig({ type: 'custom:rf-card', url: 'https://rf.lan:8080', max_hosts: 3 }),
+      {
+        type: 'custom:rf-card',
+        url: 'https://rf.lan:8080',
+        max_hosts: 3,
+      },
+    );
+    assert.throws(() => validateCardConfig(null), /must be an object/);
+    assert.throws(() => validateCardConfig([]), /must be an object/);
+    assert.throws(() => validateCardConfig({ url: 'rf.lan' }), /absolute http/);
+    assert.throws(() => validateCardConfig({ url: 'ftp://rf.lan/' }), /http\(s\)/);
+    assert.throws(() => validateCardConfig({ max_hosts: 0 }), /max_hosts/);
+    assert.throws(() => validateCardConfig({ refresh_seconds: 1.5 }), /refresh_seconds/);
+    assert.throws(() => validateCardConfig({ token: 42 }), /"token" must be text/);
+    assert.throws(() => validateCardConfig({ colour: 'red' }), /unknown option "colour"/);
+  });
+
+  it('resolves API calls against the configured server or the page origin', () => {
+    assert.equal(
+      cardBaseUrl({ url: 'https://rf.lan:8080/redflag' }, 'http://ha.lan/'),
+      'https://rf.lan:8080/redflag/',
+    );
+    assert.equal(cardBaseUrl({}, 'http://ha.lan:8123/lovelace/0'), 'http://ha.lan:8123/');
+  });
+
+  it('lists hosts needing attention worst first, never revoked or fine ones', () => {
+    const failed = [{ id: 'c', agentId: 'flaky', type: 'scan', status: 'failed' } as Command];
+    const list = hostsNeedingAttention(
+      [
+        agent('fine'),
+        agent('flaky'),
+        agent('down', { online: false }),
+        agent('gone', { status: 'revoked', online: false }),
+        agent('vuln', { pending: { critical: 2 }, rebootRequired: true }),
+      ],
+      failed,
+    );
+    assert.deepEqual(
+      list.map((h) => [h.agent.hostname, h.reasons]),
+      [
+        ['down', ['offline']],
+        ['vuln', ['security', 'reboot']],
+        ['flaky', ['failed']],
+      ],
+    );
+  });
+});
+
+describe('panel data: live events', () => {
+  it('unwraps bus events and ignores control messages', () => {
+    assert.deepEqual(liveEvent({ type: 'event', id: 4, kind: 'agent.online', agentId: 'a', data: {} }), {
+      kind: 'agent.online',
+      agentId: 'a',
+      data: {},
+    });
+    assert.equal(liveEvent({ type: 'hello', stream: 's' }), null);
+    assert.equal(liveEvent({ type: 'heartbeat', lastId: 3 }), null);
+  });
+
+  it('coalesces a burst of events into one reload', () => {
+    const queued: Array<() => void> = [];
+    let reloads = 0;
+    const poke = coalesce(
+      () => reloads++,
+      (fn) => queued.push(fn),
+    );
+    poke();
+    poke();
+    poke();
+    assert.equal(queued.length, 1);
+    queued.shift()!();
+    assert.equal(reloads, 1);
+    poke();
+    assert.equal(queued.length, 1);
+  });
+});
