@@ -212,13 +212,13 @@ function figures(d: CardData): Array<[string, string]> {
   const active = d.agents.filter((a) => a.status === 'active');
   return [
     [
-      `${s?.hosts.online ?? active.filter((a) => a.online).length}/${s?.hosts.total ?? active.length}`,
+      `${s?.agents.online ?? active.filter((a) => a.online).length}/${s?.agents.total ?? active.length}`,
       'hosts online',
     ],
     [s ? String(s.pending.total) : '–', 'updates pending'],
     [s ? String(s.pending.security) : '–', 'security'],
-    [String(s?.hosts.rebootRequired ?? active.filter((a) => a.rebootRequired).length), 'reboots needed'],
-    [String(s?.commands.failed ?? d.failed.length), 'failed commands'],
+    [String(s?.agents.rebootRequired ?? active.filter((a) => a.rebootRequired).length), 'reboots needed'],
+    [String(s?.failedCommands.count ?? d.failed.length), 'failed commands'],
   ];
 }
 

@@ -43,7 +43,7 @@ export class RfHistoryPage extends LitElement {
       }),
       this.ctx.live.onReset(() => void this._load()),
     ];
-    void this.ctx.api.agents.list().then(
+    void this.ctx.api.agents.list({ limit: 5000 }).then(
       (a) => (this._agents = a),
       () => {},
     );

@@ -43,9 +43,9 @@ export class RfHostMetrics extends LitElement {
       <dt>Reboot required</dt>
       <dd>${this.rebootRequired ? 'yes' : 'no'}</dd>
       ${
-        m.ts
+        m.reportedAt
           ? html`<dt>Sampled</dt>
-              <dd>${new Date(m.ts).toLocaleString()}</dd>`
+              <dd>${new Date(m.reportedAt).toLocaleString()}</dd>`
           : nothing
       }
     </dl>`;

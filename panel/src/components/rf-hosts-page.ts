@@ -43,7 +43,7 @@ export class RfHostsPage extends LitElement {
 
   private async _load(): Promise<void> {
     try {
-      this._agents = await this.ctx.api.agents.list();
+      this._agents = await this.ctx.api.agents.list({ limit: 5000 });
       this._error = null;
     } catch (err) {
       this._error = (err as Error).message;

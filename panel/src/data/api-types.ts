@@ -247,7 +247,9 @@ export interface ClientErrorReport {
 
 /** The agent's latest `metrics` sample (docs/protocol.md "metrics"), when the agents list carries it. */
 export interface AgentMetrics {
-  ts?: string;
+  /** The agent's clock (`ts` of the message) and the core's. */
+  reportedAt?: string;
+  receivedAt?: string;
   uptimeSec?: number;
   load?: number[];
   memory?: { totalBytes: number; availableBytes: number };

@@ -1,12 +1,19 @@
 import { createApi } from './api.js';
 import { ApiClient } from './api-client.js';
 import { ApiError } from './api-error.js';
-import type { Agent, Command, FleetStats } from './api-types.js';
+import type { Agent, Command } from './api-types.js';
 import { cardBaseUrl, type CardConfig } from './card.js';
+
+/** The parts of GET /api/v1/stats the card shows (core/api/routes/stats.ts). */
+export interface CardStats {
+  pending: { total: number; security: number };
+  agents: { total: number; online: number; rebootRequired: number };
+  failedCommands: { recentHours: number; count: number };
+}
 
 export interface CardData {
   /** null while the core has no GET /api/v1/stats (404): the card shows what the lists say. */
-  stats: FleetStats | null;
+  stats: CardStats | null;
   agents: Agent[];
   failed: Command[];
 }
@@ -33,11 +40,11 @@ export function createCardApi(config: CardConfig, pageUrl: string, fetchImpl: ty
     async load(now = Date.now()): Promise<CardData> {
       const since = new Date(now - 24 * 3600_000).toISOString();
       const [stats, agents, failed] = await Promise.all([
-        api.stats().catch((err: unknown) => {
+        api.client.get<CardStats>('api/v1/stats').catch((err: unknown) => {
           if (err instanceof ApiError && err.status === 404) return null;
           throw err;
         }),
-        api.agents.list(),
+        api.agents.list({ limit: 5000 }),
         api.commands.list({ status: 'failed,timed_out', since, limit: 500 }),
       ]);
       return { stats, agents, failed: failed.items };
