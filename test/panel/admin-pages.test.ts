@@ -23,6 +23,7 @@ describe('panel: history, enrollment and settings (Chromium)', function () {
   let hosts: SeededHost[];
 
   before(async function () {
+    this.timeout(180_000); // a core, seeded agents and a browser start; slow on a loaded 2-core machine
     requireChromium(this);
     pc = await startPanelCore();
     hosts = await seedFleet(pc, [

@@ -25,6 +25,7 @@ describe('panel: the <rf-card> in a bare page (Chromium)', function () {
   let token: string;
 
   before(async function () {
+    this.timeout(180_000); // a core, seeded agents and a browser start; slow on a loaded 2-core machine
     requireChromium(this);
     pc = await startPanelCore();
     hosts = await seedFleet(pc, [

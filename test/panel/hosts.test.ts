@@ -18,6 +18,7 @@ describe('panel: hosts and host detail (Chromium)', function () {
   let hosts: SeededHost[];
 
   before(async function () {
+    this.timeout(180_000); // a core, seeded agents and a browser start; slow on a loaded 2-core machine
     requireChromium(this);
     pc = await startPanelCore();
     hosts = await seedFleet(pc, [
@@ -55,14 +56,20 @@ describe('panel: hosts and host detail (Chromium)', function () {
     await signIn(page);
     const table = page.getByRole('table', { name: 'Hosts' });
     await table.waitFor();
-    const api = await pc.api<Array<{ hostname: string; online: boolean }>>('GET', '/api/v1/agents');
-    for (const a of api) {
+    const api = await pc.api<{ items: Array<{ hostname: string; online: boolean }> }>(
+      'GET',
+      '/api/v1/agents',
+    );
+    assert.equal(api.items.length, 3);
+    for (const a of api.items) {
       const row = table.getByRole('row', { name: new RegExp(a.hostname) });
       await row.waitFor();
       assert.match(await row.innerText(), a.online ? /online/ : /offline/);
     }
     assert.match(await table.innerText(), /Debian GNU\/Linux 12/);
     assert.match(await table.innerText(), /9\.9\.9-test/);
+    // Pending counts by severity come from the agents list.
+    assert.match(await table.getByRole('row', { name: /web-01/ }).innerText(), /1 high[\s\S]*1 low/);
     await assertAccessible(page, 'hosts page');
     await screenshot(page, 'hosts-desktop');
     await page.setViewportSize(PHONE);
