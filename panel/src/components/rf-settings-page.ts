@@ -4,9 +4,14 @@ import type { RfContext } from '../data/context.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
 import './rf-api-tokens-settings.js';
+import './rf-collection-settings.js';
+import type { CollectionSpec } from './rf-collection-settings.js';
 import './rf-users-settings.js';
+import { settingsCollections } from './settings-collections.js';
 
-/** Settings (admin): users and roles, API tokens. */
+type AnySpec = CollectionSpec<{ id: string; enabled: boolean }>;
+
+/** Settings (admin): users and roles, API tokens, policies, maintenance windows, scan schedules. */
 @customElement('rf-settings-page')
 export class RfSettingsPage extends LitElement {
   static override styles = [shared, pageStyles];
@@ -15,7 +20,14 @@ export class RfSettingsPage extends LitElement {
   override render() {
     return html`<h1>Settings</h1>
       <rf-users-settings .ctx=${this.ctx}></rf-users-settings>
-      <rf-api-tokens-settings .ctx=${this.ctx}></rf-api-tokens-settings>`;
+      <rf-api-tokens-settings .ctx=${this.ctx}></rf-api-tokens-settings>
+      ${Object.values(settingsCollections(this.ctx)).map(
+        (spec) =>
+          html`<rf-collection-settings
+            .ctx=${this.ctx}
+            .spec=${spec as unknown as AnySpec}
+          ></rf-collection-settings>`,
+      )}`;
   }
 }
 

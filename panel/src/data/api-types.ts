@@ -305,3 +305,43 @@ export interface EventQuery {
   since?: string;
   until?: string;
 }
+
+export type PolicyKind = 'hold' | 'ignore' | 'auto_approve';
+
+/** A hold, ignore or auto-approve rule (docs/api.md "Policies, maintenance windows and schedules"). */
+export interface Policy {
+  id: string;
+  kind: PolicyKind;
+  name: string;
+  match: {
+    namePattern?: string;
+    plugin?: string;
+    label?: string;
+    severities?: Severity[];
+    securityOnly?: boolean;
+  };
+  enabled: boolean;
+  createdBy?: string | null;
+  createdAt: string;
+}
+
+export interface MaintenanceWindow {
+  id: string;
+  name: string;
+  /** 0 (Sunday) to 6. */
+  weekdays: number[];
+  startTime: string;
+  endTime: string;
+  timezone: string;
+  agentLabel: string | null;
+  enabled: boolean;
+}
+
+export interface ScanSchedule {
+  id: string;
+  agentId: string | null;
+  agentLabel: string | null;
+  plugin: string;
+  intervalSeconds: number;
+  enabled: boolean;
+}

@@ -10,6 +10,9 @@ import type {
   CreatedApiToken,
   CreatedRegistrationToken,
   EventQuery,
+  MaintenanceWindow,
+  Policy,
+  ScanSchedule,
   FleetStats,
   Page,
   PackageDetail,
@@ -111,6 +114,15 @@ export function createApi(client: ApiClient) {
       create: (body: { name: string; role: Role }) => client.post<CreatedApiToken>('api/v1/api-tokens', body),
       revoke: (id: string) => client.post<unknown>(`api/v1/api-tokens/${encodeURIComponent(id)}/revoke`),
     },
+    policies: resource<Policy, Omit<Policy, 'id' | 'enabled' | 'createdAt' | 'createdBy'>>(
+      client,
+      'api/v1/policies',
+    ),
+    maintenanceWindows: resource<MaintenanceWindow, Omit<MaintenanceWindow, 'id' | 'enabled'>>(
+      client,
+      'api/v1/maintenance-windows',
+    ),
+    schedules: resource<ScanSchedule, Omit<ScanSchedule, 'id'>>(client, 'api/v1/schedules'),
     clientErrors: {
       /** Never reported when it fails itself (the reporter retries it instead). */
       send: (errors: ClientErrorReport[]) =>
@@ -120,6 +132,17 @@ export function createApi(client: ApiClient) {
 }
 
 export type Api = ReturnType<typeof createApi>;
+
+/** A settings collection: list, create, PATCH a change, DELETE (policies, windows, schedules). */
+function resource<T, New>(client: ApiClient, path: string) {
+  const one = (id: string) => `${path}/${encodeURIComponent(id)}`;
+  return {
+    list: () => client.get<T[]>(path),
+    create: (body: New) => client.post<T>(path, body),
+    change: (id: string, body: Partial<T>) => client.request<T>('PATCH', one(id), { body }),
+    remove: (id: string) => client.request<unknown>('DELETE', one(id)),
+  };
+}
 
 /** Lists answer `{items}` (or a bare array on older routes). */
 function itemsOf<T>(answer: { items: T[] } | T[]): T[] {
