@@ -3,7 +3,6 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { CreatedRegistrationToken, RegistrationToken } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
 import { fieldErrors } from '../data/field-errors.js';
-import { liveEvent } from '../data/live-events.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
 import './rf-copy-button.js';
@@ -29,11 +28,10 @@ export class RfEnrollmentPage extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this._off = [
-      this.ctx.live.subscribe((m) => {
+      this.ctx.live.subscribe((ev) => {
         // A registration uses a seat: the core records it as an enrollment event.
-        const ev = liveEvent(m);
-        if (ev?.kind === 'system.event' && ev.data.type === 'enrollment') void this._load();
-        if (ev?.kind === 'agent.online') void this._load();
+        if (ev.kind === 'system.event' && ev.data.type === 'enrollment') void this._load();
+        if (ev.kind === 'agent.online') void this._load();
       }),
       this.ctx.live.onReset(() => void this._load()),
     ];

@@ -2,7 +2,6 @@ import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Agent, EventQuery, SystemEvent } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
-import { liveEvent } from '../data/live-events.js';
 import { StoreController } from '../data/store.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
@@ -37,9 +36,8 @@ export class RfHistoryPage extends LitElement {
     super.connectedCallback();
     this._location ??= new StoreController(this, this.ctx.location.current);
     this._off = [
-      this.ctx.live.subscribe((m) => {
-        const ev = liveEvent(m);
-        if (ev?.kind === 'system.event') this._prepend(ev.data as unknown as SystemEvent, ev.agentId);
+      this.ctx.live.subscribe((ev) => {
+        if (ev.kind === 'system.event') this._prepend(ev.data as unknown as SystemEvent, ev.agentId);
       }),
       this.ctx.live.onReset(() => void this._load()),
     ];

@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { Agent, Command, PackageUpdate, SystemEvent } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
 import { metricsOf, packageManagersOf } from '../data/hosts.js';
-import { coalesce, liveEvent } from '../data/live-events.js';
+import { coalesce } from '../data/live-events.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
 import './rf-host-metrics.js';
@@ -41,9 +41,8 @@ export class RfHostPage extends LitElement {
       (fn) => setTimeout(fn, 250),
     );
     this._off = [
-      this.ctx.live.subscribe((m) => {
-        const ev = liveEvent(m);
-        if (ev && (ev.agentId === this.agentId || ev.kind === 'packages.changed')) reload();
+      this.ctx.live.subscribe((ev) => {
+        if (ev.agentId === this.agentId || ev.kind === 'packages.changed') reload();
       }),
       this.ctx.live.onReset(() => void this._load()),
     ];

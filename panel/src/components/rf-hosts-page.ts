@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { Agent } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
 import { filterHosts, type HostFilter, type HostNode, layoutHosts } from '../data/hosts.js';
-import { coalesce, HOST_KINDS, liveEvent } from '../data/live-events.js';
+import { coalesce, HOST_KINDS } from '../data/live-events.js';
 import { StoreController } from '../data/store.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
@@ -27,9 +27,8 @@ export class RfHostsPage extends LitElement {
       (fn) => setTimeout(fn, 250),
     );
     this._off = [
-      this.ctx.live.subscribe((m) => {
-        const ev = liveEvent(m);
-        if (ev && HOST_KINDS.has(ev.kind)) reload();
+      this.ctx.live.subscribe((ev) => {
+        if (HOST_KINDS.has(ev.kind)) reload();
       }),
       this.ctx.live.onReset(() => void this._load()),
     ];

@@ -1,20 +1,3 @@
-import type { LiveMessage } from './live-client.js';
-
-/** One bus event of GET /api/v1/live (`{type: 'event', id, ts, kind, agentId, data}`). */
-export interface LiveEvent {
-  kind: string;
-  agentId: string | null;
-  data: Record<string, unknown>;
-}
-
-/** The bus event in a live message, or null for control messages (hello, heartbeat, …). */
-export function liveEvent(message: LiveMessage): LiveEvent | null {
-  if (message.type !== 'event' || typeof message.kind !== 'string') return null;
-  const data =
-    message.data && typeof message.data === 'object' ? (message.data as Record<string, unknown>) : {};
-  return { kind: message.kind, agentId: typeof message.agentId === 'string' ? message.agentId : null, data };
-}
-
 /** Kinds after which a page about hosts reloads what it shows. */
 export const HOST_KINDS = new Set([
   'agent.online',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Agent, Command } from '../../../panel/src/data/api-types.js';
 import { cardBaseUrl, hostsNeedingAttention, validateCardConfig } from '../../../panel/src/data/card.js';
-import { coalesce, liveEvent } from '../../../panel/src/data/live-events.js';
+import { coalesce } from '../../../panel/src/data/live-events.js';
 
 const agent = (hostname: string, extra: Partial<Agent> = {}): Agent => ({
   id: hostname,
@@ -63,16 +63,6 @@ describe('panel data: the card', () => {
 });
 
 describe('panel data: live events', () => {
-  it('unwraps bus events and ignores control messages', () => {
-    assert.deepEqual(liveEvent({ type: 'event', id: 4, kind: 'agent.online', agentId: 'a', data: {} }), {
-      kind: 'agent.online',
-      agentId: 'a',
-      data: {},
-    });
-    assert.equal(liveEvent({ type: 'hello', stream: 's' }), null);
-    assert.equal(liveEvent({ type: 'heartbeat', lastId: 3 }), null);
-  });
-
   it('coalesces a burst of events into one reload', () => {
     const queued: Array<() => void> = [];
     let reloads = 0;
