@@ -220,17 +220,21 @@ export interface SystemEvent {
   createdAt: string;
 }
 
-/** GET /api/v1/stats: fleet totals now and a 30-day series. */
+/** GET /api/v1/stats (docs/api.md "Stats"): fleet totals now and a daily series. */
 export interface FleetStats {
-  hosts: { total: number; online: number; offline: number; rebootRequired: number };
-  pending: {
-    total: number;
-    security: number;
-    bySeverity: Partial<Record<Severity, number>>;
-    byPlugin: Record<string, number>;
-  };
-  commands: { failed: number; active?: number };
-  series: Array<{ day: string; pending: number; installed: number }>;
+  pending: Partial<Record<Severity, number>> & { total: number; security: number };
+  byStatus: Partial<Record<PackageStatus, number>>;
+  byPlugin: Record<string, number>;
+  agents: { total: number; online: number; offline: number; revoked: number; rebootRequired: number };
+  failedCommands: { recentHours: number; count: number };
+  daily: Array<{
+    day: string;
+    open: number;
+    discovered: number;
+    installed: number;
+    failed: number;
+    resolved: number;
+  }>;
 }
 
 /** POST /api/v1/client-errors (DESIGN.md §5 client_errors). */

@@ -72,7 +72,7 @@ export function createApi(client: ApiClient) {
       reject: (agentId: string, plugin: string) =>
         client.post<{ rejected: number }>('api/v1/updates/reject', { agentId, plugin }),
     },
-    stats: () => client.get<FleetStats>('api/v1/stats'),
+    stats: (days = 30) => client.get<FleetStats>('api/v1/stats', { days }),
     commands: {
       list: (query: Query = {}) => client.get<Page<Command>>('api/v1/commands', query),
       active: () => client.get<{ items: Command[] } | Command[]>('api/v1/commands/active').then(itemsOf),
@@ -89,8 +89,7 @@ export function createApi(client: ApiClient) {
       cancel: (id: string) => client.post<Command>(`api/v1/commands/${encodeURIComponent(id)}/cancel`),
     },
     events: {
-      list: (query: Query = {}) =>
-        client.get<{ items: SystemEvent[] } | SystemEvent[]>('api/v1/events', query).then(itemsOf),
+      list: (query: Query = {}) => client.get<Page<SystemEvent>>('api/v1/events', query),
     },
     /** Events newest first, keyset-paged (docs/api.md "Events"). */
     eventPages: {
