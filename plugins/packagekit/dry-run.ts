@@ -49,11 +49,20 @@ export async function resolveRequest(
   return { ids, updates, warnings };
 }
 
-/** UpdatePackages with SIMULATE|ONLY_TRUSTED: what the update would do, changing nothing. */
-export async function simulate(session: PackageKitSession, request: DryRunRequest): Promise<Transaction> {
+/**
+ * UpdatePackages with SIMULATE|ONLY_TRUSTED: what the update would do, changing nothing; with
+ * the update ids it simulated, for the install that follows.
+ */
+export async function simulate(
+  session: PackageKitSession,
+  request: DryRunRequest,
+): Promise<{ transaction: Transaction; ids: string[] }> {
   const resolved = await resolveRequest(session, request);
   if (resolved.ids.length === 0)
-    return { upgrades: [], newPackages: [], removals: [], warnings: resolved.warnings };
+    return {
+      transaction: { upgrades: [], newPackages: [], removals: [], warnings: resolved.warnings },
+      ids: [],
+    };
   const simulation = await session.transaction({
     member: 'UpdatePackages',
     signature: 'tas',
@@ -64,7 +73,10 @@ export async function simulate(session: PackageKitSession, request: DryRunReques
       code: 'unreadable-output',
     });
   const installed = await session.installed(simulation.packages.map((p) => p.pkg.name));
-  return toTransaction(simulation.packages, new InstalledIndex(installed.packages), resolved);
+  return {
+    transaction: toTransaction(simulation.packages, new InstalledIndex(installed.packages), resolved),
+    ids: resolved.ids,
+  };
 }
 
 /**
@@ -127,5 +139,5 @@ export async function dryRunPackageKit(
   op: OperationContext,
   request: DryRunRequest,
 ): Promise<Transaction> {
-  return PackageKitSession.with(ctx, op, (session) => simulate(session, request));
+  return PackageKitSession.with(ctx, op, async (session) => (await simulate(session, request)).transaction);
 }

@@ -9,7 +9,7 @@ import {
   type TransactionItem,
 } from '../sdk/index.js';
 import type { PackageKitConfig } from './config.js';
-import { resolveRequest, simulate } from './dry-run.js';
+import { simulate } from './dry-run.js';
 import { bitfield, isSystemRestart, STATUS, TRANSACTION_FLAG } from './enums.js';
 import { parsePackageId } from './package-id.js';
 import type { RestartLog } from './reboot.js';
@@ -28,7 +28,7 @@ export async function installPackageKit(
   restarts: RestartLog,
 ): Promise<InstallResult> {
   return PackageKitSession.with(ctx, op, async (session) => {
-    const fresh = await simulate(session, request);
+    const { transaction: fresh, ids } = await simulate(session, request);
     if (request.expected) {
       const differences = diffTransactions(request.expected, fresh);
       if (differences.length > 0)
@@ -37,7 +37,7 @@ export async function installPackageKit(
           details: { differences },
         });
     }
-    const { ids, warnings } = await resolveRequest(session, request);
+    const warnings: string[] = [];
     if (ids.length === 0)
       throw new PluginError('nothing to install: no requested package has an update', {
         code: 'nothing-to-do',

@@ -1,4 +1,4 @@
-import { INFO, type InfoName, infoName } from './enums.js';
+import { type InfoName, infoName } from './enums.js';
 import { type PackageId, parsePackageId } from './package-id.js';
 
 /**
@@ -118,5 +118,3 @@ function preview(value: unknown): string {
   }
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
-
-export { INFO };

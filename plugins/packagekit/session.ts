@@ -1,7 +1,7 @@
 import type { OperationContext, PluginContext } from '../sdk/index.js';
 import type { PackageKitConfig } from './config.js';
 import { type BusConnection, openBus, systemBusAddress } from './dbus-connection.js';
-import { bitfield, FILTER, INFO } from './enums.js';
+import { bitfield, FILTER } from './enums.js';
 import type { PackageSignal } from './parse-signals.js';
 import { runTransaction, type TransactionResult, type TransactionSpec } from './transaction.js';
 
@@ -88,5 +88,3 @@ export class InstalledIndex {
     return (arch !== undefined ? this.byKey.get(`${name}:${arch}`) : undefined) ?? this.byName.get(name);
   }
 }
-
-export { INFO };

@@ -11,13 +11,19 @@ import { createInterface } from 'node:readline';
  * the machine's own bus. The policy lets anyone own names and call anything: it is a test bus.
  */
 export class PrivateBus {
-  readonly dir = mkdtempSync(join(tmpdir(), 'rf-pk-bus-'));
-  readonly socket = join(this.dir, 'system_bus_socket');
-  readonly address = `unix:path=${this.socket}`;
+  /** Made by start(), so a test file that is loaded but not run leaves nothing behind. */
+  dir = '';
+  get socket(): string {
+    return join(this.dir, 'system_bus_socket');
+  }
+  get address(): string {
+    return `unix:path=${this.socket}`;
+  }
   private daemon?: ChildProcess;
   private readonly children: ChildProcess[] = [];
 
   async start(): Promise<void> {
+    this.dir = mkdtempSync(join(tmpdir(), 'rf-pk-bus-'));
     // polkitd drops to its own user before it connects: the socket's directory must be open to it.
     chmodSync(this.dir, 0o755);
     const config = join(this.dir, 'bus.conf');
@@ -79,6 +85,6 @@ export class PrivateBus {
       await exited;
       clearTimeout(timer);
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
