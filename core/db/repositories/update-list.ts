@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { PackageStatus } from './package-state.js';
+import type { PackageState, PackageStatus } from './package-state.js';
 
 /** The filters of GET /api/v1/updates, also used to select packages for bulk actions. */
 export interface UpdateFilter {
@@ -28,25 +28,8 @@ export interface UpdatePageRequest {
   after: UpdateCursorKey | null;
 }
 
-export interface UpdateListItem {
-  id: string;
-  agentId: string;
-  hostname: string;
-  plugin: string;
-  name: string;
-  arch: string;
-  currentVersion: string | null;
-  availableVersion: string | null;
-  severity: string;
-  security: boolean;
-  source: string | null;
-  rebootRequired: boolean;
-  status: PackageStatus;
-  metadata: Record<string, unknown>;
-  firstSeenAt: Date;
-  lastSeenAt: Date;
-  statusChangedAt: Date;
-}
+/** A row of the list: the package state without its workflow notes, with its id and host. */
+export type UpdateListItem = Omit<PackageState, 'dependencies'> & { id: string; hostname: string };
 
 export interface UpdatePage {
   items: UpdateListItem[];
