@@ -6,6 +6,7 @@ import * as usersAndAccess from './20261123030000_users_and_access.js';
 import * as fleetReadModels from './20261201100000_fleet_read_models.js';
 import * as adminApi from './20261201200000_admin_api.js';
 import * as commandOutput from './20261201300000_command_output.js';
+import * as packageStateFillfactor from './20261202100000_package_state_fillfactor.js';
 
 export interface Migration {
   name: string;
@@ -26,4 +27,5 @@ export const coreMigrations: Migration[] = [
   { name: '20261201100000_fleet_read_models', ...fleetReadModels },
   { name: '20261201200000_admin_api', ...adminApi },
   { name: '20261201300000_command_output', ...commandOutput },
+  { name: '20261202100000_package_state_fillfactor', ...packageStateFillfactor },
 ];

@@ -38,12 +38,27 @@ export interface IngestOutcome {
 /** Package states in which an update is no longer open; a package reported again reopens. */
 const CLOSED = `('resolved', 'updated')`;
 
+/** A reported package's status: held by its package manager, reopened, or left as it was. */
+const REPORTED_STATUS = `case when i.held then 'held' when s.status in ${CLOSED} or s.status = 'held' then 'pending' else s.status end`;
+
+/**
+ * What a report changes on a known package (bindings: seen at, batch id, seen at, seen at).
+ * An update whose indexed columns keep their values is a HOT update (fillfactor, migration
+ * 20261202100000), so no index is touched for the common case of a new available version.
+ */
+const SET_REPORTED = `current_version = i.current_version, available_version = i.available_version,
+  severity = i.severity, security = i.security, source = i.source, reboot_required = i.reboot_required,
+  metadata = i.metadata, last_seen_at = ?::timestamptz, last_batch_id = ?::uuid,
+  first_seen_at = case when s.status in ${CLOSED} then ?::timestamptz else s.first_seen_at end,
+  status = ${REPORTED_STATUS},
+  status_changed_at = case when ${REPORTED_STATUS} <> s.status then ?::timestamptz else s.status_changed_at end`;
+
 /**
  * A scan batch into the fleet state in one transaction and a constant number of statements,
  * whatever the batch size (issue 4): the packages travel as parallel arrays through `unnest`.
  * 1. the batch row (its id makes a re-delivered batch a no-op),
- * 2. discovered/changed events, computed against the state before this batch, and the upsert
- *    of package_state, in one statement,
+ * 2. discovered/changed events, computed against the state before this batch, the update of
+ *    known packages and the insert of new ones, in one statement,
  * 3. for a complete scan: packages no longer reported (not marked with this batch) are resolved,
  *    with their events.
  */
@@ -72,6 +87,11 @@ export function scanIngestRepository(knex: Knex) {
         // A failed scan says nothing about what is pending: record it, change nothing.
         if (batch.error !== null) return { status: 'stored', discovered: 0, changed: 0, resolved: 0 };
 
+        // Ingests of one agent's plugin take turns, so the insert of new packages below never
+        // races another batch's insert of the same ones (a re-delivery is already refused above).
+        await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [
+          `scan:${batch.agentId}:${batch.plugin}`,
+        ]);
         const p = batch.packages;
         const arrays = [
           p.map((x) => x.name),
@@ -102,37 +122,24 @@ export function scanIngestRepository(knex: Knex) {
                  on s.agent_id = ? and s.plugin = ? and s.name = i.name and s.arch = i.arch
               where s.name is null or s.status in ${CLOSED} or s.available_version is distinct from i.available_version
              returning kind),
-           up as (
+           upd as (
+             update package_state s set ${SET_REPORTED}
+               from i
+              where s.agent_id = ? and s.plugin = ? and s.name = i.name and s.arch = i.arch
+             returning 1),
+           ins as (
              insert into package_state as s
                (agent_id, plugin, name, arch, current_version, available_version, severity, security, source,
                 reboot_required, metadata, status, first_seen_at, last_seen_at, status_changed_at, last_batch_id)
              select ?, ?, i.name, i.arch, i.current_version, i.available_version, i.severity, i.security, i.source,
                     i.reboot_required, i.metadata, case when i.held then 'held' else 'pending' end, ?, ?, ?, ?
                from i
-             on conflict (agent_id, plugin, name, arch) do update set
-               current_version = excluded.current_version,
-               available_version = excluded.available_version,
-               severity = excluded.severity,
-               security = excluded.security,
-               source = excluded.source,
-               reboot_required = excluded.reboot_required,
-               metadata = excluded.metadata,
-               last_seen_at = excluded.last_seen_at,
-               last_batch_id = excluded.last_batch_id,
-               first_seen_at = case when s.status in ${CLOSED} then excluded.first_seen_at else s.first_seen_at end,
-               status = case
-                 when excluded.status = 'held' then 'held'
-                 when s.status in ${CLOSED} or s.status = 'held' then 'pending'
-                 else s.status end,
-               status_changed_at = case
-                 when (case when excluded.status = 'held' then 'held'
-                            when s.status in ${CLOSED} or s.status = 'held' then 'pending'
-                            else s.status end) <> s.status
-                 then excluded.status_changed_at else s.status_changed_at end
+              where not exists (select 1 from package_state s
+                                 where s.agent_id = ? and s.plugin = ? and s.name = i.name and s.arch = i.arch)
              returning 1)
            select (select count(*) from ev where kind = 'discovered')::int as discovered,
                   (select count(*) from ev where kind = 'changed')::int as changed,
-                  (select count(*) from up)::int as upserted`,
+                  (select count(*) from upd)::int + (select count(*) from ins)::int as upserted`,
           [
             ...arrays,
             batch.agentId,
@@ -141,12 +148,22 @@ export function scanIngestRepository(knex: Knex) {
             batch.occurredAt,
             batch.agentId,
             batch.plugin,
+            // upd
+            batch.occurredAt,
+            batch.batchId,
+            batch.occurredAt,
+            batch.occurredAt,
+            batch.agentId,
+            batch.plugin,
+            // ins
             batch.agentId,
             batch.plugin,
             batch.occurredAt,
             batch.occurredAt,
             batch.occurredAt,
             batch.batchId,
+            batch.agentId,
+            batch.plugin,
           ],
         )) as { rows: Array<{ discovered: number; changed: number }> };
 
