@@ -12,6 +12,8 @@ export function createAgentHandlers(ctx: {
   afterIngest(agentId: string, plugin: string): Promise<void>;
   dispatcher: Dispatcher;
   isConnected(agentId: string): boolean;
+  /** Records the agent offline (batched with others going offline at the same moment). */
+  markOffline(agentId: string): Promise<void>;
   bus?: LiveBus;
   presence?: PresenceEvents;
 }): IntakeHandlers {
@@ -70,7 +72,7 @@ export function createAgentHandlers(ctx: {
     async presence(agentId, presence) {
       // A will can arrive after the same agent already reconnected: the live connection wins.
       if (!presence.online && !ctx.isConnected(agentId)) {
-        await ctx.db.agents.setOnline(agentId, false);
+        await ctx.markOffline(agentId);
         ctx.presence?.offline(agentId);
       }
     },

@@ -127,6 +127,18 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       { missing: false, delayMs: 100 },
     );
 
+    // Likewise for going offline: a core or network restart drops them all at once.
+    const goOffline = createBatcher(
+      async (ids: string[]) => {
+        await db.agents.setManyOffline(ids);
+        return new Map<string, true>();
+      },
+      { missing: true, delayMs: 100 },
+    );
+    const markOffline = async (agentId: string) => {
+      await goOffline(agentId);
+    };
+
     // The broker and the parts that publish through it refer to each other; `broker` is set
     // before any agent can connect, so no callback runs before it exists.
     // eslint-disable-next-line prefer-const -- assigned once below, after the parts that use it
@@ -170,6 +182,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         events,
         dispatcher,
         isConnected: (id) => broker.isConnected(id),
+        markOffline,
         bus: live,
         presence,
         afterIngest: (agentId, plugin) =>
@@ -233,7 +246,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         },
         onAgentDisconnected(agentId) {
           intake.enqueue(agentId, async () => {
-            await db.agents.setOnline(agentId, false);
+            await markOffline(agentId);
             presence.offline(agentId);
           });
         },

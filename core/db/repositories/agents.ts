@@ -142,6 +142,14 @@ export function agentsRepository(knex: Knex) {
       return new Set(result.rows.map((r) => r.id));
     },
 
+    /** Marks many agents offline in one statement (a storm of disconnects or wills). */
+    async setManyOffline(ids: string[]): Promise<void> {
+      if (ids.length === 0) return;
+      await knex.raw(`update agents set online = false, last_seen_at = now() where id = any(?::uuid[])`, [
+        ids,
+      ]);
+    },
+
     /** id → public key and whether it may connect, for every agent (the broker's key cache). */
     async connectKeys(): Promise<Map<string, { publicKey: string; active: boolean }>> {
       const rows = (await knex('agents').select('id', 'public_key', 'status')) as Array<{
