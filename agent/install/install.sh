@@ -229,9 +229,11 @@ install_unit() {
 
 # The launcher systemd and users run. It passes the config and state paths, and while a
 # self-update is on trial (update/trial.json, written by the running agent before it swaps the
-# bundle) it watches the new version: one that has not connected within the connect timeout, or
-# that exits three times without connecting, is replaced by the previous bundle, and the launcher
-# exits 75 so the service manager starts that one (docs/agent.md, "Self-update and rollback").
+# bundle) it watches the new version: one that has not connected within the connect timeout
+# (counted from the trial's first start, across restarts), or that exits three times without
+# connecting, is stopped (SIGTERM, then SIGKILL if it hangs) and replaced by the previous
+# bundle, and the launcher exits 75 so the service manager starts that one (docs/agent.md,
+# "Self-update and rollback").
 write_launcher() {
   cat <<LAUNCHER
 #!/bin/sh
@@ -245,10 +247,11 @@ export REDFLAG_AGENT_CONFIG REDFLAG_AGENT_STATE_DIR REDFLAG_AGENT_LAUNCHER
 LAUNCHER
   cat <<'LAUNCHER'
 UPDATE="$DIR/update"
-[ "${1:-}" = run ] && [ -f "$UPDATE/trial.json" ] && [ ! -f "$UPDATE/rolled-back" ] ||
-  exec "$NODE" "$DIR/redflag-agent.mjs" "$@"
-
+# Seconds a new version that does not connect gets between SIGTERM and SIGKILL.
+STOP_GRACE=15
 pending() { [ -f "$UPDATE/trial.json" ] && [ ! -f "$UPDATE/confirmed" ] && [ ! -f "$UPDATE/rolled-back" ]; }
+[ "${1:-}" = run ] && pending || exec "$NODE" "$DIR/redflag-agent.mjs" "$@"
+
 rollback() {
   printf '%s\n' "$1" >"$UPDATE/rolled-back.tmp" && mv -f "$UPDATE/rolled-back.tmp" "$UPDATE/rolled-back"
   if [ -f "$DIR/redflag-agent.previous.mjs" ]; then
@@ -264,22 +267,51 @@ wait_child() {
     kill -0 "$child" 2>/dev/null || return "$code"
   done
 }
+# A version that hangs may never act on SIGTERM (a busy loop, a stuck handler): SIGKILL after the grace.
+stop_child() {
+  kill -TERM "$child" 2>/dev/null
+  waited=0
+  while kill -0 "$child" 2>/dev/null; do
+    if [ "$waited" -ge "$STOP_GRACE" ]; then
+      echo "redflag-agent launcher: the new version ignored SIGTERM for $STOP_GRACE s; killing it" >&2
+      kill -KILL "$child" 2>/dev/null
+      break
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+  wait_child
+}
+late() {
+  rollback "the new version did not connect to the core within $timeout s"
+  exit 75
+}
 timeout=$(cat "$UPDATE/connect-timeout" 2>/dev/null || echo 120)
+case "$timeout" in '' | *[!0-9]*) timeout=120 ;; esac
+# The deadline is kept in a file, so restarts (crashes, a reboot) do not extend it; a clock
+# that went back (a deadline further away than the timeout) starts it again.
+now=$(date +%s)
+deadline=$(cat "$UPDATE/deadline" 2>/dev/null || true)
+case "$deadline" in '' | *[!0-9]*) deadline=0 ;; esac
+if [ "$deadline" -eq 0 ] || [ "$deadline" -gt $((now + timeout)) ]; then
+  deadline=$((now + timeout))
+  echo "$deadline" >"$UPDATE/deadline"
+fi
+[ "$now" -lt "$deadline" ] || late
 "$NODE" "$DIR/redflag-agent.mjs" "$@" &
 child=$!
-trap 'kill -TERM "$child" 2>/dev/null' TERM INT
-deadline=$(($(date +%s) + timeout))
+# A stop asked of the service is not a crash of the new version.
+trap 'stopping=1; kill -TERM "$child" 2>/dev/null' TERM INT
 while kill -0 "$child" 2>/dev/null && pending; do
   if [ "$(date +%s)" -ge "$deadline" ]; then
-    kill -TERM "$child" 2>/dev/null
-    wait_child
-    rollback "the new version did not connect to the core within $timeout s"
-    exit 75
+    stop_child
+    late
   fi
   sleep 1
 done
 wait_child
 code=$?
+[ -z "${stopping:-}" ] || exit "$code"
 if pending; then
   crashes=$(($(cat "$UPDATE/crashes" 2>/dev/null || echo 0) + 1))
   echo "$crashes" >"$UPDATE/crashes"

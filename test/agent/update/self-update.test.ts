@@ -141,12 +141,13 @@ describe('agent self-update (update_agent) through the launcher, against a real 
     assert.equal((await agentRow())?.agentVersion, B.version);
   });
 
-  it('rolls back a new version that does not connect within the time, and reports it', async () => {
-    // A release that starts and answers --version, but never connects.
+  it('rolls back a new version that hangs without connecting (killed when it ignores SIGTERM), and reports it', async () => {
+    // A release that starts and answers --version, but never connects, and ignores SIGTERM:
+    // the launcher's watchdog has to kill it.
     const broken = Buffer.from(
       '// redflag-agent 0.9.0-test.3 (single-file bundle, Node.js >= 18)\n' +
         "if (process.argv.includes('--version')) console.log('0.9.0-test.3');\n" +
-        'else setInterval(() => {}, 1000);\n',
+        "else { process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); }\n",
     );
     publish(broken);
     const issued = await admin.post(`/api/v1/agents/${agentId}/update`, { connectTimeoutSeconds: 10 });
@@ -173,9 +174,72 @@ describe('agent self-update (update_agent) through the launcher, against a real 
         (e) => e.type === 'agent.update' && e.subtype === 'rolled_back',
       ),
     );
+    assert.match(supervisor.output, /ignored SIGTERM for \d+ s; killing it/);
     assert.equal(
       execFileSync(join(install, 'bin/redflag-agent'), ['--version'], { encoding: 'utf8' }).trim(),
       B.version,
     );
+  });
+
+  it('rolls back a new version that crashes at start, after three crashes, and reports it', async () => {
+    // A release that answers --version but dies at once when run. The connect timeout is long,
+    // so only the launcher's crash count can explain the rollback.
+    const crashing = Buffer.from(
+      '// redflag-agent 0.9.0-test.4 (single-file bundle, Node.js >= 18)\n' +
+        "if (process.argv.includes('--version')) console.log('0.9.0-test.4');\n" +
+        "else { console.error('0.9.0-test.4: cannot start'); process.exit(1); }\n",
+    );
+    publish(crashing);
+    const exitsBefore = supervisor.exits.length;
+    const issued = await admin.post(`/api/v1/agents/${agentId}/update`, { connectTimeoutSeconds: 600 });
+    assert.equal(issued.status, 201, JSON.stringify(issued.json));
+    const command = await finished(issued.json.id);
+    assert.equal(command.status, 'failed');
+    assert.equal(resultData(command).outcome, 'rolled_back');
+    assert.match(
+      command.error ?? '',
+      /rolled back to 0\.9\.0-test\.2: the new version exited \(status 1\) 3 times without connecting/,
+    );
+    // The old version's restart for the update, then one restart per crash (the third one rolls back).
+    assert.deepEqual(supervisor.exits.slice(exitsBefore), [75, 75, 75, 75]);
+    assert.equal(sha256(readFileSync(join(install, 'redflag-agent.mjs'))), sha256(B.code));
+    assert.equal(sha256(readFileSync(join(install, 'redflag-agent.failed.mjs'))), sha256(crashing));
+    await until(
+      'the previous version back online',
+      async () => {
+        const row = await agentRow();
+        return row?.online && row.agentVersion === B.version;
+      },
+      60_000,
+    );
+    await until('the rolled_back event naming the crashes', async () =>
+      (await core.core.db.systemEvents.list({ agentId })).some(
+        (e) =>
+          e.type === 'agent.update' &&
+          e.subtype === 'rolled_back' &&
+          /3 times without connecting/.test(String(e.metadata.reason)),
+      ),
+    );
+  });
+
+  it('counts the connect timeout from the first start: a version that crashes late is rolled back on time', async () => {
+    // Runs 8 s, then dies. Restarts must not give it a fresh 10 s each: the second run is
+    // stopped at the deadline, before a third crash.
+    const late = Buffer.from(
+      '// redflag-agent 0.9.0-test.5 (single-file bundle, Node.js >= 18)\n' +
+        "if (process.argv.includes('--version')) console.log('0.9.0-test.5');\n" +
+        'else setTimeout(() => process.exit(1), 8000);\n',
+    );
+    publish(late);
+    const exitsBefore = supervisor.exits.length;
+    const issued = await admin.post(`/api/v1/agents/${agentId}/update`, { connectTimeoutSeconds: 10 });
+    assert.equal(issued.status, 201, JSON.stringify(issued.json));
+    const command = await finished(issued.json.id);
+    assert.equal(command.status, 'failed');
+    assert.equal(resultData(command).outcome, 'rolled_back');
+    assert.match(command.error ?? '', /the new version did not connect to the core within 10 s/);
+    // The update's restart, the first crash, then the rollback at the deadline.
+    assert.deepEqual(supervisor.exits.slice(exitsBefore), [75, 75, 75]);
+    assert.equal(sha256(readFileSync(join(install, 'redflag-agent.mjs'))), sha256(B.code));
   });
 });
