@@ -61,12 +61,19 @@ export function sessionsRepository(knex: Knex) {
       await knex('sessions').where({ id_hash: idHash }).delete();
     },
 
+    // knex-pglite reports no row count for DELETE: the counts come from the returned rows.
     async deleteForUser(userId: string): Promise<number> {
-      return knex('sessions').where({ user_id: userId }).delete();
+      return ((await knex('sessions').where({ user_id: userId }).delete().returning('id_hash')) as unknown[])
+        .length;
     },
 
     async deleteExpired(): Promise<number> {
-      return knex('sessions').where('expires_at', '<=', knex.fn.now()).delete();
+      return (
+        (await knex('sessions')
+          .where('expires_at', '<=', knex.fn.now())
+          .delete()
+          .returning('id_hash')) as unknown[]
+      ).length;
     },
   };
 }

@@ -75,6 +75,28 @@ describeEachDatabase('core/db repositories', (target) => {
     });
   });
 
+  describe('sessions', () => {
+    it('counts the sessions it removes, expired ones and all of a user (PGlite reports no DELETE count)', async () => {
+      const user = await db.users.create({ username: 'session-counts', passwordHash: null, role: 'viewer' });
+      const session = (idHash: string, expiresAt: Date) =>
+        db.sessions.create({
+          idHash,
+          userId: user!.id,
+          csrfTokenHash: `csrf-${idHash}`,
+          remoteAddress: null,
+          userAgent: null,
+          expiresAt,
+        });
+      await session('expired-1', new Date(Date.now() - 60_000));
+      await session('expired-2', new Date(Date.now() - 1_000));
+      await session('live-1', new Date(Date.now() + 3_600_000));
+      await session('live-2', new Date(Date.now() + 3_600_000));
+      assert.equal(await db.sessions.deleteExpired(), 2);
+      assert.equal(await db.sessions.deleteForUser(user!.id), 2);
+      assert.equal(await db.sessions.deleteForUser(user!.id), 0);
+    });
+  });
+
   it('answers a ping', async () => {
     await db.ping();
   });
