@@ -179,6 +179,16 @@ export const ACTIVE_COMMAND_STATUSES: readonly CommandStatus[] = [
   'running',
 ];
 
+/** GET /api/v1/commands filters; lists are comma-separated (`failed,timed_out`). */
+export interface CommandQuery {
+  agent?: string;
+  status?: string;
+  type?: string;
+  source?: string;
+  /** Created at or after (ISO 8601). */
+  since?: string;
+}
+
 export interface Command {
   id: string;
   agentId: string;
@@ -199,11 +209,23 @@ export interface Command {
   error?: string | null;
 }
 
+/** One stored or streamed output line (GET /api/v1/commands/{id}/output, live `command.output`). */
 export interface CommandOutputLine {
-  seq?: number;
-  ts?: string;
-  stream?: string;
+  /** The agent's order; unique per command, so it is what merges the backlog and live lines. */
+  seq: number;
+  ts: string;
+  /** `status` is the agent's (or the core's) narration: "apt-get -s install bash", "output truncated …". */
+  stream: 'stdout' | 'stderr' | 'status' | string;
   line: string;
+  percent?: number | null;
+}
+
+/** GET /api/v1/commands/{id}/output: one page of lines; `next` is the `after` of the next page. */
+export interface CommandOutputPage {
+  commandId: string;
+  status: CommandStatus;
+  lines: CommandOutputLine[];
+  next: number | null;
 }
 
 export type EventSeverity = 'info' | 'warning' | 'error' | 'critical';

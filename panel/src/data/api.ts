@@ -6,7 +6,8 @@ import type {
   BulkAnswer,
   ClientErrorReport,
   Command,
-  CommandOutputLine,
+  CommandOutputPage,
+  CommandQuery,
   CreatedApiToken,
   CreatedRegistrationToken,
   EventQuery,
@@ -74,15 +75,16 @@ export function createApi(client: ApiClient) {
     },
     stats: (days = 30) => client.get<FleetStats>('api/v1/stats', { days }),
     commands: {
-      list: (query: Query = {}) => client.get<Page<Command>>('api/v1/commands', query),
-      active: () => client.get<{ items: Command[] } | Command[]>('api/v1/commands/active').then(itemsOf),
+      /** Newest first, keyset-paged; `agent`, `status`, `type`, `source`, `since` filter. */
+      list: (query: CommandQuery & { cursor?: string | null; limit?: number } = {}) =>
+        client.get<Page<Command>>('api/v1/commands', { ...query }),
+      /** Every command not finished yet, oldest first. */
+      active: (filter: { agent?: string } = {}) =>
+        client.get<{ items: Command[] } | Command[]>('api/v1/commands/active', filter).then(itemsOf),
       get: (id: string) => client.get<Command>(`api/v1/commands/${encodeURIComponent(id)}`),
-      output: (id: string) =>
-        client
-          .get<{ items: CommandOutputLine[] } | { lines: CommandOutputLine[] } | CommandOutputLine[]>(
-            `api/v1/commands/${encodeURIComponent(id)}/output`,
-          )
-          .then((a) => (Array.isArray(a) ? a : 'lines' in a ? a.lines : a.items)),
+      /** Stored output lines with a seq above `after` (-1: from the first). */
+      output: (id: string, after = -1, limit = 1000) =>
+        client.get<CommandOutputPage>(`api/v1/commands/${encodeURIComponent(id)}/output`, { after, limit }),
       issue: (agentId: string, type: string, params: Record<string, unknown> = {}) =>
         client.post<Command>('api/v1/commands', { agentId, type, params }),
       retry: (id: string) => client.post<Command>(`api/v1/commands/${encodeURIComponent(id)}/retry`),

@@ -1,0 +1,185 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { Command } from '../data/api-types.js';
+import { ApiError } from '../data/api-error.js';
+import { canCancel, canRetry, commandTimeline, describeCommand, isActive } from '../data/commands.js';
+import type { RfContext } from '../data/context.js';
+import { pageStyles } from '../styles/pages.js';
+import { shared } from '../styles/theme.js';
+import './rf-command-output.js';
+
+/** Told to the list when an action returned a command (the retry's new one, the cancelled one). */
+export class CommandChangedEvent extends Event {
+  constructor(readonly command: Command) {
+    super('command-changed', { bubbles: true, composed: true });
+  }
+}
+
+/**
+ * One command: what it does, on which host, its status with the moments it reached them, its
+ * attempt, retry (finished without success) and cancel (not acknowledged yet), and its output.
+ */
+@customElement('rf-command-item')
+export class RfCommandItem extends LitElement {
+  static override styles = [
+    shared,
+    pageStyles,
+    css`
+      :host {
+        display: block;
+        border-bottom: 1px solid var(--rf-divider);
+        padding: 10px 0;
+      }
+      .head {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        gap: 6px 12px;
+      }
+      .what {
+        font-weight: 600;
+      }
+      .actions {
+        margin-left: auto;
+      }
+      .st-succeeded {
+        color: var(--rf-success);
+        border-color: currentColor;
+      }
+      .st-failed,
+      .st-timed_out,
+      .st-rejected {
+        color: var(--rf-error);
+        border-color: currentColor;
+      }
+      .st-running,
+      .st-acknowledged,
+      .st-sent,
+      .st-pending {
+        color: var(--rf-info);
+        border-color: currentColor;
+      }
+      ol.timeline {
+        list-style: none;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 2px 14px;
+        padding: 0;
+        margin: 4px 0;
+        font-size: 0.85rem;
+      }
+      summary {
+        cursor: pointer;
+        margin-top: 4px;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) ctx!: RfContext;
+  @property({ attribute: false }) command!: Command;
+  @property() hostname = '';
+  /** Show the output from the start (an active command, the one the address names). */
+  @property({ type: Boolean }) open = false;
+  @state() private _busy = false;
+  /** Once shown (active, named, or opened), the output stays open when the command finishes. */
+  @state() private _showOutput = false;
+
+  override willUpdate(): void {
+    if (!this._showOutput && (this.open || isActive(this.command))) this._showOutput = true;
+  }
+
+  private async _act(action: 'retry' | 'cancel'): Promise<void> {
+    this._busy = true;
+    try {
+      const c = this.command;
+      const answer = await (action === 'retry'
+        ? this.ctx.api.commands.retry(c.id)
+        : this.ctx.api.commands.cancel(c.id));
+      this.dispatchEvent(new CommandChangedEvent(answer));
+      this.ctx.toasts.show(
+        action === 'retry' ? `Retry of ${describeCommand(c)} issued` : `${describeCommand(c)} cancelled`,
+        'info',
+      );
+    } catch (err) {
+      // A refusal (409) carries the command as it is now: redraw it with that.
+      const now =
+        err instanceof ApiError ? (err.details as { command?: Command } | undefined)?.command : undefined;
+      if (now?.id) this.dispatchEvent(new CommandChangedEvent(now));
+    } finally {
+      this._busy = false;
+    }
+  }
+
+  override render() {
+    const c = this.command;
+    const what = describeCommand(c);
+    const on = this.hostname || c.agentId.slice(0, 8);
+    const operator = this.ctx.session.can('operator');
+    const showOutput = this._showOutput;
+    const time = (at: string) => html`<time datetime=${at}>${new Date(at).toLocaleString()}</time>`;
+    return html`<article aria-label=${`${what} on ${on}`}>
+      <div class="head">
+        <span class="what">${what}</span>
+        <a href=${this.ctx.location.href(`/hosts/${c.agentId}`)}>${on}</a>
+        <span class="badge st-${c.status}" data-status=${c.status}>${c.status.replace('_', ' ')}</span>
+        ${(c.attempt ?? 1) > 1 ? html`<span class="muted">attempt ${c.attempt}</span>` : nothing}
+        ${c.source && c.source !== 'manual' ? html`<span class="muted">by ${c.source}</span>` : nothing}
+        ${c.createdBy ? html`<span class="muted hide-narrow">issued by ${c.createdBy}</span>` : nothing}
+        ${
+          operator && (canRetry(c) || canCancel(c))
+            ? html`<span class="actions">
+                ${
+                  canRetry(c)
+                    ? html`<button
+                        ?disabled=${this._busy}
+                        aria-label=${`Retry ${what} on ${on}`}
+                        @click=${() => void this._act('retry')}
+                      >
+                        Retry
+                      </button>`
+                    : nothing
+                }
+                ${
+                  canCancel(c)
+                    ? html`<button
+                        ?disabled=${this._busy}
+                        aria-label=${`Cancel ${what} on ${on}`}
+                        @click=${() => void this._act('cancel')}
+                      >
+                        Cancel
+                      </button>`
+                    : nothing
+                }
+              </span>`
+            : nothing
+        }
+      </div>
+      <ol class="timeline muted" aria-label="Timeline">
+        ${commandTimeline(c).map((s) => html`<li>${s.label} ${time(s.at)}</li>`)}
+      </ol>
+      ${c.error ? html`<p class="error">${c.error}</p>` : nothing}
+      <details
+        ?open=${showOutput}
+        @toggle=${(e: Event) => (this._showOutput = (e.target as HTMLDetailsElement).open)}
+      >
+        <summary>Output</summary>
+        ${
+          showOutput
+            ? html`<rf-command-output
+                .ctx=${this.ctx}
+                .commandId=${c.id}
+                ?finished=${!isActive(c)}
+                label=${`Output of ${what} on ${on}`}
+              ></rf-command-output>`
+            : nothing
+        }
+      </details>
+    </article>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rf-command-item': RfCommandItem;
+  }
+}

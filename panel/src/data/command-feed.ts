@@ -1,0 +1,135 @@
+import type { Command, Page } from './api-types.js';
+import { applyStatus, mergeCommands, upsertCommand } from './commands.js';
+import type { LiveClient } from './live-client.js';
+import { Store } from './store.js';
+
+export interface FeedState {
+  /** Active and recent commands, newest first. */
+  commands: readonly Command[];
+  /** The cursor of the next (older) page of the history, null at its end. */
+  nextCursor: string | null;
+  loaded: boolean;
+  error: string | null;
+}
+
+/** The parts of ctx.api.commands the feed reads. */
+export interface FeedApi {
+  list(query: { agent?: string; cursor?: string | null; limit?: number }): Promise<Page<Command>>;
+  active(filter: { agent?: string }): Promise<Command[]>;
+  get(id: string): Promise<Command>;
+}
+
+export interface CommandFeedOptions {
+  api: FeedApi;
+  live: Pick<LiveClient, 'subscribe' | 'onReset'>;
+  /** Only this host's commands. */
+  agentId?: string;
+  /** Commands of the history read per page. */
+  pageSize?: number;
+}
+
+/**
+ * The running and recent commands (the operations view and a host's page), kept current from
+ * the live stream: a `command.status` moves a shown command at once and then reads the whole
+ * row again (its timestamps); a command not shown yet (issued elsewhere, a retry) is read and
+ * put in its place. A live `reset` reads everything again.
+ */
+export class CommandFeed {
+  readonly state = new Store<FeedState>({ commands: [], nextCursor: null, loaded: false, error: null });
+  private off: Array<() => void> = [];
+  /** Commands being read again, and those whose status moved once more meanwhile. */
+  private reading = new Map<string, boolean>();
+  private generation = 0;
+  private stopped = false;
+
+  constructor(private readonly options: CommandFeedOptions) {}
+
+  start(): void {
+    const { live, agentId } = this.options;
+    this.stopped = false;
+    this.off = [
+      live.subscribe((event) => {
+        if (event.kind !== 'command.status') return;
+        if (agentId && event.agentId !== agentId) return;
+        const change = event.data as { commandId: string; status: string; error?: string | null };
+        const moved = applyStatus(this.state.value.commands, change);
+        if (moved) this.patch({ commands: moved });
+        void this.refresh(change.commandId);
+      }),
+      live.onReset(() => void this.load()),
+    ];
+    void this.load();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.generation++;
+    for (const off of this.off.splice(0)) off();
+  }
+
+  /** The active commands and the newest page of the history. */
+  async load(): Promise<void> {
+    const { api, agentId, pageSize = 50 } = this.options;
+    const generation = ++this.generation;
+    const filter = agentId ? { agent: agentId } : {};
+    try {
+      const [active, page] = await Promise.all([
+        api.active(filter),
+        api.list({ ...filter, limit: pageSize }),
+      ]);
+      if (generation !== this.generation) return;
+      this.patch({
+        // What arrived live while reading stays (a status newer than the answer).
+        commands: mergeCommands(mergeCommands(this.state.value.commands, page.items), active),
+        nextCursor: page.nextCursor,
+        loaded: true,
+        error: null,
+      });
+    } catch (err) {
+      if (generation === this.generation) this.patch({ loaded: true, error: (err as Error).message });
+    }
+  }
+
+  /** The next older page of the history. */
+  async loadMore(): Promise<void> {
+    const { api, agentId, pageSize = 50 } = this.options;
+    const cursor = this.state.value.nextCursor;
+    if (!cursor) return;
+    const page = await api.list({ ...(agentId ? { agent: agentId } : {}), cursor, limit: pageSize });
+    this.patch({
+      commands: mergeCommands(this.state.value.commands, page.items),
+      nextCursor: page.nextCursor,
+    });
+  }
+
+  /** A command an action returned (retry, cancel, scan now): shown at once. */
+  put(command: Command): void {
+    if (this.options.agentId && command.agentId !== this.options.agentId) return;
+    this.patch({ commands: upsertCommand(this.state.value.commands, command) });
+  }
+
+  /** Reads one command again; a status that moves while reading gets one more read after. */
+  private async refresh(id: string): Promise<void> {
+    if (this.reading.has(id)) {
+      this.reading.set(id, true);
+      return;
+    }
+    this.reading.set(id, false);
+    try {
+      for (;;) {
+        const command = await this.options.api.get(id);
+        if (!this.stopped) this.put(command);
+        if (!this.reading.get(id)) break;
+        this.reading.set(id, false);
+      }
+    } catch {
+      // the API client showed and reported it; the next event or reset reads it again
+    } finally {
+      this.reading.delete(id);
+    }
+  }
+
+  private patch(change: Partial<FeedState>): void {
+    this.state.set({ ...this.state.value, ...change });
+  }
+}

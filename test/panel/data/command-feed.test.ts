@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import type { Command, Page } from '../../../panel/src/data/api-types.js';
+import { CommandFeed, type FeedApi, type FeedState } from '../../../panel/src/data/command-feed.js';
+import { type LiveHarness, openLiveHarness } from './live-server.js';
+
+const cmd = (id: string, minute: number, status: Command['status'], agentId = 'agent-1'): Command => ({
+  id,
+  agentId,
+  type: 'scan',
+  status,
+  createdAt: `2026-12-01T10:${String(minute).padStart(2, '0')}:00.000Z`,
+});
+
+/** The commands as the core holds them; the feed reads them through the same calls as the API. */
+class Commands implements FeedApi {
+  rows = new Map<string, Command>();
+  gets: string[] = [];
+  put(...commands: Command[]) {
+    for (const c of commands) this.rows.set(c.id, c);
+  }
+  private matching(q: { agent?: string }) {
+    return [...this.rows.values()].filter((c) => !q.agent || c.agentId === q.agent);
+  }
+  async list(q: { agent?: string; cursor?: string | null; limit?: number }): Promise<Page<Command>> {
+    const all = this.matching(q).sort((a, b) => (a.createdAt! < b.createdAt! ? 1 : -1));
+    const start = q.cursor ? Number(q.cursor) : 0;
+    const end = start + (q.limit ?? 50);
+    return { items: all.slice(start, end), nextCursor: end < all.length ? String(end) : null };
+  }
+  async active(q: { agent?: string }): Promise<Command[]> {
+    return this.matching(q).filter((c) => ['pending', 'sent', 'acknowledged', 'running'].includes(c.status));
+  }
+  async get(id: string): Promise<Command> {
+    this.gets.push(id);
+    return this.rows.get(id)!;
+  }
+}
+
+function until(feed: CommandFeed, check: (s: FeedState) => boolean): Promise<FeedState> {
+  return new Promise((resolve) => {
+    if (check(feed.state.value)) return resolve(feed.state.value);
+    const off = feed.state.subscribe((s) => {
+      if (check(s)) {
+        off();
+        resolve(s);
+      }
+    });
+  });
+}
+const statusOf = (s: FeedState, id: string) => s.commands.find((c) => c.id === id)?.status;
+
+describe('panel data: the live commands feed', () => {
+  let live: LiveHarness;
+  let api: Commands;
+  let feed: CommandFeed | null = null;
+
+  beforeEach(async () => {
+    live = await openLiveHarness();
+    api = new Commands();
+  });
+  afterEach(async () => {
+    feed?.stop();
+    await live.close();
+  });
+
+  it('lists the history’s newest page and every active command, even an older one', async () => {
+    api.put(cmd('old-pending', 0, 'pending'), cmd('b', 10, 'succeeded'), cmd('c', 20, 'failed'));
+    feed = new CommandFeed({ api, live: live.client, pageSize: 2 });
+    feed.start();
+    const s = await until(feed, (st) => st.loaded);
+    assert.deepEqual(
+      s.commands.map((c) => c.id),
+      ['c', 'b', 'old-pending'],
+    );
+    assert.equal(s.nextCursor, '2');
+  });
+
+  it('moves a command on a live status and reads it again; shows a command issued elsewhere', async () => {
+    api.put(cmd('a', 1, 'sent'));
+    feed = new CommandFeed({ api, live: live.client });
+    feed.start();
+    await until(feed, (s) => s.loaded);
+    api.put({ ...cmd('a', 1, 'running'), runningAt: '2026-12-01T10:01:05.000Z' });
+    live.event('command.status', 'agent-1', { commandId: 'a', type: 'scan', status: 'running', error: null });
+    const s = await until(feed, (st) => st.commands[0]?.runningAt !== undefined);
+    assert.equal(statusOf(s, 'a'), 'running');
+    api.put(cmd('new', 5, 'pending'));
+    live.event('command.status', 'agent-1', {
+      commandId: 'new',
+      type: 'scan',
+      status: 'pending',
+      error: null,
+    });
+    const after = await until(feed, (st) => st.commands.length === 2);
+    assert.deepEqual(
+      after.commands.map((c) => c.id),
+      ['new', 'a'],
+    );
+  });
+
+  it('follows one host only when given one', async () => {
+    feed = new CommandFeed({ api, live: live.client, agentId: 'agent-1' });
+    feed.start();
+    await until(feed, (s) => s.loaded);
+    api.put(cmd('elsewhere', 3, 'pending', 'agent-2'));
+    live.event('command.status', 'agent-2', {
+      commandId: 'elsewhere',
+      type: 'scan',
+      status: 'pending',
+      error: null,
+    });
+    await live.settled();
+    assert.deepEqual(api.gets, []);
+    assert.deepEqual(feed.state.value.commands, []);
+  });
+
+  it('reads everything again after a live reset', async () => {
+    feed = new CommandFeed({ api, live: live.client });
+    feed.start();
+    await until(feed, (s) => s.loaded);
+    api.put(cmd('missed', 4, 'failed'));
+    live.reset();
+    const s = await until(feed, (st) => st.commands.length === 1);
+    assert.equal(statusOf(s, 'missed'), 'failed');
+  });
+
+  it('pages back through the history', async () => {
+    api.put(cmd('a', 1, 'succeeded'), cmd('b', 2, 'succeeded'), cmd('c', 3, 'succeeded'));
+    feed = new CommandFeed({ api, live: live.client, pageSize: 2 });
+    feed.start();
+    await until(feed, (s) => s.loaded);
+    await feed.loadMore();
+    assert.deepEqual(
+      feed.state.value.commands.map((c) => c.id),
+      ['c', 'b', 'a'],
+    );
+    assert.equal(feed.state.value.nextCursor, null);
+  });
+});
