@@ -145,7 +145,12 @@ export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> 
   if (ctx.operations) {
     const ops = ctx.operations;
     await app.register(agentRoutes, { db: ctx.db, manage: ops.manage });
-    await app.register(commandRoutes, { db: ctx.db, dispatcher: ops.dispatcher });
+    await app.register(commandRoutes, {
+      db: ctx.db,
+      dispatcher: ops.dispatcher,
+      keys: ctx.fleet.keys,
+      bundles: ctx.agentInstall?.bundles,
+    });
     await app.register(commandHistoryRoutes, { db: ctx.db });
     await app.register(registrationTokenRoutes, { tokens: ops.manage });
     await app.register(policyRoutes, { db: ctx.db, policy: ops.policy });

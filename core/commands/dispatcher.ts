@@ -162,8 +162,11 @@ export function createDispatcher(ctx: DispatcherContext) {
       return outcome;
     },
 
-    /** A new attempt of a finished command, linked to it by `retried_from_id`. */
-    async retry(commandId: string, by: string | null): Promise<Command> {
+    /**
+     * A new attempt of a finished command, linked to it by `retried_from_id`; with the same
+     * params unless the caller gives new ones (an update_agent carries the current bundle).
+     */
+    async retry(commandId: string, by: string | null, params?: Record<string, unknown>): Promise<Command> {
       const previous = await ctx.db.commands.findById(commandId);
       if (!previous) throw new CommandRequestError('not_found', `no command with id ${commandId}`);
       if (!RETRYABLE.has(previous.status))
@@ -174,7 +177,7 @@ export function createDispatcher(ctx: DispatcherContext) {
       const { command } = await dispatcher.issue({
         agentId: previous.agentId,
         type: previous.type as CommandType,
-        params: previous.params,
+        params: params ?? previous.params,
         source: previous.source,
         createdBy: by,
         dedupKey: previous.dedupKey,

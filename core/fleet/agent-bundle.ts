@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { signAgentBundle } from '../../broker/protocol/index.js';
+import { Ajv } from 'ajv';
+import {
+  signAgentBundle,
+  UPDATE_CONNECT_TIMEOUT_DEFAULT_SEC,
+  type UpdateAgentParams,
+  updateAgentParamsSchema,
+} from '../../broker/protocol/index.js';
 import type { Logger } from '../log/index.js';
 import { AGENT_BUNDLE_BUILD_REVISION, buildAgentBundle, bundleVersionOf } from './agent-bundle-build.js';
 import type { ServerKeyring } from './server-keys.js';
@@ -133,6 +139,35 @@ export function bundleManifest(
       }),
     ),
   };
+}
+
+const validateUpdateParams = new Ajv({ strict: true, allErrors: false }).compile(updateAgentParamsSchema);
+
+/**
+ * The params of an `update_agent` command: always the core's own bundle, signed with the
+ * active key (the key the command itself is signed with, so an agent that accepts the command
+ * trusts it). Nothing else is sent, so no API caller can point agents at another file.
+ */
+export function agentUpdateParams(
+  bundle: AgentBundle,
+  keys: ServerKeyring,
+  connectTimeoutSeconds = UPDATE_CONNECT_TIMEOUT_DEFAULT_SEC,
+): UpdateAgentParams {
+  const active = keys.active();
+  const params: UpdateAgentParams = {
+    version: bundle.version,
+    url: AGENT_BUNDLE_PATH,
+    sha256: bundle.sha256,
+    size: bundle.size,
+    signature: signAgentBundle(active.privateKey, bundle.version, bundle.sha256),
+    keyId: active.keyId,
+    connectTimeoutSeconds,
+  };
+  if (!validateUpdateParams(params))
+    throw new Error(
+      `update_agent params fail the protocol schema: ${JSON.stringify(validateUpdateParams.errors)}`,
+    );
+  return params;
 }
 
 async function loadConfigured(path: string): Promise<AgentBundle> {

@@ -30,6 +30,7 @@ export {
   type AgentBundle,
   type AgentBundleManifest,
   AgentBundleProvider,
+  agentUpdateParams,
   bundleManifest,
 } from './agent-bundle.js';
 export { buildAgentBundle, bundleVersionOf } from './agent-bundle-build.js';

@@ -1,16 +1,11 @@
-import { Ajv } from 'ajv';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import {
-  UPDATE_CONNECT_TIMEOUT_DEFAULT_SEC,
-  type UpdateAgentParams,
-  updateAgentParamsSchema,
-} from '../../../broker/protocol/index.js';
 import type { Dispatcher } from '../../commands/index.js';
 import type { Database } from '../../db/index.js';
 import {
   AGENT_BUNDLE_PATH,
   type AgentBundle,
   type AgentBundleProvider,
+  agentUpdateParams,
   bundleManifest,
   installScript,
   type ServerKeyring,
@@ -51,8 +46,6 @@ const manifestSchema = {
     },
   },
 } as const;
-
-const validateUpdateParams = new Ajv({ strict: true, allErrors: false }).compile(updateAgentParamsSchema);
 
 /**
  * Installing and updating agents (docs/agent.md): `GET /install.sh`, the agent bundle and its
@@ -163,22 +156,7 @@ export async function agentInstallRoutes(app: FastifyInstance, opts: AgentInstal
           .send({ error: { code: 'not_found', message: `no active agent with id ${request.params.id}` } });
       const bundle = await bundleOr503(reply);
       if (!bundle) return reply;
-      const active = opts.keys.active();
-      const manifest = bundleManifest(bundle, opts.keys);
-      const params: UpdateAgentParams = {
-        version: bundle.version,
-        url: AGENT_BUNDLE_PATH,
-        sha256: bundle.sha256,
-        size: bundle.size,
-        // The command is signed with the active key too, so an agent that accepts it trusts this key.
-        signature: manifest.signatures.find((s) => s.keyId === active.keyId)!.signature,
-        keyId: active.keyId,
-        connectTimeoutSeconds: request.body?.connectTimeoutSeconds ?? UPDATE_CONNECT_TIMEOUT_DEFAULT_SEC,
-      };
-      if (!validateUpdateParams(params))
-        throw new Error(
-          `update_agent params fail the protocol schema: ${JSON.stringify(validateUpdateParams.errors)}`,
-        );
+      const params = agentUpdateParams(bundle, opts.keys, request.body?.connectTimeoutSeconds);
       const { command, created } = await dispatcher.issue({
         agentId: agent.id,
         type: 'update_agent',

@@ -1,7 +1,9 @@
+import { Ajv } from 'ajv';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { CommandType } from '../../../broker/protocol/index.js';
 import { CommandRequestError, type Dispatcher } from '../../commands/index.js';
 import type { Command, Database } from '../../db/index.js';
+import { type AgentBundleProvider, agentUpdateParams, type ServerKeyring } from '../../fleet/index.js';
 import '../access.js';
 import { hasRole } from '../auth/roles.js';
 import { authErrors, errorRef, uuidParams } from '../schemas.js';
@@ -38,6 +40,20 @@ export const commandSchema = {
 const ISSUABLE = ['scan', 'dry_run', 'reboot', 'restart_container', 'update_agent', 'set_config'] as const;
 const ADMIN_ONLY = new Set<string>(['update_agent', 'set_config']);
 
+/**
+ * What a caller may say about an update_agent: the rest (version, URL, SHA-256, size, signature,
+ * key) is the core's current bundle, as POST /api/v1/agents/:id/update fills it in, so no
+ * caller can point an agent at a file of its choosing or an older signed release.
+ */
+const updateAgentRequestSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { connectTimeoutSeconds: { type: 'integer', minimum: 10, maximum: 3600 } },
+} as const;
+const validateUpdateAgentRequest = new Ajv({ strict: true, allErrors: true }).compile<{
+  connectTimeoutSeconds?: number;
+}>(updateAgentRequestSchema);
+
 interface IssueBody {
   agentId: string;
   type: (typeof ISSUABLE)[number];
@@ -68,7 +84,69 @@ const commandRefused = async (reply: FastifyReply, err: unknown, db: Database, i
   });
 };
 
-export async function commandRoutes(app: FastifyInstance, opts: { db: Database; dispatcher: Dispatcher }) {
+export interface CommandRoutesOptions {
+  db: Database;
+  dispatcher: Dispatcher;
+  keys: ServerKeyring;
+  /** The agent bundle update_agent sends; absent when the core serves none (tests of other routes). */
+  bundles?: AgentBundleProvider;
+}
+
+type ParamsOutcome =
+  | { params: Record<string, unknown> }
+  | { status: 400 | 503; error: { code: string; message: string; details?: unknown } };
+
+/** update_agent's params from the core's bundle; other types' params as given. */
+async function paramsFor(
+  type: string,
+  given: Record<string, unknown>,
+  opts: CommandRoutesOptions,
+): Promise<ParamsOutcome> {
+  if (type !== 'update_agent') return { params: given };
+  if (!validateUpdateAgentRequest(given)) {
+    const extra = (validateUpdateAgentRequest.errors ?? [])
+      .map((e) => e.params.additionalProperty as string | undefined)
+      .filter((name): name is string => typeof name === 'string');
+    return {
+      status: 400,
+      error: {
+        code: 'validation_failed',
+        message: extra.length
+          ? `update_agent params come from the core's agent bundle; only connectTimeoutSeconds may be given, not ${extra.join(', ')}`
+          : `update_agent params: ${validateUpdateAgentRequest.errors!.map((e) => `${e.instancePath || 'params'} ${e.message}`).join('; ')}`,
+        details: validateUpdateAgentRequest.errors,
+      },
+    };
+  }
+  if (!opts.bundles)
+    return {
+      status: 503,
+      error: {
+        code: 'bundle_unavailable',
+        message: 'this core serves no agent bundle to update agents with',
+      },
+    };
+  try {
+    const bundle = await opts.bundles.ready();
+    return {
+      params: agentUpdateParams(
+        bundle,
+        opts.keys,
+        given.connectTimeoutSeconds as number | undefined,
+      ) as unknown as Record<string, unknown>,
+    };
+  } catch (err) {
+    return {
+      status: 503,
+      error: {
+        code: 'bundle_unavailable',
+        message: `the agent bundle could not be built: ${(err as Error).message}`,
+      },
+    };
+  }
+}
+
+export async function commandRoutes(app: FastifyInstance, opts: CommandRoutesOptions) {
   app.post<{ Body: IssueBody; Headers: { 'idempotency-key'?: string } }>(
     '/api/v1/commands',
     {
@@ -78,7 +156,8 @@ export async function commandRoutes(app: FastifyInstance, opts: { db: Database; 
         summary: 'Issue a command to an agent',
         description:
           'An `Idempotency-Key` header makes a retried request return the command the first one made. ' +
-          'A scan of a plugin that already has one active answers 409 with that command in `details.command`.',
+          'A scan of a plugin that already has one active answers 409 with that command in `details.command`. ' +
+          "`update_agent` takes only `{ connectTimeoutSeconds? }`: the core fills in its own agent bundle's version, URL, SHA-256, size and signature (400 for anything else).",
         headers: {
           type: 'object',
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200 } },
@@ -100,6 +179,7 @@ export async function commandRoutes(app: FastifyInstance, opts: { db: Database; 
           400: errorRef,
           404: errorRef,
           409: errorRef,
+          503: errorRef,
           ...authErrors,
         },
       },
@@ -116,11 +196,13 @@ export async function commandRoutes(app: FastifyInstance, opts: { db: Database; 
         return reply
           .status(404)
           .send({ error: { code: 'not_found', message: `no active agent with id ${body.agentId}` } });
+      const outcome = await paramsFor(body.type, body.params ?? {}, opts);
+      if (!('params' in outcome)) return reply.status(outcome.status).send({ error: outcome.error });
       const idempotencyKey = request.headers['idempotency-key'] ?? null;
       const { command, created } = await opts.dispatcher.issue({
         agentId: agent.id,
         type: body.type as CommandType,
-        params: body.params ?? {},
+        params: outcome.params,
         ttlSeconds: body.ttlSeconds,
         createdBy: caller.name,
         dedupKey: dedupKeyOf(body),
@@ -174,7 +256,8 @@ export async function commandRoutes(app: FastifyInstance, opts: { db: Database; 
           description:
             action === 'retry'
               ? '201 with the new command. 409 `not_retryable` (still active or succeeded) or `duplicate_command` ' +
-                '(the same work is active again) with the current command in `details.command`.'
+                '(the same work is active again) with the current command in `details.command`. ' +
+                'Retrying `update_agent` or `set_config` needs the admin role; `update_agent` is retried with the bundle the core serves now.'
               : '200 with the cancelled command. 409 `not_cancellable` (acknowledged or finished) with the ' +
                 'command as it is now in `details.command`.',
           params: uuidParams,
@@ -182,6 +265,7 @@ export async function commandRoutes(app: FastifyInstance, opts: { db: Database; 
             [action === 'retry' ? 201 : 200]: commandSchema,
             404: errorRef,
             409: errorRef,
+            ...(action === 'retry' ? { 503: errorRef } : {}),
             ...authErrors,
           },
         },
@@ -191,7 +275,25 @@ export async function commandRoutes(app: FastifyInstance, opts: { db: Database; 
         try {
           const by = request.caller!.name;
           if (action === 'cancel') return await opts.dispatcher.cancel(id, by);
-          const retried = await opts.dispatcher.retry(id, by);
+          const previous = await opts.db.commands.findById(id);
+          // A retry issues the command again: the same role as issuing it.
+          if (previous && ADMIN_ONLY.has(previous.type) && !hasRole(request.caller!.role, 'admin'))
+            return reply.status(403).send({
+              error: { code: 'forbidden', message: `${previous.type} commands need the admin role` },
+            });
+          // An update is retried with the bundle the core serves now (the old one is gone from its URL).
+          let params: Record<string, unknown> | undefined;
+          if (previous?.type === 'update_agent') {
+            const { connectTimeoutSeconds } = previous.params as { connectTimeoutSeconds?: number };
+            const outcome = await paramsFor(
+              'update_agent',
+              connectTimeoutSeconds === undefined ? {} : { connectTimeoutSeconds },
+              opts,
+            );
+            if (!('params' in outcome)) return reply.status(outcome.status).send({ error: outcome.error });
+            params = outcome.params;
+          }
+          const retried = await opts.dispatcher.retry(id, by, params);
           // The same work is already active (issued again since): that one, not a new attempt.
           if (retried.retriedFromId !== id)
             return reply.status(409).send({

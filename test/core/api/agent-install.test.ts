@@ -98,4 +98,92 @@ describe('agent install routes (install.sh, the bundle, agent updates)', functio
       404,
     );
   });
+
+  describe('update_agent through POST /api/v1/commands', () => {
+    let agentId: string;
+    let admin: ReturnType<ApiClient['bearer']>;
+    let operator: ReturnType<ApiClient['bearer']>;
+    const manifest = async () =>
+      (await (await fetch(`${core.httpUrl}/api/v1/agent-bundle`)).json()) as {
+        version: string;
+        sha256: string;
+        size: number;
+        url: string;
+      };
+
+    before(async () => {
+      const agent = await registerSimAgent(core.httpUrl, await core.createToken(), { hostname: 'upd-2' });
+      agentId = agent.identity!.agentId;
+      admin = api.bearer((await createTestToken(core, 'admin')).token);
+      operator = api.bearer((await createTestToken(core, 'operator')).token);
+    });
+
+    it("refuses a URL, hash or signature from the caller and issues nothing: the params are the core's bundle", async () => {
+      const forged = {
+        version: '9.9.9',
+        url: 'http://attacker.example/redflag-agent.mjs',
+        sha256: 'a'.repeat(64),
+        size: 1000,
+        signature: 'A'.repeat(88),
+        keyId: core.keys.active().keyId,
+      };
+      const refused = await admin.post('/api/v1/commands', { agentId, type: 'update_agent', params: forged });
+      assert.equal(refused.status, 400, JSON.stringify(refused.json));
+      assert.equal(refused.json.error.code, 'validation_failed');
+      assert.match(
+        refused.json.error.message,
+        /only connectTimeoutSeconds may be given, not version, url, sha256, size, signature, keyId/,
+      );
+      const tooShort = await admin.post('/api/v1/commands', {
+        agentId,
+        type: 'update_agent',
+        params: { connectTimeoutSeconds: 1 },
+      });
+      assert.equal(tooShort.status, 400);
+      assert.match(tooShort.json.error.message, /connectTimeoutSeconds must be >= 10/);
+      const history = await admin.get(`/api/v1/commands?agent=${agentId}`);
+      assert.equal(history.status, 200);
+      assert.deepEqual(history.json.items, [], 'nothing was issued');
+
+      const issued = await admin.post('/api/v1/commands', {
+        agentId,
+        type: 'update_agent',
+        params: { connectTimeoutSeconds: 45 },
+      });
+      assert.equal(issued.status, 201, JSON.stringify(issued.json));
+      const params = issued.json.params;
+      const bundle = await manifest();
+      assert.ok(new Ajv().validate(updateAgentParamsSchema, params));
+      assert.deepEqual(
+        { version: params.version, url: params.url, sha256: params.sha256, size: params.size },
+        { version: bundle.version, url: bundle.url, sha256: bundle.sha256, size: bundle.size },
+      );
+      assert.equal(params.connectTimeoutSeconds, 45);
+      assert.equal(params.keyId, core.keys.active().keyId);
+      assert.ok(
+        verifyAgentBundle(core.keys.active().publicKey, params.version, params.sha256, params.signature),
+      );
+    });
+
+    it('retries an update (admins only) with the bundle and key the core has now', async () => {
+      // The update the test above issued is still active: the same work answers 409 with its id.
+      const first = await admin.post('/api/v1/commands', { agentId, type: 'update_agent' });
+      const id = (first.status === 409 ? first.json.error.details.commandId : first.json.id) as string;
+      assert.equal((await admin.post(`/api/v1/commands/${id}/cancel`)).status, 200);
+      const signedWith = (await admin.get(`/api/v1/commands/${id}`)).json.params.keyId as string;
+      core.keys.rotate(24);
+      assert.notEqual(core.keys.active().keyId, signedWith);
+
+      const byOperator = await operator.post(`/api/v1/commands/${id}/retry`);
+      assert.equal(byOperator.status, 403);
+      const retried = await admin.post(`/api/v1/commands/${id}/retry`);
+      assert.equal(retried.status, 201, JSON.stringify(retried.json));
+      assert.equal(retried.json.retriedFromId, id);
+      const params = retried.json.params;
+      assert.equal(params.keyId, core.keys.active().keyId);
+      assert.ok(
+        verifyAgentBundle(core.keys.active().publicKey, params.version, params.sha256, params.signature),
+      );
+    });
+  });
 });
