@@ -17,6 +17,7 @@ import { sessionsRepository } from './repositories/sessions.js';
 import { settingsRepository } from './repositories/settings.js';
 import { systemEventsRepository } from './repositories/system-events.js';
 import { updateListRepository } from './repositories/update-list.js';
+import type { SearchBounds } from './repositories/update-page.js';
 import { usersRepository } from './repositories/users.js';
 
 export { createBatcher } from './batcher.js';
@@ -58,6 +59,7 @@ export {
 } from './repositories/fleet-read.js';
 export type { DayPoint, FleetStats } from './repositories/fleet-stats.js';
 export type { SeedFleetOptions } from './repositories/fleet-seed.js';
+export type { SearchBounds } from './repositories/update-page.js';
 export {
   cursorArity,
   defaultOrderOf,
@@ -148,6 +150,8 @@ export interface Database {
 export interface OpenDatabaseOptions extends ConnectOptions {
   /** Replaces the core migrations (tests of the migrator itself). */
   migrations?: Migration[];
+  /** Bounds of the text-search strategies (tests reach each of them with a small fleet). */
+  searchBounds?: SearchBounds;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
@@ -175,7 +179,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     apiTokens: apiTokensRepository(knex),
     sessions: sessionsRepository(knex),
     fleet: fleetReadRepository(knex),
-    updates: updateListRepository(knex),
+    updates: updateListRepository(knex, options.searchBounds),
     stats: fleetStatsRepository(knex),
     seed: fleetSeedRepository(knex),
     async ping() {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { type Agent, type AgentRow, agentFromRow } from './agents.js';
-import { containsPattern } from './update-list.js';
+import { containsPattern } from './update-list-sql.js';
 
 /**
  * Statuses of an update that still waits to be installed: what "pending" counts mean in the
