@@ -2,16 +2,20 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import type { EventRecorder } from './events/index.js';
 import type { Logger } from './log/index.js';
 
-/** bin/redflag-agent.js, from the sources (core/) or the build (dist/core/). */
+/**
+ * The agent's entry: the compiled agent/cli.js beside a build's core (dist/core/ → dist/agent/,
+ * which needs no sources), else bin/redflag-agent.js, which runs the sources through tsx.
+ */
 function agentBin(): string {
-  for (const up of ['../bin/redflag-agent.js', '../../bin/redflag-agent.js']) {
-    const path = new URL(up, import.meta.url).pathname;
+  for (const up of ['../agent/cli.js', '../bin/redflag-agent.js', '../../bin/redflag-agent.js']) {
+    const path = fileURLToPath(new URL(up, import.meta.url));
     if (existsSync(path)) return path;
   }
-  throw new Error('bin/redflag-agent.js not found next to the RedFlag sources');
+  throw new Error('neither agent/cli.js nor bin/redflag-agent.js found next to the RedFlag core');
 }
 
 export interface LocalAgentContext {

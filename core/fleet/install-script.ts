@@ -4,12 +4,11 @@ import { fileURLToPath } from 'node:url';
 const PLACEHOLDER = '@@REDFLAG_SERVER_URL@@';
 
 function scriptPath(): string {
-  // From the sources (core/fleet/) and from dist/core/fleet/, which has no copy of the .sh file.
-  for (const up of ['../../agent/install/install.sh', '../../../agent/install/install.sh']) {
-    const path = fileURLToPath(new URL(up, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  throw new Error('agent/install/install.sh not found next to the RedFlag sources');
+  // The same place from the sources (core/fleet/) and from a build (dist/core/fleet/), where
+  // npm run build copies it (scripts/build.ts).
+  const path = fileURLToPath(new URL('../../agent/install/install.sh', import.meta.url));
+  if (existsSync(path)) return path;
+  throw new Error(`${path} not found: a build without it misses scripts/build.ts's copy (npm run build)`);
 }
 
 let template: string | null = null;

@@ -43,13 +43,16 @@ export interface RunningCore {
   exited: Promise<number | null>;
 }
 
-/** Starts `redflag serve` and resolves once it logs that it is ready. */
+/**
+ * Starts `redflag serve` and resolves once it logs that it is ready. `entry`: another script
+ * to run instead of bin/redflag.js (a build's dist/core/cli.js).
+ */
 export function startRedflag(
   args: string[],
-  opts: { cwd?: string; env?: Record<string, string>; readyTimeoutMs?: number } = {},
+  opts: { cwd?: string; env?: Record<string, string>; readyTimeoutMs?: number; entry?: string } = {},
 ): Promise<RunningCore> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [REDFLAG_BIN, 'serve', ...args], {
+    const child = spawn(process.execPath, [opts.entry ?? REDFLAG_BIN, 'serve', ...args], {
       cwd: opts.cwd,
       env: cleanEnv(opts.env),
     });

@@ -21,7 +21,10 @@ const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "connect-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'";
 
-/** panel/dist next to the source tree (tsx) or next to the compiled core (dist/core → ../../panel). */
+/**
+ * panel/dist in the source tree (tsx), or in a build (dist/panel/dist, copied by
+ * scripts/build.ts), else beside the build in the source tree (dist/ inside a clone).
+ */
 export function defaultPanelDir(): string | null {
   for (const rel of ['../../../panel/dist/', '../../../../panel/dist/']) {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
