@@ -52,9 +52,11 @@ export function createAgentHandlers(ctx: {
     },
 
     // Best effort and replaced by the next sample: only the latest is kept (GET /api/v1/agents/{id}).
-    metrics(agentId, m) {
+    async metrics(agentId, m) {
       const { v: _v, id: _id, ts, ...sample } = m;
-      return ctx.db.fleet.recordMetrics(agentId, sample, new Date(ts));
+      await ctx.db.fleet.recordMetrics(agentId, sample, new Date(ts));
+      // Only that it changed: a host's page reads the sample again (one small event per interval).
+      ctx.bus?.emit('agent.metrics', agentId, { reportedAt: ts });
     },
 
     ack(agentId, ack) {

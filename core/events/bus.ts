@@ -22,6 +22,8 @@ export interface OutputLine {
 export interface LiveEventData {
   'agent.online': Record<string, never>;
   'agent.offline': Record<string, never>;
+  /** A new metrics sample was stored (the agent's clock); GET /api/v1/agents/{id} has it. */
+  'agent.metrics': { reportedAt: string };
   'scan.ingested': {
     plugin: string;
     batchId: string;
@@ -66,6 +68,7 @@ export type LiveEventKind = keyof LiveEventData;
 export const LIVE_EVENT_KINDS = [
   'agent.online',
   'agent.offline',
+  'agent.metrics',
   'scan.ingested',
   'command.status',
   'command.output',

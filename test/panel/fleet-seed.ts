@@ -22,7 +22,15 @@ interface HostSpec {
   hostname: string;
   /** Connects over MQTT and says hello; else it stays registered and offline. */
   online: boolean;
-  packages?: Array<{ plugin: string; name: string; severity: string; security?: boolean; metadata?: object }>;
+  packages?: Array<{
+    plugin: string;
+    name: string;
+    severity: string;
+    security?: boolean;
+    metadata?: object;
+    /** Beside the record's fields, as the docker plugin sends image, tag, containerIds, digests. */
+    fields?: Record<string, unknown>;
+  }>;
   /** Written the way the Proxmox integration will (metadata.proxmox), through the real repository. */
   proxmox?: { cluster?: string; node: string; kind: 'node' | 'lxc' | 'qemu'; vmid?: number };
 }
@@ -69,6 +77,7 @@ export async function seedFleet(pc: PanelCore, specs: HostSpec[]): Promise<Seede
             source: plugin === 'apt' ? 'bookworm-security' : 'docker.io',
             security: p.security ?? false,
             metadata: p.metadata ?? {},
+            ...p.fields,
           })),
       };
       await publishUp(client, identity, 'scan', scan);

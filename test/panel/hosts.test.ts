@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { envelope, publishUp } from '../helpers/sim-agent.js';
+import { sendProgress, sendResult } from './agent-commands.js';
 import {
   assertAccessible,
   DESKTOP,
@@ -33,6 +36,20 @@ describe('panel: hosts and host detail (Chromium)', function () {
             name: 'nginx',
             severity: 'unknown',
             metadata: { image: 'nginx', tag: '1.27', containers: ['proxy'] },
+          },
+          {
+            plugin: 'docker',
+            name: 'jellyfin',
+            severity: 'unknown',
+            // As the docker plugin sends them: beside the record's fields (docs/protocol.md "scan").
+            fields: {
+              image: 'jellyfin/jellyfin',
+              tag: 'latest',
+              containerIds: [`0c2f6a9e1b7d${'4'.repeat(52)}`],
+              localDigests: [`sha256:6a1e9c4c5b0d${'1'.repeat(52)}`],
+              remoteDigest: `sha256:0f1e2d3c4b5a${'2'.repeat(52)}`,
+              platform: 'linux/amd64',
+            },
           },
         ],
       },
@@ -118,9 +135,12 @@ describe('panel: hosts and host detail (Chromium)', function () {
     assert.match(await updates.innerText(), /openssl[\s\S]*high/);
     assert.match(await updates.innerText(), /curl/);
     assert.doesNotMatch(await updates.innerText(), /nginx/, 'docker records are in their own section');
+    const docker = await page.getByRole('table', { name: 'Docker image updates' }).innerText();
+    assert.match(docker, /nginx:1\.27[\s\S]*proxy/);
     assert.match(
-      await page.getByRole('table', { name: 'Docker image updates' }).innerText(),
-      /nginx:1\.27[\s\S]*proxy/,
+      docker,
+      /jellyfin\/jellyfin:latest[\s\S]*0c2f6a9e1b7d\b[\s\S]*sha256:6a1e9c4c5b0d\b[\s\S]*sha256:0f1e2d3c4b5a\b[\s\S]*new image/,
+      'image:tag, the short container id, the local and the registry digest',
     );
     await assertAccessible(page, 'host page');
     await screenshot(page, 'host-desktop');
@@ -135,8 +155,18 @@ describe('panel: hosts and host detail (Chromium)', function () {
         m.payload.type === 'scan' &&
         (m.payload.params as { plugin?: string }).plugin === 'apt',
     );
-    const commands = page.getByRole('table', { name: 'Commands of this host' });
-    await commands.getByText('scan apt').waitFor();
+    // The command shows up under Commands, and its progress streams in as the agent runs it.
+    const commandId = String(command.payload.id);
+    const item = page.locator(`rf-host-page rf-command-item[data-command="${commandId}"]`);
+    await item.getByText('scan apt').waitFor();
+    await sendProgress(web, commandId, 0, 'Reading package lists...', { stream: 'status', percent: 40 });
+    await sendProgress(web, commandId, 1, 'openssl/bookworm-security 3.0.15 amd64 [upgradable]');
+    await item.getByText('[upgradable]').waitFor();
+    assert.deepEqual(await item.locator('.log li').allInnerTexts(), [
+      'Reading package lists...',
+      'openssl/bookworm-security 3.0.15 amd64 [upgradable]',
+    ]);
+    assert.equal(await item.locator('[data-status]').getAttribute('data-status'), 'running');
     const listed = await pc.api<{ items: Array<{ id: string; type: string }> }>(
       'GET',
       `/api/v1/commands?agent=${web.identity.agentId}`,
@@ -150,6 +180,75 @@ describe('panel: hosts and host detail (Chromium)', function () {
       .first()
       .waitFor();
     errors.splice(0); // the refused request is a console error by design
+    await sendResult(web, commandId, 'succeeded');
+    await waitUntil(
+      async () => (await item.locator('[data-status]').getAttribute('data-status')) === 'succeeded',
+      'the scan finished, shown live',
+    );
+    await context.close();
+  });
+
+  it('follows the host live without a reload: metrics, a new pending update, an event', async () => {
+    const db = hosts[1]!;
+    const { page, context, errors } = await openPage(
+      chromium.browser,
+      `${pc.url}#/hosts/${db.identity.agentId}`,
+    );
+    await signIn(page);
+    await page.getByRole('heading', { name: 'db-01' }).waitFor();
+    await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
+    const metrics = page.getByRole('region', { name: 'Metrics' });
+    await metrics.getByText('No metrics received').waitFor();
+
+    await publishUp(db.client!, db.identity, 'metrics', {
+      ...envelope(),
+      uptimeSec: 90_000,
+      load: [0.5, 0.25, 0.125],
+      memory: { totalBytes: 8 * 1024 ** 3, availableBytes: 6 * 1024 ** 3 },
+      disks: [{ mount: '/', totalBytes: 100 * 1024 ** 3, freeBytes: 40 * 1024 ** 3 }],
+    });
+    await metrics.getByText('2.0 GiB of 8.0 GiB').waitFor();
+    await metrics.getByText('60 GiB of 100 GiB').waitFor();
+    await metrics.getByText('1d 1h').waitFor();
+
+    const now = new Date().toISOString();
+    const scan = {
+      ...envelope(),
+      batchId: randomUUID(),
+      plugin: 'apt',
+      complete: true,
+      startedAt: now,
+      finishedAt: now,
+      packages: ['postgresql-15', 'libpq5'].map((name) => ({
+        plugin: 'apt',
+        name,
+        arch: 'amd64',
+        currentVersion: '15.8-0+deb12u1',
+        availableVersion: '15.10-0+deb12u1',
+        severity: 'medium',
+        source: 'bookworm-security',
+        security: true,
+        metadata: {},
+      })),
+    };
+    await publishUp(db.client!, db.identity, 'scan', scan);
+    const updates = page.getByRole('table', { name: 'Pending updates of this host' });
+    await updates.getByText('libpq5').waitFor();
+    await page.getByRole('heading', { name: 'Pending updates (2)' }).waitFor();
+
+    await publishUp(db.client!, db.identity, 'event', {
+      ...envelope(),
+      type: 'agent.test',
+      severity: 'warning',
+      message: 'disk almost full on /var',
+    });
+    await page.getByRole('region', { name: 'History' }).getByText('disk almost full on /var').waitFor();
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere),
+      true,
+      'the page was never reloaded',
+    );
+    assert.deepEqual(errors, []);
     await context.close();
   });
 

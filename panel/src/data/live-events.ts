@@ -1,4 +1,4 @@
-/** Kinds after which a page about hosts reloads what it shows. */
+/** Kinds after which the hosts list reloads (a metrics sample changes nothing it shows). */
 export const HOST_KINDS = new Set([
   'agent.online',
   'agent.offline',
@@ -6,7 +6,19 @@ export const HOST_KINDS = new Set([
   'package.status',
   'packages.changed',
   'command.status',
+]);
+
+/**
+ * Kinds about one host after which its page reads it again. Commands and their output are not
+ * among them: the page's command list follows those itself, line by line.
+ */
+export const HOST_PAGE_KINDS = new Set([
+  'agent.online',
+  'agent.offline',
   'agent.metrics',
+  'scan.ingested',
+  'package.status',
+  'system.event',
 ]);
 
 /**

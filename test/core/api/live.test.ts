@@ -167,6 +167,24 @@ describe('live event stream (GET /api/v1/live)', () => {
       );
     });
 
+    it('tells when an agent’s metrics sample was stored, so a host page can show the new one', async () => {
+      const agent = await online(await newAgent());
+      const client = await connect({ query: `agents=${agent.identity.agentId}&kinds=agent.metrics` });
+      const sample = {
+        ...envelope(),
+        uptimeSec: 3600,
+        load: [0.1, 0.2, 0.3],
+        memory: { totalBytes: 8e9, availableBytes: 6e9 },
+        disks: [{ mount: '/', totalBytes: 1e11, freeBytes: 5e10 }],
+      };
+      await publishUp(agent.client, agent.identity, 'metrics', sample);
+      const event = await client.waitFor((m) => m.kind === 'agent.metrics', 'agent.metrics');
+      assert.equal(event.agentId, agent.identity.agentId);
+      assert.equal(event.data.reportedAt, sample.ts);
+      const detail = await api.bearer(viewerToken).get(`/api/v1/agents/${agent.identity.agentId}`);
+      assert.equal(detail.json.metrics.uptimeSec, 3600, 'the sample is stored when the event arrives');
+    });
+
     it('delivers only the chosen agent’s events when filtered by agent', async () => {
       const [a, b] = [await newAgent(), await newAgent()];
       const client = await connect({ query: `agents=${a.agentId}` });
