@@ -44,6 +44,39 @@ export function addAccessCommands(program: Command, common: (cmd: Command) => Co
       console.log(`password of ${flags.username} changed; their sessions have ended`);
     });
 
+  common(user.command('role').description("change a user's role (never the last enabled admin's)"))
+    .requiredOption('-u, --username <name>', 'user name')
+    .requiredOption('-r, --role <role>', ROLE_HELP)
+    .option('--json', 'print the user as JSON')
+    .action(async (flags: CommonFlags & { username: string; role: string; json?: boolean }) => {
+      const changed = (await manage(flags, 'userUpdate', {
+        body: { username: flags.username, role: flags.role },
+      })) as { username: string; role: string };
+      print(flags.json, changed, () => `${changed.username} is now ${changed.role}`);
+    });
+
+  for (const [name, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const)
+    common(
+      user
+        .command(name)
+        .description(
+          disabled
+            ? 'disable a user: their sessions end, their API tokens stop working (never the last enabled admin)'
+            : 'let a disabled user sign in again',
+        ),
+    )
+      .requiredOption('-u, --username <name>', 'user name')
+      .option('--json', 'print the user as JSON')
+      .action(async (flags: CommonFlags & { username: string; json?: boolean }) => {
+        const changed = (await manage(flags, 'userUpdate', {
+          body: { username: flags.username, disabled },
+        })) as { username: string };
+        print(flags.json, changed, () => `${changed.username} ${disabled ? 'disabled' : 'enabled'}`);
+      });
+
   common(user.command('list').description('list users'))
     .option('--json', 'print as JSON')
     .action(async (flags: CommonFlags & { json?: boolean }) => {

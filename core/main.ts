@@ -312,6 +312,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         bus: live,
         heartbeatSeconds: config.live.heartbeatSeconds,
         maxQueuedBytes: config.live.maxQueuedKiB * 1024,
+        sessionCheckSeconds: config.live.sessionCheckSeconds,
         publicUrl: config.http.publicUrl,
       },
       operations: { dispatcher, workflow, manage, policy },

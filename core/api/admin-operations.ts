@@ -12,6 +12,7 @@ import {
 import {
   AccountRequestError,
   addUser,
+  changeUser,
   createApiToken,
   revokeApiToken,
   setUserPassword,
@@ -166,6 +167,14 @@ export const adminOperations = {
       );
       return { username: user.username, passwordChanged: true };
     },
+  },
+  userUpdate: {
+    method: 'POST',
+    path: '/v1/users/update',
+    run: (ctx, { body, by }) =>
+      accounts(() =>
+        changeUser(ctx, { username: body.username }, { role: body.role, disabled: body.disabled }, by),
+      ),
   },
   userList: {
     method: 'GET',

@@ -228,6 +228,16 @@ export const configSchema = {
             'Most data waiting to be sent to one client; a client that falls further behind is ' +
             'disconnected (close code 4008) instead of slowing the core down.',
         },
+        sessionCheckSeconds: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 3600,
+          default: 60,
+          description:
+            'How often a stream opened with a session checks that the session still exists, for ' +
+            'sessions ended elsewhere (expired, or signed out through another core); one ended on this ' +
+            'core closes its streams at once (close code 4001).',
+        },
       },
     },
     security: {
@@ -447,7 +457,7 @@ export interface RedflagConfig {
     outputMaxLines: number;
     outputMaxKiB: number;
   };
-  live: { bufferSize: number; heartbeatSeconds: number; maxQueuedKiB: number };
+  live: { bufferSize: number; heartbeatSeconds: number; maxQueuedKiB: number; sessionCheckSeconds: number };
   database: { url: string | null; schema: string; poolMax: number; connectTimeoutMs: number };
   log: { level: LogLevel };
   shutdown: { timeoutMs: number };

@@ -76,6 +76,24 @@ describe('redflag user and apitoken commands', function () {
     assert.equal(JSON.parse(listed)[0].role, 'operator');
   });
 
+  it('change roles, disable and enable users, never the last enabled admin', async () => {
+    const last = await redflag(['user', 'role', '-u', 'alice', '-r', 'viewer', '--data-dir', dataDir]);
+    assert.equal(last.code, 1);
+    assert.equal(last.stderr, 'redflag: alice is the last enabled admin; make another user admin first\n');
+    assert.equal((await redflag(['user', 'disable', '-u', 'alice', '--data-dir', dataDir])).code, 1);
+    const unknown = await redflag(['user', 'role', '-u', 'nobody', '-r', 'viewer', '--data-dir', dataDir]);
+    assert.equal(unknown.stderr, 'redflag: no user nobody\n');
+
+    await rf(['user', 'add', '-u', 'bob', '--password-stdin', '-r', 'viewer'], 'bob password');
+    assert.equal(await rf(['user', 'role', '-u', 'bob', '-r', 'operator']), 'bob is now operator\n');
+    assert.equal(await rf(['user', 'disable', '-u', 'bob']), 'bob disabled\n');
+    const listed = await rf(['user', 'list']);
+    assert.match(listed, /bob\s+operator\s+yes/);
+    const enabled = JSON.parse(await rf(['user', 'enable', '-u', 'bob', '--json']));
+    assert.equal(enabled.disabled, false);
+    assert.equal(enabled.role, 'operator');
+  });
+
   it('work through a running core, whose answers and log never show the secrets', async () => {
     const core = await startRedflag([
       '--data-dir',
@@ -99,6 +117,11 @@ describe('redflag user and apitoken commands', function () {
         body: JSON.stringify({ username: 'alice', password: 'alice new password' }),
       });
       assert.equal(login.status, 200);
+
+      // Through the core's admin socket too.
+      assert.equal(await rf(['user', 'role', '-u', 'bob', '-r', 'viewer']), 'bob is now viewer\n');
+      const last = await redflag(['user', 'disable', '-u', 'alice', '--data-dir', dataDir]);
+      assert.match(last.stderr, /alice is the last enabled admin/);
 
       assert.match(await rf(['apitoken', 'revoke', tokenId]), /revoked/);
       assert.equal((await fetch(`${core.url}/api/v1/agents`, { headers: auth })).status, 401);

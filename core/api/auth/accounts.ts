@@ -22,6 +22,8 @@ export class AccountRequestError extends Error {
 
 export const SETUP_TOKEN_HOURS = 24;
 export const API_TOKEN_PREFIX = 'rfat_';
+/** Users made by Home Assistant ingress are `ha:<name>` (a colon no other username may have). */
+export const INGRESS_PREFIX = 'ha:';
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
 export function checkUsername(username: unknown): string {
@@ -89,6 +91,72 @@ export async function setUserPassword(
     message: `password of ${username} changed; ${ended} session(s) ended`,
     metadata: { userId: user.id, username, by },
   });
+  return user;
+}
+
+/**
+ * Changes a user's role, or disables or enables them (admins only, at the route and on the
+ * command line). Refuses to leave no enabled admin (409 `last_admin`): nobody could manage
+ * users any more, and the setup link is only offered while there are no users at all.
+ * Disabling ends the user's sessions (and so their live streams); their API tokens stop
+ * working while they are disabled.
+ */
+export async function changeUser(
+  ctx: AccountsContext,
+  target: { id: string } | { username: unknown },
+  changes: { role?: unknown; disabled?: unknown },
+  by: string,
+): Promise<User> {
+  const role = changes.role === undefined ? undefined : checkRole(changes.role);
+  if (changes.disabled !== undefined && typeof changes.disabled !== 'boolean')
+    throw new AccountRequestError(400, 'invalid_disabled', 'disabled must be true or false');
+  const disabled = changes.disabled as boolean | undefined;
+  if (role === undefined && disabled === undefined)
+    throw new AccountRequestError(400, 'nothing_to_change', 'give role, disabled or both');
+  const found =
+    'id' in target
+      ? /^[0-9a-f-]{36}$/i.test(target.id)
+        ? await ctx.db.users.findById(target.id)
+        : null
+      : await ctx.db.users.findByUsername(checkUsername(target.username));
+  const name = 'id' in target ? `with id ${target.id}` : String(target.username);
+  // The ingress proxy sets their role on every request (authenticate.ts); a change here would not last.
+  if (found && role !== undefined && role !== found.role && found.username.startsWith(INGRESS_PREFIX))
+    throw new AccountRequestError(
+      409,
+      'ingress_user',
+      `${found.username} signs in through Home Assistant; its role is auth.ingress.role (${found.role})`,
+    );
+  const outcome = found ? await ctx.db.users.update(found.id, { role, disabled }) : 'not_found';
+  if (outcome === 'not_found') throw new AccountRequestError(404, 'not_found', `no user ${name}`);
+  if (outcome === 'last_admin')
+    throw new AccountRequestError(
+      409,
+      'last_admin',
+      `${found!.username} is the last enabled admin; make another user admin first`,
+    );
+  const { user, before } = outcome;
+  const ended = user.disabled && !before.disabled ? await ctx.db.sessions.deleteForUser(user.id) : 0;
+  if (user.role !== before.role)
+    await ctx.events.record({
+      type: 'security',
+      subtype: 'user_role_changed',
+      severity: 'info',
+      component: 'auth',
+      message: `role of ${user.username} changed from ${before.role} to ${user.role}`,
+      metadata: { userId: user.id, username: user.username, from: before.role, to: user.role, by },
+    });
+  if (user.disabled !== before.disabled)
+    await ctx.events.record({
+      type: 'security',
+      subtype: user.disabled ? 'user_disabled' : 'user_enabled',
+      severity: 'info',
+      component: 'auth',
+      message: user.disabled
+        ? `user ${user.username} disabled; ${ended} session(s) ended`
+        : `user ${user.username} enabled again`,
+      metadata: { userId: user.id, username: user.username, by },
+    });
   return user;
 }
 

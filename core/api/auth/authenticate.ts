@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database, Role } from '../../db/index.js';
 import type { EventRecorder } from '../../events/index.js';
 import type { Access } from '../access.js';
+import { INGRESS_PREFIX } from './accounts.js';
 import type { FailureLimiter } from './failure-limiter.js';
 import { hasRole } from './roles.js';
 import { sameSecret, sha256 } from './secrets.js';
@@ -180,7 +181,7 @@ async function ingressCaller(ctx: AuthContext, request: FastifyRequest): Promise
   const name = request.headers['x-remote-user-name'];
   const id = request.headers['x-remote-user-id'];
   if (typeof name !== 'string' || name === '' || typeof id !== 'string') return null;
-  const username = `ha:${name.slice(0, 64)}`;
+  const username = `${INGRESS_PREFIX}${name.slice(0, 64)}`;
   const display = request.headers['x-remote-user-display-name'];
   let user = await ctx.db.users.findByUsername(username);
   if (!user) {

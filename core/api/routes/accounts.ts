@@ -2,7 +2,13 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Database } from '../../db/index.js';
 import type { EventRecorder } from '../../events/index.js';
 import '../access.js';
-import { AccountRequestError, addUser, createApiToken, revokeApiToken } from '../auth/accounts.js';
+import {
+  AccountRequestError,
+  addUser,
+  changeUser,
+  createApiToken,
+  revokeApiToken,
+} from '../auth/accounts.js';
 import { apiTokenSchema, authErrors, errorRef, userSchema, uuidParams } from '../schemas.js';
 
 const refused = (reply: FastifyReply, err: unknown) => {
@@ -49,6 +55,39 @@ export async function accountRoutes(app: FastifyInstance, opts: { db: Database; 
     async (request, reply) => {
       try {
         return reply.status(201).send(await addUser(opts, request.body, request.caller!.name));
+      } catch (err) {
+        return refused(reply, err);
+      }
+    },
+  );
+
+  app.patch<{ Params: { id: string }; Body: { role?: string; disabled?: boolean } }>(
+    '/api/v1/users/:id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['access'],
+        summary: "Change a user's role, or disable or enable them",
+        description:
+          'Disabling ends their sessions (open live streams close with 4001) and stops their API tokens. ' +
+          'Refused with 409 `last_admin` when no enabled admin would be left, and with 409 `ingress_user` ' +
+          'for the role of a Home Assistant user (it comes from auth.ingress.role).',
+        params: uuidParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            role: { type: 'string', enum: ['admin', 'operator', 'viewer'] },
+            disabled: { type: 'boolean' },
+          },
+        },
+        response: { 200: userSchema, 400: errorRef, 404: errorRef, 409: errorRef, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      try {
+        return await changeUser(opts, { id: request.params.id }, request.body, request.caller!.name);
       } catch (err) {
         return refused(reply, err);
       }

@@ -12,6 +12,8 @@ export interface LiveOptions {
   bus: LiveBus;
   heartbeatSeconds: number;
   maxQueuedBytes: number;
+  /** How often streams opened with a session check it still exists (ends on this core close them at once). */
+  sessionCheckSeconds: number;
   /** The panel's public address (config http.publicUrl): an Origin it may come from. */
   publicUrl: string | null;
 }
@@ -82,21 +84,31 @@ export async function liveRoutes(
   }, opts.live.heartbeatSeconds * 1000);
   heartbeat.unref();
 
-  // Sessions end (sign-out, expiry, a disabled user): a stream opened with one ends with it.
+  // Sessions end (sign-out, a password change, a disabled user, expiry): a stream opened with
+  // one ends with it, at once when it ended through this core.
+  const endSession = (client: LiveConnection) => {
+    client.close(CLOSE.sessionEnded, 'the session has ended');
+    clients.delete(client);
+  };
+  const stopWatchingSessions = opts.db.sessions.onEnded((hashes) => {
+    const ended = new Set(hashes);
+    for (const client of clients) if (ended.has(sessionOf.get(client) ?? '')) endSession(client);
+  });
+  // Ends elsewhere (another core, expiry) are found by asking the database now and then.
   const sessionCheck = setInterval(() => {
     void (async () => {
       for (const client of clients) {
         const hash = sessionOf.get(client);
-        if (hash && !(await opts.db.sessions.use(hash)))
-          client.close(CLOSE.sessionEnded, 'the session has ended');
+        if (hash && !(await opts.db.sessions.use(hash))) endSession(client);
       }
     })().catch((err: unknown) => app.log.error({ err }, 'checking live stream sessions failed'));
-  }, 60_000);
+  }, opts.live.sessionCheckSeconds * 1000);
   sessionCheck.unref();
 
   app.addHook('onClose', async () => {
     clearInterval(heartbeat);
     clearInterval(sessionCheck);
+    stopWatchingSessions();
     unsubscribe();
   });
 

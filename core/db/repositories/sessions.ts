@@ -10,8 +10,25 @@ export interface SessionCaller {
   expiresAt: Date;
 }
 
+/** Told the id hashes of sessions this process ended (sign-out, password change, disabled user, expiry). */
+export type SessionsEndedListener = (idHashes: string[]) => void;
+
 export function sessionsRepository(knex: Knex) {
+  // Live streams opened with a session close the moment it ends here; ends elsewhere (another
+  // core) are found by their periodic check.
+  const listeners = new Set<SessionsEndedListener>();
+  const ended = (rows: Array<{ id_hash: string }>) => {
+    const hashes = rows.map((r) => r.id_hash);
+    if (hashes.length) for (const listener of listeners) listener(hashes);
+    return hashes.length;
+  };
   return {
+    /** Calls `listener` after sessions are deleted through this repository; returns the unsubscribe. */
+    onEnded(listener: SessionsEndedListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
     async create(session: {
       idHash: string;
       userId: string;
@@ -58,22 +75,18 @@ export function sessionsRepository(knex: Knex) {
     },
 
     async delete(idHash: string): Promise<void> {
-      await knex('sessions').where({ id_hash: idHash }).delete();
+      ended(await knex('sessions').where({ id_hash: idHash }).delete().returning('id_hash'));
     },
 
     // knex-pglite reports no row count for DELETE: the counts come from the returned rows.
     async deleteForUser(userId: string): Promise<number> {
-      return ((await knex('sessions').where({ user_id: userId }).delete().returning('id_hash')) as unknown[])
-        .length;
+      return ended(await knex('sessions').where({ user_id: userId }).delete().returning('id_hash'));
     },
 
     async deleteExpired(): Promise<number> {
-      return (
-        (await knex('sessions')
-          .where('expires_at', '<=', knex.fn.now())
-          .delete()
-          .returning('id_hash')) as unknown[]
-      ).length;
+      return ended(
+        await knex('sessions').where('expires_at', '<=', knex.fn.now()).delete().returning('id_hash'),
+      );
     },
   };
 }

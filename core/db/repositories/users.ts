@@ -77,6 +77,38 @@ export function usersRepository(knex: Knex) {
       return (await knex('users').where({ id }).update({ password_hash: passwordHash })) > 0;
     },
 
+    /**
+     * Changes a user's role or enables/disables them, refusing a change that would leave no
+     * enabled admin. The enabled admins are locked first (in id order, so two concurrent
+     * changes cannot deadlock), then counted: two admins demoting each other at once cannot
+     * both succeed.
+     */
+    async update(
+      id: string,
+      changes: { role?: Role; disabled?: boolean },
+    ): Promise<{ user: User; before: User } | 'not_found' | 'last_admin'> {
+      return knex.transaction(async (trx) => {
+        const admins = (await trx('users')
+          .where({ role: 'admin', disabled: false })
+          .orderBy('id')
+          .forUpdate()
+          .select('id')) as Array<{ id: string }>;
+        const row = (await trx('users').where({ id }).forUpdate().first()) as Row | undefined;
+        if (!row) return 'not_found' as const;
+        const before = fromRow(row);
+        const role = changes.role ?? before.role;
+        const disabled = changes.disabled ?? before.disabled;
+        const staysAdmin = role === 'admin' && !disabled;
+        if (admins.some((a) => a.id === id) && !staysAdmin && admins.length <= 1)
+          return 'last_admin' as const;
+        const [updated] = (await trx('users')
+          .where({ id })
+          .update({ role, disabled })
+          .returning('*')) as Row[];
+        return { user: fromRow(updated!), before };
+      });
+    },
+
     async setRole(id: string, role: Role): Promise<void> {
       await knex('users').where({ id }).update({ role });
     },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { MqttClient } from 'mqtt';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
+import { pgUrl, withPgClient } from '../../helpers/databases.js';
 import { LiveTestClient, RefusedUpgrade } from '../../helpers/live-client.js';
 import {
   type AgentIdentity,
@@ -344,6 +345,54 @@ describe('live event stream (GET /api/v1/live)', () => {
     });
   });
 
+  describe('sessions that end', () => {
+    /** A user signed in to the panel with a stream open, as a browser would hold them. */
+    const signedInStream = async (username: string) => {
+      const user = (await addTestUser(core, username, `${username} password`, 'viewer')) as { id: string };
+      const session = await api.login(username, `${username} password`);
+      const stream = await connect({ headers: { cookie: session.cookie, origin: core.httpUrl } });
+      return { ...session, id: user.id, stream };
+    };
+    const stillOpen = async (client: LiveTestClient) => {
+      const from = client.messages.length;
+      client.send({ type: 'ping' });
+      await client.waitFor((m) => m.type === 'pong', 'pong', from);
+    };
+
+    it('closes the stream with 4001 when its session signs out; other streams stay open', async () => {
+      const other = await connect();
+      const { cookie, csrfToken, stream } = await signedInStream('leaver');
+      const out = await api.call('POST', '/api/v1/auth/logout', {
+        headers: { cookie, 'x-csrf-token': csrfToken },
+      });
+      assert.equal(out.status, 204);
+      const closed = await stream.waitForClose();
+      assert.equal(closed.code, 4001);
+      assert.equal(closed.reason, 'the session has ended');
+      await stillOpen(other);
+    });
+
+    it('closes every stream of a user who is disabled, with 4001', async () => {
+      const { id, cookie, stream } = await signedInStream('disabled-later');
+      const second = await connect({ headers: { cookie, origin: core.httpUrl } });
+      const admin = api.bearer((await createTestToken(core, 'admin')).token);
+      assert.equal((await admin.call('PATCH', `/api/v1/users/${id}`, { disabled: true })).status, 200);
+      assert.equal((await stream.waitForClose()).code, 4001);
+      assert.equal((await second.waitForClose()).code, 4001);
+    });
+
+    it('closes the stream with 4001 when the user’s password changes', async () => {
+      const { stream } = await signedInStream('rotating');
+      const { adminOperations } = await import('../../../core/api/index.js');
+      await adminOperations.userPasswd.run(core.manage, {
+        params: {},
+        body: { username: 'rotating', password: 'rotating new password' },
+        by: 'test',
+      });
+      assert.equal((await stream.waitForClose()).code, 4001);
+    });
+  });
+
   describe('catching up', () => {
     it('replays exactly the missed events to a client that reconnects with since and stream', async () => {
       const observer = await connect();
@@ -498,5 +547,33 @@ describe('live event stream limits', () => {
     assert.match(closed.reason, /slow consumer/);
     const events = await core.db.systemEvents.list({ type: 'live' });
     assert.ok(events.some((e) => e.subtype === 'client_dropped'));
+  });
+});
+
+/**
+ * A session can end outside this core (signed out through another core behind the same load
+ * balancer, or removed from the database): streams find out at their next check.
+ */
+describe('live event stream of a session removed elsewhere [PostgreSQL]', () => {
+  let core: TestCore;
+  before(async function () {
+    if (!pgUrl()) return this.skip();
+    this.timeout(180_000);
+    core = await startTestCore('PostgreSQL', (config) => {
+      config.live.sessionCheckSeconds = 1;
+    });
+  });
+  after(() => core?.close());
+
+  it('closes the stream with 4001 once the session row is gone', async () => {
+    const api = new ApiClient(core.httpUrl);
+    await addTestUser(core, 'elsewhere', 'elsewhere password', 'viewer');
+    const { cookie } = await api.login('elsewhere', 'elsewhere password');
+    const stream = await LiveTestClient.open(core.httpUrl, { headers: { cookie, origin: core.httpUrl } });
+    await stream.waitFor((m) => m.type === 'subscribed' || m.type === 'hello', 'hello');
+    await withPgClient(async (client) => {
+      await client.query(`delete from "${core.config.database.schema}".sessions`);
+    });
+    assert.equal((await stream.waitForClose()).code, 4001);
   });
 });
