@@ -59,6 +59,32 @@ export const updateListQuery = {
   },
 } as const;
 
+/** GET /api/v1/updates/count: the list's filter alone (no sort, no page). */
+export const updateCountQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: filterProperties,
+} as const;
+
+/** POST /api/v1/updates/reject: the transaction waiting on one host for one package manager. */
+export const rejectBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['agentId', 'plugin'],
+  properties: {
+    agentId: { type: 'string', format: 'uuid' },
+    plugin: { type: 'string', minLength: 1, maxLength: 64 },
+  },
+} as const;
+
+export const rejectResponse = {
+  type: 'object',
+  required: ['rejected'],
+  properties: {
+    rejected: { type: 'integer', description: 'How many packages went back to pending' },
+  },
+} as const;
+
 /** At least one condition: a bulk action over the whole fleet must be asked for by name. */
 export const filterBodySchema = {
   type: 'object',

@@ -24,7 +24,10 @@ import {
   type FilterQuery,
   filterOf,
   splitCommaValues,
+  rejectBodySchema,
+  rejectResponse,
   type UpdateListQuery,
+  updateCountQuery,
   updateDetailSchema,
   updateItemSchema,
   updateListQuery,
@@ -126,6 +129,25 @@ export async function updateRoutes(
     },
   );
 
+  app.get<{ Querystring: FilterQuery }>(
+    '/api/v1/updates/count',
+    {
+      config: { access: 'viewer' },
+      preValidation: async (request) => splitCommaValues(request.query as unknown as Record<string, unknown>),
+      schema: {
+        tags: ['updates'],
+        summary: 'How many package states match the filter (the same query as the list, without paging)',
+        querystring: updateCountQuery,
+        response: {
+          200: { type: 'object', required: ['count'], properties: { count: { type: 'integer' } } },
+          400: errorRef,
+          ...authErrors,
+        },
+      },
+    },
+    async (request) => ({ count: await opts.db.updates.count(filterOf(request.query)) }),
+  );
+
   app.get<{ Params: { id: string } }>(
     '/api/v1/updates/:id',
     {
@@ -207,5 +229,32 @@ export async function updateRoutes(
     'Install updates (by keys, ids or filter): confirms waiting transactions, approves pending and failed ones',
     ['installing', 'approved'],
     (t, by) => bulk.install(t, by),
+  );
+
+  app.post<{ Body: { agentId: string; plugin: string } }>(
+    '/api/v1/updates/reject',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['updates'],
+        summary:
+          'Refuse the dry-run transaction waiting for confirmation on one host for one package manager: its packages go back to pending',
+        body: rejectBodySchema,
+        response: { 200: rejectResponse, 400: errorRef, 409: errorRef, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      const { agentId, plugin } = request.body;
+      const rejected = await opts.workflow.reject(agentId, plugin, request.caller!.name);
+      // Confirmed or rejected by someone else meanwhile: say so rather than answer "0 done".
+      if (rejected === 0)
+        return reply.status(409).send({
+          error: {
+            code: 'nothing_waiting',
+            message: `no ${plugin} transaction waits for confirmation on that host`,
+          },
+        });
+      return { rejected };
+    },
   );
 }

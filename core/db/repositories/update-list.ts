@@ -30,6 +30,14 @@ export function updateListRepository(knex: Knex, search: SearchBounds = SEARCH_B
     /** One page in the requested order, after the cursor key. */
     page: (req: UpdatePageRequest): Promise<UpdatePage> => listPage(knex, req, search),
 
+    /** How many package states match a filter (the panel's "all N matching"). */
+    async count(filter: UpdateFilter): Promise<number> {
+      const query = knex({ s: 'package_state' }).join({ a: 'agents' }, 'a.id', 's.agent_id');
+      applyUpdateFilter(query, filter);
+      const row = (await query.count({ n: '*' }).first()) as { n: string | number } | undefined;
+      return Number(row?.n ?? 0);
+    },
+
     /** One package state by its id, with what the install workflow recorded about it. */
     async findById(
       id: string,

@@ -89,6 +89,8 @@ export interface PackageRef {
 }
 
 export interface PackageUpdate extends PackageRef {
+  /** Stable id of this package of this host (GET /api/v1/updates/{id}, bulk actions by `ids`). */
+  id: string;
   hostname?: string;
   currentVersion: string | null;
   availableVersion: string | null;
@@ -103,16 +105,27 @@ export interface PackageUpdate extends PackageRef {
   statusChangedAt?: string;
 }
 
+/** One value or several (the API takes `severity=critical,high`). */
+export type OneOrMany<T> = T | readonly T[];
+
+/** GET /api/v1/updates filters (docs/api.md "Updates"): filters AND, the values of one filter OR. */
 export interface UpdateFilter {
-  agent?: string;
-  plugin?: string;
-  severity?: Severity;
-  status?: PackageStatus;
+  agent?: OneOrMany<string>;
+  plugin?: OneOrMany<string>;
+  severity?: OneOrMany<Severity>;
+  status?: OneOrMany<PackageStatus>;
   security?: boolean;
   label?: string;
   q?: string;
-  /** A column, `-` in front for descending (e.g. `-severity`). */
-  sort?: string;
+}
+
+export type UpdateSort = 'severity' | 'name' | 'host' | 'firstSeen';
+export type SortOrder = 'asc' | 'desc';
+
+/** The sort of the list: `severity desc` is most severe first, `firstSeen desc` newest first. */
+export interface UpdateOrder {
+  sort?: UpdateSort;
+  order?: SortOrder;
 }
 
 export interface Page<T> {
@@ -137,29 +150,57 @@ export interface Transaction {
   warnings: string[];
 }
 
-export interface PackageDependencies {
-  dryRunCommandId?: string;
-  transaction?: Transaction;
-  /** What the transaction holds beyond what was approved: why a person must confirm. */
-  extras?: { upgrades: TransactionItem[]; newPackages: TransactionItem[]; removals: TransactionItem[] };
+/** What the transaction holds beyond what was approved: why a person must confirm. */
+export interface TransactionExtras {
+  upgrades?: TransactionItem[];
+  newPackages?: TransactionItem[];
+  removals?: TransactionItem[];
 }
 
+/** GET /api/v1/updates/{id} (docs/api.md "Updates", Detail). */
 export interface PackageDetail extends PackageUpdate {
-  dependencies?: PackageDependencies | null;
+  dryRunCommandId: string | null;
+  installCommandId: string | null;
+  /** While `pending_dependencies`: the dry run's transaction with its extras; else null. */
+  transaction: (Partial<Transaction> & { extras?: TransactionExtras }) | null;
+  history: Array<{
+    id: string;
+    fromVersion: string | null;
+    toVersion: string | null;
+    commandId: string | null;
+    result: 'succeeded' | 'failed';
+    message: string | null;
+    occurredAt: string;
+  }>;
+  events: Array<{
+    id: string;
+    kind: string;
+    fromVersion: string | null;
+    toVersion: string | null;
+    occurredAt: string;
+  }>;
 }
+
+/** A package a bulk action moved (with its id when the request named ids or a filter). */
+export type MovedRef = PackageRef & { id?: string };
 
 export interface Refusal {
+  id?: string;
   ref: PackageRef;
   from: PackageStatus | null;
   why: string;
 }
 
+/** The answer of POST /api/v1/updates/approve, /ignore and /install. */
 export interface BulkAnswer {
-  approved?: PackageRef[];
-  ignored?: PackageRef[];
+  approved?: MovedRef[];
+  ignored?: MovedRef[];
+  installing?: MovedRef[];
   refused: Refusal[];
-  [key: string]: unknown;
 }
+
+/** What a bulk action is for: some packages by id, or every package matching a filter. */
+export type BulkTarget = { ids: string[] } | { filter: UpdateFilter } | { packages: PackageRef[] };
 
 export type CommandStatus =
   | 'pending'

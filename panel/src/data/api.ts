@@ -4,6 +4,7 @@ import type {
   ApiToken,
   AuthStatus,
   BulkAnswer,
+  BulkTarget,
   ClientErrorReport,
   Command,
   CommandOutputPage,
@@ -23,20 +24,49 @@ import type {
   Role,
   Session,
   SystemEvent,
+  OneOrMany,
   UpdateFilter,
+  UpdateOrder,
   User,
 } from './api-types.js';
 
-const refPath = (r: PackageRef) =>
-  `api/v1/updates/${encodeURIComponent(r.agentId)}/${encodeURIComponent(r.plugin)}/${encodeURIComponent(r.name)}` +
-  (r.arch ? `?arch=${encodeURIComponent(r.arch)}` : '');
+/** A bulk action's body: exactly one of `{packages}`, `{ids}`, `{filter}` (docs/api.md "Bulk actions"). */
+function bulkBody(target: BulkTarget | readonly PackageRef[]) {
+  if (Array.isArray(target))
+    return { packages: target.map(({ agentId, plugin, name, arch }) => ({ agentId, plugin, name, arch })) };
+  const t = target as BulkTarget;
+  if ('filter' in t) return { filter: filterBody(t.filter) };
+  return t;
+}
 
-const refs = (packages: PackageRef[]) => ({
-  packages: packages.map(({ agentId, plugin, name, arch }) => ({ agentId, plugin, name, arch })),
-});
+const list = <T>(v: OneOrMany<T> | undefined): T[] | undefined =>
+  v === undefined ? undefined : Array.isArray(v) ? [...(v as readonly T[])] : [v as T];
 
+/** The filter as the list's query string: several values comma-separated, empty ones left out. */
 function filterQuery(f: UpdateFilter): Query {
-  return { ...f, security: f.security === undefined ? undefined : String(f.security) };
+  const joined = (v: OneOrMany<string> | undefined) => list(v)?.join(',') || undefined;
+  return {
+    agent: joined(f.agent),
+    plugin: joined(f.plugin),
+    severity: joined(f.severity),
+    status: joined(f.status),
+    security: f.security === undefined ? undefined : String(f.security),
+    label: f.label || undefined,
+    q: f.q || undefined,
+  };
+}
+
+/** The filter as a bulk body's `filter`: arrays, empty conditions left out. */
+function filterBody(f: UpdateFilter): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['agent', 'plugin', 'severity', 'status'] as const) {
+    const values = list<string>(f[key]);
+    if (values?.length) out[key] = values;
+  }
+  if (f.security !== undefined) out.security = f.security;
+  if (f.label) out.label = f.label;
+  if (f.q) out.q = f.q;
+  return out;
 }
 
 /** The core's routes (docs/api.md), typed. Components call these, never fetch. */
@@ -61,15 +91,40 @@ export function createApi(client: ApiClient) {
       updateAgent: (id: string) => client.post<Command>(`api/v1/agents/${encodeURIComponent(id)}/update`),
     },
     updates: {
-      list: (filter: UpdateFilter, page: { cursor?: string | null; limit?: number } = {}) =>
-        client.get<Page<PackageUpdate>>('api/v1/updates', { ...filterQuery(filter), ...page }),
-      detail: (ref: PackageRef) => client.get<PackageDetail>(refPath(ref)),
-      approve: (packages: PackageRef[]) => client.post<BulkAnswer>('api/v1/updates/approve', refs(packages)),
-      ignore: (packages: PackageRef[]) => client.post<BulkAnswer>('api/v1/updates/ignore', refs(packages)),
-      install: (packages: PackageRef[]) => client.post<BulkAnswer>('api/v1/updates/install', refs(packages)),
-      /** Accept the dry-run transaction waiting for a person on that host and package manager. */
-      confirm: (agentId: string, plugin: string) =>
-        client.post<{ confirmed: number }>('api/v1/updates/confirm', { agentId, plugin }),
+      /** One keyset page; pass the answer's `nextCursor` back as `cursor` (same filter and order). */
+      list: (
+        filter: UpdateFilter,
+        page: UpdateOrder & { cursor?: string | null; limit?: number } = {},
+        opts: { signal?: AbortSignal } = {},
+      ) =>
+        client.get<Page<PackageUpdate>>(
+          'api/v1/updates',
+          { ...filterQuery(filter), ...page },
+          opts.signal ? { signal: opts.signal } : {},
+        ),
+      /** How many package states match (for "all N matching"). */
+      count: (filter: UpdateFilter, opts: { signal?: AbortSignal } = {}) =>
+        client
+          .get<{ count: number }>(
+            'api/v1/updates/count',
+            filterQuery(filter),
+            opts.signal ? { signal: opts.signal } : {},
+          )
+          .then((a) => a.count),
+      /** One package with its history and, while it waits in pending_dependencies, the transaction. */
+      detail: (id: string) => client.get<PackageDetail>(`api/v1/updates/${encodeURIComponent(id)}`),
+      approve: (target: BulkTarget | readonly PackageRef[]) =>
+        client.post<BulkAnswer>('api/v1/updates/approve', bulkBody(target)),
+      ignore: (target: BulkTarget | readonly PackageRef[]) =>
+        client.post<BulkAnswer>('api/v1/updates/ignore', bulkBody(target)),
+      install: (target: BulkTarget | readonly PackageRef[]) =>
+        client.post<BulkAnswer>('api/v1/updates/install', bulkBody(target)),
+      /**
+       * Accept the dry-run transaction a package waits on: an install of it, which carries the
+       * whole set that dry run was computed for on that host and package manager.
+       */
+      confirm: (ids: string[]) => client.post<BulkAnswer>('api/v1/updates/install', { ids }),
+      /** Refuse it: that host's packages of that package manager go back to pending. */
       reject: (agentId: string, plugin: string) =>
         client.post<{ rejected: number }>('api/v1/updates/reject', { agentId, plugin }),
     },

@@ -113,6 +113,8 @@ describeEachDatabase('API updates list: filters, sorts, keyset pages', (target) 
         .sort();
       assert.deepEqual(got.map((i) => i.id).sort(), expected, query);
       assert.ok(expected.length > 0, `${query} matches something`);
+      const counted = await viewer.get(`/api/v1/updates/count?${query}`);
+      assert.deepEqual(counted.json, { count: expected.length }, `count of ${query}`);
     };
     await check('severity=critical', (i) => i.severity === 'critical');
     await check('severity=low&severity=medium', (i) => i.severity === 'low' || i.severity === 'medium');
@@ -138,6 +140,11 @@ describeEachDatabase('API updates list: filters, sorts, keyset pages', (target) 
         i.severity === 'high' && i.status === 'pending' && i.plugin === 'apt' && i.name.includes('python'),
     );
     assert.deepEqual((await viewer.get('/api/v1/updates?q=_')).json.items, [], '_ is literal text');
+    assert.equal(
+      (await viewer.get('/api/v1/updates/count')).json.count,
+      all.length,
+      'count without a filter',
+    );
   });
 
   it('refuses a bad filter, a foreign cursor and a cursor of another sort', async () => {
@@ -145,6 +152,8 @@ describeEachDatabase('API updates list: filters, sorts, keyset pages', (target) 
     assert.equal((await viewer.get('/api/v1/updates?status=done')).status, 400);
     assert.equal((await viewer.get('/api/v1/updates?agent=nope')).status, 400);
     assert.equal((await viewer.get('/api/v1/updates?sort=size')).status, 400);
+    assert.equal((await viewer.get('/api/v1/updates/count?severity=loud')).status, 400);
+    assert.equal((await viewer.get('/api/v1/updates/count?limit=5')).status, 400, 'no paging on a count');
     assert.equal((await viewer.get('/api/v1/updates?cursor=garbage')).json.error.code, 'invalid_cursor');
     const page = await viewer.get('/api/v1/updates?sort=name&limit=5');
     const other = await viewer.get(`/api/v1/updates?sort=host&limit=5&cursor=${page.json.nextCursor}`);

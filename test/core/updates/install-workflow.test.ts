@@ -11,15 +11,9 @@ import {
   renderPackageStatesDoc,
   type Transaction,
 } from '../../../core/updates/index.js';
+import { answeringAgent, type Responder } from '../../helpers/answering-agent.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
-import {
-  type AgentIdentity,
-  connectAgent,
-  envelope,
-  listenDown,
-  publishUp,
-  registerSimAgent,
-} from '../../helpers/sim-agent.js';
+import { envelope, registerSimAgent } from '../../helpers/sim-agent.js';
 
 const STATES = Object.keys(PACKAGE_TRANSITIONS) as PackageStatus[];
 
@@ -69,48 +63,6 @@ describe('package state machine', () => {
     );
   });
 });
-
-type Responder = (params: Record<string, unknown>) => {
-  status?: 'succeeded' | 'failed';
-  error?: string;
-  data?: Record<string, unknown>;
-};
-
-/** A test agent over the real protocol that answers dry runs and installs as told. */
-async function answeringAgent(
-  core: TestCore,
-  identity: AgentIdentity,
-  answers: { dry_run: Responder; install: Responder },
-) {
-  const client: MqttClient = await connectAgent(core.mqttUrl, identity);
-  const down = await listenDown(client, identity);
-  const seen = new Set<string>();
-  const received: Array<{ type: string; params: Record<string, unknown> }> = [];
-  client.on('message', (_topic, payload) => {
-    const message = JSON.parse(payload.toString()) as {
-      id: string;
-      type: string;
-      params: Record<string, unknown>;
-    };
-    if (!_topic.endsWith('/command') || seen.has(message.id)) return;
-    seen.add(message.id);
-    received.push({ type: message.type, params: message.params });
-    const answer = (answers as Record<string, Responder | undefined>)[message.type];
-    if (!answer) return;
-    const { status = 'succeeded', error, data } = answer(message.params);
-    const now = new Date().toISOString();
-    void publishUp(client, identity, 'result', {
-      ...envelope(),
-      commandId: message.id,
-      status,
-      startedAt: now,
-      finishedAt: now,
-      ...(error ? { error } : {}),
-      ...(data ? { data } : {}),
-    }).catch(() => {});
-  });
-  return { client, down, received };
-}
 
 function pkg(name: string, from = '1.0', to = '1.1'): ScanPackage {
   return {

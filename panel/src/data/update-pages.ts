@@ -1,0 +1,195 @@
+import type { Api } from './api.js';
+import type { PackageStatus, PackageUpdate } from './api-types.js';
+import { type Clock, realClock } from './clock.js';
+import type { LiveClient } from './live-client.js';
+import { Store } from './store.js';
+import { applyLiveEvent } from './update-live.js';
+import { filterKey, filterOf, type UpdateView } from './update-view.js';
+
+export interface UpdatePagesState {
+  view: UpdateView | null;
+  /** The rows of the page shown; null until the first page arrived. */
+  rows: readonly PackageUpdate[] | null;
+  /** 0 for the first page. */
+  page: number;
+  hasNext: boolean;
+  /** How many packages match the filter; null while counting. */
+  count: number | null;
+  loading: boolean;
+  error: string | null;
+}
+
+export interface UpdatePagesOptions {
+  api: Pick<Api, 'updates'>;
+  live: Pick<LiveClient, 'subscribe' | 'onReset'>;
+  clock?: Clock;
+  /** Live bursts within this long become one reload (and one count). */
+  coalesceMs?: number;
+}
+
+/**
+ * The updates page's data: one keyset page of the fleet's package states at a time (the
+ * cursors of the pages before it are kept, so "previous" is a keyset read too, never an offset),
+ * the filter's count, and live changes applied with as few reads as possible (update-live.ts).
+ */
+export class UpdatePages {
+  readonly state = new Store<UpdatePagesState>({
+    view: null,
+    rows: null,
+    page: 0,
+    hasNext: false,
+    count: null,
+    loading: false,
+    error: null,
+  });
+  /** The cursor each visited page started at (null: the first page). */
+  private starts: Array<string | null> = [null];
+  private next: string | null = null;
+  private rowsRead = 0;
+  private countRead = 0;
+  private timer: unknown = null;
+  private pending = { reload: false, recount: false };
+  private off: Array<() => void> = [];
+  private readonly clock: Clock;
+  /** Requests made (pages and counts), for tests that check coalescing. */
+  readonly requests = { pages: 0, counts: 0 };
+
+  constructor(private readonly opts: UpdatePagesOptions) {
+    this.clock = opts.clock ?? realClock;
+  }
+
+  /** Follows the live stream until stop(). */
+  start(): void {
+    if (this.off.length) return;
+    this.off = [
+      this.opts.live.subscribe((event) => {
+        const { view, rows } = this.state.value;
+        if (!view || !rows) return;
+        const change = applyLiveEvent(view, rows, event);
+        if (change.rows !== rows) this.patch({ rows: change.rows });
+        if (change.reload || change.recount) this.schedule(change.reload, change.recount);
+      }),
+      this.opts.live.onReset(() => this.schedule(true, true)),
+    ];
+  }
+
+  stop(): void {
+    for (const off of this.off.splice(0)) off();
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /**
+   * Shows a view: a new filter, sort or page size starts at the first page again; the same view
+   * does nothing (a hash change that only touched something else).
+   */
+  async show(view: UpdateView): Promise<void> {
+    const current = this.state.value.view;
+    const sameRows =
+      current &&
+      filterKey(current) === filterKey(view) &&
+      current.sort === view.sort &&
+      current.order === view.order &&
+      current.limit === view.limit;
+    if (sameRows) return;
+    const recount = !current || filterKey(current) !== filterKey(view);
+    this.starts = [null];
+    this.patch({ view, page: 0, ...(recount ? { count: null } : {}) });
+    await Promise.all([this.read(), recount ? this.recount() : Promise.resolve()]);
+  }
+
+  async nextPage(): Promise<void> {
+    const { page } = this.state.value;
+    if (!this.next) return;
+    this.starts[page + 1] = this.next;
+    this.patch({ page: page + 1 });
+    await this.read();
+  }
+
+  async previousPage(): Promise<void> {
+    const { page } = this.state.value;
+    if (page === 0) return;
+    this.patch({ page: page - 1 });
+    await this.read();
+  }
+
+  async firstPage(): Promise<void> {
+    if (this.state.value.page === 0) return;
+    this.patch({ page: 0 });
+    await this.read();
+  }
+
+  /**
+   * Reads the page shown again from the same cursor, and the count, keeping the rows on screen
+   * meanwhile (after a bulk action: ignored rows leave a "to do" filter).
+   */
+  async refresh(): Promise<void> {
+    await Promise.all([this.read(true), this.recount()]);
+  }
+
+  /** Marks rows as moved at once (a bulk action's answer), before the live events confirm it. */
+  setStatus(ids: readonly string[], status: PackageStatus): void {
+    const { rows } = this.state.value;
+    if (!rows || ids.length === 0) return;
+    const set = new Set(ids);
+    this.patch({ rows: rows.map((r) => (set.has(r.id) && r.status !== status ? { ...r, status } : r)) });
+  }
+
+  /** The first row's number on this page (1-based), for "rows 101–200 of 5,000". */
+  get firstRowNumber(): number {
+    const { page, view } = this.state.value;
+    return page * (view?.limit ?? 0) + 1;
+  }
+
+  private schedule(reload: boolean, recount: boolean): void {
+    this.pending = { reload: this.pending.reload || reload, recount: this.pending.recount || recount };
+    if (this.timer !== null) return;
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = null;
+      const { reload: r, recount: c } = this.pending;
+      this.pending = { reload: false, recount: false };
+      if (r) void this.read(true);
+      if (c) void this.recount();
+    }, this.opts.coalesceMs ?? 400);
+  }
+
+  private async read(quiet = false): Promise<void> {
+    const { view, page } = this.state.value;
+    if (!view) return;
+    const ticket = ++this.rowsRead;
+    // A live reload keeps the rows on screen while it reads (no flicker, scroll and focus stay).
+    if (!quiet) this.patch({ loading: true });
+    try {
+      this.requests.pages++;
+      const answer = await this.opts.api.updates.list(filterOf(view), {
+        sort: view.sort,
+        order: view.order,
+        limit: view.limit,
+        cursor: this.starts[page] ?? undefined,
+      });
+      if (ticket !== this.rowsRead) return; // a newer read was asked for meanwhile
+      this.next = answer.nextCursor;
+      this.patch({ rows: answer.items, hasNext: answer.nextCursor !== null, loading: false, error: null });
+    } catch (err) {
+      if (ticket !== this.rowsRead) return;
+      this.patch({ loading: false, error: (err as Error).message });
+    }
+  }
+
+  private async recount(): Promise<void> {
+    const { view } = this.state.value;
+    if (!view) return;
+    const ticket = ++this.countRead;
+    try {
+      this.requests.counts++;
+      const count = await this.opts.api.updates.count(filterOf(view));
+      if (ticket === this.countRead) this.patch({ count });
+    } catch {
+      // the API client showed it; the table still works without a count
+    }
+  }
+
+  private patch(change: Partial<UpdatePagesState>): void {
+    this.state.set({ ...this.state.value, ...change });
+  }
+}
