@@ -3,6 +3,7 @@ import type { PackageUpdate } from '../../../panel/src/data/api-types.js';
 import { dockerImageOf, shortDigest } from '../../../panel/src/data/docker.js';
 
 const record = (metadata: Record<string, unknown>, more: Partial<PackageUpdate> = {}): PackageUpdate => ({
+  id: '1',
   agentId: 'a',
   plugin: 'docker',
   name: 'jellyfin',
