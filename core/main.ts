@@ -315,6 +315,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         sessionCheckSeconds: config.live.sessionCheckSeconds,
         publicUrl: config.http.publicUrl,
       },
+      cors: { origins: config.http.corsOrigins, publicUrl: config.http.publicUrl },
       operations: { dispatcher, workflow, manage, policy },
       agentInstall: {
         // Built (or loaded) on first use: a core that installs no agent never runs esbuild.

@@ -11,6 +11,7 @@ import type { InstallWorkflow } from '../updates/index.js';
 import type { Access } from './access.js';
 import type { AdminContext } from './admin-operations.js';
 import { type IngressOptions, installAuth } from './auth/authenticate.js';
+import { type CorsOptions, installCors } from './cors.js';
 import { createFailureLimiter } from './auth/failure-limiter.js';
 import { errorResponseSchema, installErrorHandlers } from './errors.js';
 import { quietRequestLogs } from './quiet-logs.js';
@@ -63,6 +64,8 @@ export interface ApiContext {
   agentInstall?: { bundles: AgentBundleProvider; publicUrl: string | null };
   /** The live event stream (GET /api/v1/live); without it the route is not served. */
   live?: LiveOptions;
+  /** Pages on other origins that may call the API with a bearer token; none by default. */
+  cors?: CorsOptions;
 }
 
 const DEFAULT_AUTH: AuthOptions = {
@@ -106,6 +109,8 @@ export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> 
   });
   app.addSchema(errorResponseSchema);
   installErrorHandlers(app);
+  // Before auth: a refused request from an allowed origin must still be readable by its page.
+  installCors(app, ctx.cors ?? { origins: [], publicUrl: null });
   installAuth(app, {
     db: ctx.db,
     events: ctx.fleet.events,

@@ -12,6 +12,7 @@ export interface SchemaNode {
   pattern?: string;
   enum?: readonly unknown[];
   items?: SchemaNode;
+  maxItems?: number;
 }
 
 export interface ConfigLeaf {
@@ -32,7 +33,8 @@ export function configLeaves(root: SchemaNode, prefix: string[] = []): ConfigLea
 /** The schema node at a dotted path, or undefined for an unknown key. */
 export function schemaAt(root: SchemaNode, path: string[]): SchemaNode | undefined {
   let node: SchemaNode | undefined = root;
-  for (const key of path) node = node?.properties?.[key];
+  // An index into a list names its item (`http.corsOrigins.0`).
+  for (const key of path) node = node?.items && /^\d+$/.test(key) ? node.items : node?.properties?.[key];
   return node;
 }
 
@@ -56,8 +58,10 @@ export function describeRule(schema: SchemaNode): string {
     else if (schema.maximum !== undefined) rule = `${noun} of at most ${schema.maximum}`;
     else rule = noun;
   } else if (main === 'boolean') rule = 'true or false';
-  else if (main === 'array') rule = 'a list';
-  else {
+  else if (main === 'array') {
+    rule = schema.maxItems !== undefined ? `a list of at most ${schema.maxItems}` : 'a list';
+    if (schema.items) rule += `, each ${describeRule(schema.items)}`;
+  } else {
     rule = 'a string';
     if (schema.pattern) rule += ` matching ${schema.pattern}`;
     else if (schema.minLength) rule = 'a non-empty string';

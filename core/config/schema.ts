@@ -45,6 +45,18 @@ export const configSchema = {
             'URL agents and browsers use to reach this core (http://redflag.lan:8080), put in install ' +
             'commands. Unset: http://<this host name>:<http.port>.',
         },
+        corsOrigins: {
+          type: 'array',
+          items: { type: 'string', pattern: '^https?://[^/?#\\s]+$' },
+          maxItems: 100,
+          default: [],
+          description:
+            'Web pages on other origins that may call the API with a bearer token, each an exact origin ' +
+            '(https://homepage.lan, http://192.168.1.5:3000): the Lovelace card or the dashboard web ' +
+            'component on Homepage, Homarr or Dashy. Requests from these origins are answered with CORS ' +
+            'headers and authenticate with `Authorization: Bearer` only, never the session cookie. ' +
+            'Empty: no CORS headers at all. Environment: a JSON list (REDFLAG_HTTP_CORS_ORIGINS=\'["https://homepage.lan"]\').',
+        },
       },
     },
     broker: {
@@ -434,7 +446,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** The validated configuration, every default filled in. */
 export interface RedflagConfig {
   dataDir: string;
-  http: { host: string; port: number; publicUrl: string | null };
+  http: { host: string; port: number; publicUrl: string | null; corsOrigins: string[] };
   broker: {
     host: string;
     port: number;

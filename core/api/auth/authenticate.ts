@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database, Role } from '../../db/index.js';
 import type { EventRecorder } from '../../events/index.js';
 import type { Access } from '../access.js';
+import '../cors.js';
 import { INGRESS_PREFIX } from './accounts.js';
 import type { FailureLimiter } from './failure-limiter.js';
 import { hasRole } from './roles.js';
@@ -150,6 +151,16 @@ async function resolveCaller(ctx: AuthContext, request: FastifyRequest): Promise
   }
 
   const sessionId = sessionIdFrom(request);
+  // A page on another origin that http.corsOrigins lets in calls with a bearer token only (cors.ts).
+  if (request.crossOrigin) {
+    if (sessionId)
+      throw new AuthFailure(
+        401,
+        'unauthenticated',
+        `a request from ${request.crossOrigin} authenticates with Authorization: Bearer only, not the session cookie`,
+      );
+    return null;
+  }
   if (sessionId) {
     const idHash = sha256(sessionId);
     const session = await ctx.db.sessions.use(idHash);

@@ -4,6 +4,7 @@ import type { Database } from '../../db/index.js';
 import { type EventRecorder, LIVE_EVENT_KINDS, type LiveBus } from '../../events/index.js';
 import '../access.js';
 import { remoteAddress } from '../auth/authenticate.js';
+import { originIsThisServer } from '../origin.js';
 import { CLOSE, encodeEvent, LiveConnection } from '../live/connection.js';
 import { parseClientMessage, subscribeFromQuery } from '../live/messages.js';
 import { authErrors, errorRef } from '../schemas.js';
@@ -25,14 +26,6 @@ interface LiveQuery {
   kinds?: string;
 }
 
-const hostOf = (url: string) => {
-  try {
-    return new URL(url).host.toLowerCase();
-  } catch {
-    return null;
-  }
-};
-
 /**
  * Cross-site WebSocket hijacking: a page on another site can open a WebSocket here and the
  * browser sends our cookie with it (SameSite does not cover every case, and the CSRF header
@@ -45,11 +38,7 @@ function originProblem(request: FastifyRequest, publicUrl: string | null): strin
   if (!request.ws || request.caller?.kind === 'token') return null;
   const origin = request.headers.origin;
   if (origin === undefined) return null; // not a browser
-  const from = hostOf(origin);
-  const allowed = [request.headers.host, request.headers['x-forwarded-host'], publicUrl && hostOf(publicUrl)]
-    .flatMap((h) => (typeof h === 'string' ? h.split(',') : []))
-    .map((h) => h.trim().toLowerCase());
-  if (from !== null && allowed.includes(from)) return null;
+  if (originIsThisServer(request, origin, publicUrl)) return null;
   return `Origin ${origin} is not this server (${request.headers.host ?? 'no Host'}); open the stream from the panel`;
 }
 

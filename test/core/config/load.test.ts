@@ -29,7 +29,7 @@ describe('core/config loadConfig', () => {
     const { config } = loadConfig({ configPath: file('empty.yaml', ''), env: {}, addonOptionsPath: noAddon });
     assert.deepEqual(config, {
       dataDir: './data',
-      http: { host: '0.0.0.0', port: 8080, publicUrl: null },
+      http: { host: '0.0.0.0', port: 8080, publicUrl: null, corsOrigins: [] },
       broker: {
         host: '0.0.0.0',
         port: 1884,
@@ -52,7 +52,7 @@ describe('core/config loadConfig', () => {
         outputMaxLines: 5000,
         outputMaxKiB: 1024,
       },
-      live: { bufferSize: 10000, heartbeatSeconds: 30, maxQueuedKiB: 1024 },
+      live: { bufferSize: 10000, heartbeatSeconds: 30, maxQueuedKiB: 1024, sessionCheckSeconds: 60 },
       database: { url: null, schema: 'public', poolMax: 10, connectTimeoutMs: 10000 },
       log: { level: 'info' },
       shutdown: { timeoutMs: 10000 },
@@ -106,7 +106,7 @@ describe('core/config loadConfig', () => {
     const err = errorOf(() => loadConfig({ configPath, env: {}, addonOptionsPath: noAddon }));
     assert.equal(
       err.message,
-      'typo.yaml: http.prot is not a known setting (known under http: host, port, publicUrl)',
+      'typo.yaml: http.prot is not a known setting (known under http: host, port, publicUrl, corsOrigins)',
     );
   });
 
@@ -129,6 +129,49 @@ describe('core/config loadConfig', () => {
     assert.equal(
       url.message,
       'url.yaml: database.url must be a string matching ^postgres(ql)?://, or unset, got "mysql://x"',
+    );
+  });
+
+  it('takes CORS origins as a list (a JSON list in the environment) and refuses one that is not an origin', () => {
+    const fromFile = loadConfig({
+      configPath: file(
+        'cors.yaml',
+        'http:\n  corsOrigins: [https://homepage.lan, http://192.168.1.5:3000]\n',
+      ),
+      env: {},
+      addonOptionsPath: noAddon,
+    });
+    assert.deepEqual(fromFile.config.http.corsOrigins, ['https://homepage.lan', 'http://192.168.1.5:3000']);
+    const fromEnv = loadConfig({
+      configPath: file('none.yaml', ''),
+      env: { REDFLAG_HTTP_CORS_ORIGINS: '["https://dashy.lan"]' },
+      addonOptionsPath: noAddon,
+    });
+    assert.deepEqual(fromEnv.config.http.corsOrigins, ['https://dashy.lan']);
+    const withPath = errorOf(() =>
+      loadConfig({
+        configPath: file(
+          'cors-bad.yaml',
+          'http:\n  corsOrigins: [https://homepage.lan, https://dash.lan/card]\n',
+        ),
+        env: {},
+        addonOptionsPath: noAddon,
+      }),
+    );
+    assert.equal(
+      withPath.message,
+      'cors-bad.yaml: http.corsOrigins.1 must be a string matching ^https?://[^/?#\\s]+$, got "https://dash.lan/card"',
+    );
+    const notAList = errorOf(() =>
+      loadConfig({
+        configPath: file('none2.yaml', ''),
+        env: { REDFLAG_HTTP_CORS_ORIGINS: 'https://dashy.lan' },
+        addonOptionsPath: noAddon,
+      }),
+    );
+    assert.match(
+      notAList.message,
+      /^REDFLAG_HTTP_CORS_ORIGINS: http\.corsOrigins must be a list of at most 100, each a string/,
     );
   });
 
