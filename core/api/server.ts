@@ -33,6 +33,7 @@ import { MAX_CLIENT_MESSAGE_BYTES } from './live/messages.js';
 import { registerRoutes } from './routes/register.js';
 import { registrationTokenRoutes } from './routes/registration-tokens.js';
 import { scheduleRoutes } from './routes/schedules.js';
+import { pluginSettingsRoutes } from './routes/plugin-settings.js';
 import { settingsRoutes } from './routes/settings.js';
 import { statsRoutes } from './routes/stats.js';
 import { updateRoutes } from './routes/updates.js';
@@ -162,6 +163,11 @@ export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> 
     await app.register(maintenanceWindowRoutes, { db: ctx.db, policy: ops.policy });
     await app.register(scheduleRoutes, { db: ctx.db, policy: ops.policy });
     await app.register(settingsRoutes, { db: ctx.db, events: ctx.fleet.events });
+    await app.register(pluginSettingsRoutes, {
+      db: ctx.db,
+      dispatcher: ops.dispatcher,
+      events: ctx.fleet.events,
+    });
     await app.register(commandOutputRoutes, { db: ctx.db });
     await app.register(eventRoutes, { db: ctx.db });
     await app.register(updateRoutes, { db: ctx.db, workflow: ops.workflow, events: ctx.fleet.events });

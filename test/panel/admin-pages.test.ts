@@ -9,7 +9,7 @@ import {
   requireChromium,
   screenshot,
 } from './browser.js';
-import { closeFleet, type SeededHost, seedFleet } from './fleet-seed.js';
+import { closeFleet, type SeededHost, seedFleet, waitUntil } from './fleet-seed.js';
 import { type PanelCore, signIn, startPanelCore } from './panel-core.js';
 
 interface Listed<T> {
@@ -217,6 +217,57 @@ describe('panel: history, enrollment and settings (Chromium)', function () {
       errors.filter((e) => !/Failed to load resource/.test(e)),
       [],
     );
+    await context.close();
+  });
+
+  it('settings: plugin settings — lists the plugins the hosts report, saves and sends them to each host', async () => {
+    const nas = hosts[0]!;
+    const { page, context, errors } = await openPage(chromium.browser, `${pc.url}#/settings`);
+    await signIn(page);
+    const section = page.getByRole('region', { name: 'Plugin settings' });
+    const apt = section.getByRole('form', { name: 'Settings of apt' });
+    await apt.waitFor();
+    assert.match(await apt.innerText(), /package-manager · 1 host/);
+    const editor = apt.getByLabel('Settings of apt (JSON)');
+    assert.equal(await editor.inputValue(), '{}');
+
+    await editor.fill('{"updateBeforeScan": false,');
+    await apt.getByRole('button', { name: 'Save apt and send to 1 host' }).click();
+    await apt
+      .getByRole('alert')
+      .getByText(/not JSON/)
+      .waitFor();
+    await editor.fill('["not", "an object"]');
+    await apt.getByRole('button', { name: 'Save apt and send to 1 host' }).click();
+    await apt
+      .getByRole('alert')
+      .getByText(/JSON object/)
+      .waitFor();
+
+    await editor.fill('{"updateBeforeScan": false, "lockTimeoutSeconds": 60}');
+    await apt.getByRole('button', { name: 'Save apt and send to 1 host' }).click();
+    // The host's agent receives the signed set_config over MQTT.
+    const sent = await nas.down!.waitFor((m) => m.type === 'command' && m.payload.type === 'set_config');
+    assert.deepEqual(sent.payload.params, {
+      pluginSettings: { apt: { updateBeforeScan: false, lockTimeoutSeconds: 60 } },
+    });
+    await apt.getByText(/changed by admin/).waitFor();
+    const stored = await pc.api<{ items: Array<{ plugin: string; settings: object }> }>(
+      'GET',
+      '/api/v1/plugin-settings',
+    );
+    assert.deepEqual(stored.items.find((p) => p.plugin === 'apt')?.settings, {
+      updateBeforeScan: false,
+      lockTimeoutSeconds: 60,
+    });
+    // Another admin's change arrives live (a settings event), without a reload.
+    await pc.api('PUT', '/api/v1/plugin-settings/apt', { settings: { updateBeforeScan: true } });
+    await waitUntil(
+      async () => JSON.parse(await editor.inputValue()).updateBeforeScan === true,
+      'live change',
+    );
+    await assertAccessible(page, 'plugin settings');
+    assert.deepEqual(errors, []);
     await context.close();
   });
 });

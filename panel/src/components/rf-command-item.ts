@@ -2,7 +2,14 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Command } from '../data/api-types.js';
 import { ApiError } from '../data/api-error.js';
-import { canCancel, canRetry, commandTimeline, describeCommand, isActive } from '../data/commands.js';
+import {
+  canCancel,
+  canRetry,
+  commandTimeline,
+  describeCommand,
+  isActive,
+  retryRole,
+} from '../data/commands.js';
 import type { RfContext } from '../data/context.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
@@ -114,7 +121,9 @@ export class RfCommandItem extends LitElement {
     const c = this.command;
     const what = describeCommand(c);
     const on = this.hostname || c.agentId.slice(0, 8);
-    const operator = this.ctx.session.can('operator');
+    const session = this.ctx.session;
+    const mayRetry = canRetry(c) && session.can(retryRole(c));
+    const mayCancel = canCancel(c) && session.can('operator');
     const showOutput = this._showOutput;
     const time = (at: string) => html`<time datetime=${at}>${new Date(at).toLocaleString()}</time>`;
     return html`<article aria-label=${`${what} on ${on}`}>
@@ -126,10 +135,10 @@ export class RfCommandItem extends LitElement {
         ${c.source && c.source !== 'manual' ? html`<span class="muted">by ${c.source}</span>` : nothing}
         ${c.createdBy ? html`<span class="muted hide-narrow">issued by ${c.createdBy}</span>` : nothing}
         ${
-          operator && (canRetry(c) || canCancel(c))
+          mayRetry || mayCancel
             ? html`<span class="actions">
                 ${
-                  canRetry(c)
+                  mayRetry
                     ? html`<button
                         ?disabled=${this._busy}
                         aria-label=${`Retry ${what} on ${on}`}
@@ -140,7 +149,7 @@ export class RfCommandItem extends LitElement {
                     : nothing
                 }
                 ${
-                  canCancel(c)
+                  mayCancel
                     ? html`<button
                         ?disabled=${this._busy}
                         aria-label=${`Cancel ${what} on ${on}`}

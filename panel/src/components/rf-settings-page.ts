@@ -6,12 +6,13 @@ import { shared } from '../styles/theme.js';
 import './rf-api-tokens-settings.js';
 import './rf-collection-settings.js';
 import type { CollectionSpec } from './rf-collection-settings.js';
+import './rf-plugin-settings.js';
 import './rf-users-settings.js';
 import { settingsCollections } from './settings-collections.js';
 
 type AnySpec = CollectionSpec<{ id: string; enabled: boolean }>;
 
-/** Settings (admin): users and roles, API tokens, policies, maintenance windows, scan schedules. */
+/** Settings (admin): users and roles, API tokens, policies, maintenance windows, scan schedules, plugins. */
 @customElement('rf-settings-page')
 export class RfSettingsPage extends LitElement {
   static override styles = [shared, pageStyles];
@@ -27,7 +28,8 @@ export class RfSettingsPage extends LitElement {
             .ctx=${this.ctx}
             .spec=${spec as unknown as AnySpec}
           ></rf-collection-settings>`,
-      )}`;
+      )}
+      <rf-plugin-settings .ctx=${this.ctx}></rf-plugin-settings>`;
   }
 }
 

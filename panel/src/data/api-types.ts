@@ -412,3 +412,19 @@ export interface ScanSchedule {
   intervalSeconds: number;
   enabled: boolean;
 }
+
+/** GET /api/v1/plugin-settings: one plugin the agents report, with its fleet-wide settings. */
+export interface PluginSettingsEntry {
+  plugin: string;
+  kinds: string[];
+  /** Active agents that report it. */
+  hosts: number;
+  settings: Record<string, unknown>;
+  updatedBy: string | null;
+  updatedAt: string | null;
+}
+
+/** PUT /api/v1/plugin-settings/{plugin}: the entry, and the set_config commands it issued. */
+export interface ChangedPluginSettings extends PluginSettingsEntry {
+  commands: Command[];
+}

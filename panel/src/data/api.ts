@@ -5,6 +5,7 @@ import type {
   AuthStatus,
   BulkAnswer,
   BulkTarget,
+  ChangedPluginSettings,
   ClientErrorReport,
   Command,
   CommandOutputPage,
@@ -20,6 +21,7 @@ import type {
   PackageDetail,
   PackageRef,
   PackageUpdate,
+  PluginSettingsEntry,
   RegistrationToken,
   Role,
   Session,
@@ -179,6 +181,14 @@ export function createApi(client: ApiClient) {
       'api/v1/maintenance-windows',
     ),
     schedules: resource<ScanSchedule, Omit<ScanSchedule, 'id'>>(client, 'api/v1/schedules'),
+    pluginSettings: {
+      list: () => client.get<{ items: PluginSettingsEntry[] }>('api/v1/plugin-settings').then((a) => a.items),
+      /** Replaces the plugin's settings; the core sends them, signed, to every host of the plugin. */
+      change: (plugin: string, settings: Record<string, unknown>) =>
+        client.request<ChangedPluginSettings>('PUT', `api/v1/plugin-settings/${encodeURIComponent(plugin)}`, {
+          body: { settings },
+        }),
+    },
     clientErrors: {
       /** Never reported when it fails itself (the reporter retries it instead). */
       send: (errors: ClientErrorReport[]) =>

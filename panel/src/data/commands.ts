@@ -1,4 +1,4 @@
-import type { Command, CommandStatus } from './api-types.js';
+import type { Command, CommandStatus, Role } from './api-types.js';
 
 /** What POST /commands/{id}/retry accepts (core/commands/dispatcher.ts RETRYABLE). */
 const RETRYABLE = new Set<string>(['failed', 'timed_out', 'cancelled', 'rejected']);
@@ -9,6 +9,10 @@ const ACTIVE = new Set<string>(['pending', 'sent', 'acknowledged', 'running']);
 export const canRetry = (c: Pick<Command, 'status'>) => RETRYABLE.has(c.status);
 export const canCancel = (c: Pick<Command, 'status'>) => CANCELLABLE.has(c.status);
 export const isActive = (c: Pick<Command, 'status'>) => ACTIVE.has(c.status);
+
+/** Who may retry it: changing the agent itself (update_agent, set_config) is for admins (core/api/routes/commands.ts). */
+export const retryRole = (c: Pick<Command, 'type'>): Role =>
+  c.type === 'update_agent' || c.type === 'set_config' ? 'admin' : 'operator';
 
 /** How far a command got; a command never goes back, so an older answer never replaces a newer one. */
 export function statusRank(status: CommandStatus | string): number {

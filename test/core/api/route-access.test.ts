@@ -63,6 +63,8 @@ describe('API route access declarations', () => {
       'GET /api/v1/client-errors admin',
       'GET /api/v1/settings admin',
       'PUT /api/v1/settings admin',
+      'GET /api/v1/plugin-settings admin',
+      'PUT /api/v1/plugin-settings/:plugin admin',
     ])
       assert.ok(names.has(expected), `missing ${expected}`);
   });

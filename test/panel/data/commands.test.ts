@@ -7,6 +7,7 @@ import {
   commandTimeline,
   describeCommand,
   mergeCommands,
+  retryRole,
   upsertCommand,
 } from '../../../panel/src/data/commands.js';
 
@@ -65,6 +66,9 @@ describe('panel data: the commands list', () => {
       assert.ok(!canRetry({ status: s }), s);
     for (const s of ['pending', 'sent'] as const) assert.ok(canCancel({ status: s }), s);
     for (const s of ['acknowledged', 'running', 'failed'] as const) assert.ok(!canCancel({ status: s }), s);
+    assert.equal(retryRole({ type: 'scan' }), 'operator');
+    assert.equal(retryRole({ type: 'update_agent' }), 'admin', 'changing the agent itself is for admins');
+    assert.equal(retryRole({ type: 'set_config' }), 'admin');
   });
 
   it('lists the moments a command reached, in order', () => {
