@@ -2,14 +2,16 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM } from './chromium.js';
+
+export { CHROMIUM, launchBrowser, type PanelBrowser } from './chromium.js';
 
 /**
  * The shared browser-test helper (panel/README.md "Browser tests"): Debian's Chromium driven by
  * playwright-core, a fresh profile per launch, accessibility checks with axe-core and
  * screenshots into test-output/panel/.
  */
-export const CHROMIUM = process.env.REDFLAG_CHROMIUM ?? '/usr/bin/chromium';
 const OUTPUT = new URL('../../test-output/panel/', import.meta.url).pathname;
 
 export const DESKTOP = { width: 1280, height: 800 };
@@ -21,35 +23,6 @@ export function requireChromium(suite: Mocha.Context): void {
   if (process.env.CI === 'true')
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium (.ci/run)`);
   suite.skip();
-}
-
-export interface PanelBrowser {
-  browser: Browser;
-  close(): Promise<void>;
-}
-
-/** Headless Chromium with the flags this machine needs (no sandbox as root, no network chatter). */
-export async function launchBrowser(): Promise<PanelBrowser> {
-  // playwright-core gives every launch a new empty --user-data-dir of its own and removes it after.
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  return {
-    browser,
-    async close() {
-      await browser.close();
-    },
-  };
 }
 
 export interface OpenedPage {

@@ -78,6 +78,10 @@ export class RfUpdatesPage extends LitElement {
     this._state ??= new StoreController(this, this._pages.state);
     this._location ??= new StoreController(this, this.ctx.location.current);
     this._pages.start();
+  }
+
+  /** The hosts for the filter, once the first rows are on screen (they come first). */
+  private _loadAgents(): void {
     void this.ctx.api.agents.list({ limit: 5000 }).then(
       (a) => (this._agents = a),
       () => {},
@@ -89,8 +93,14 @@ export class RfUpdatesPage extends LitElement {
     this._pages?.stop();
   }
 
+  private _viewFor: { query: string; view: UpdateView } | null = null;
+
+  /** The view of the address; the same object while the address is the same, so children skip re-rendering. */
   private get _view(): UpdateView {
-    return viewFromQuery(this._location.value.query);
+    const query = this._location.value.query.toString();
+    if (this._viewFor?.query !== query)
+      this._viewFor = { query, view: viewFromQuery(this._location.value.query) };
+    return this._viewFor.view;
   }
 
   override willUpdate(): void {
@@ -98,8 +108,10 @@ export class RfUpdatesPage extends LitElement {
     const key = filterKey(view);
     // Another filter selects other rows: what was ticked for the old one does not carry over.
     if (this._shownFilter !== null && key !== this._shownFilter) this._selection = NO_SELECTION;
+    const first = this._shownFilter === null;
     this._shownFilter = key;
-    void this._pages!.show(view);
+    const shown = this._pages!.show(view);
+    if (first) void shown.then(() => this._loadAgents());
   }
 
   private _setView(change: Partial<UpdateView>): void {

@@ -9,6 +9,9 @@ import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
 import './rf-severity-badge.js';
 
+/** One formatter for every row (toLocaleDateString builds one per call). */
+const DAY = new Intl.DateTimeFormat(undefined, { dateStyle: 'short' });
+
 const COLUMNS: Array<{ sort: UpdateSort; label: string }> = [
   { sort: 'name', label: 'Package' },
   { sort: 'host', label: 'Host' },
@@ -173,7 +176,7 @@ export class RfUpdatesTable extends LitElement {
         }
       </td>
       <td class="hide-narrow">
-        ${r.firstSeenAt ? html`<time datetime=${r.firstSeenAt}>${new Date(r.firstSeenAt).toLocaleDateString()}</time>` : ''}
+        ${r.firstSeenAt ? html`<time datetime=${r.firstSeenAt}>${DAY.format(new Date(r.firstSeenAt))}</time>` : ''}
       </td>
     </tr>`;
   }

@@ -95,7 +95,10 @@ export class UpdatePages {
     const recount = !current || filterKey(current) !== filterKey(view);
     this.starts = [null];
     this.patch({ view, page: 0, ...(recount ? { count: null } : {}) });
-    await Promise.all([this.read(), recount ? this.recount() : Promise.resolve()]);
+    // Rows first, then the count: on PGlite (one connection) a count of 100,000 rows asked at
+    // the same time would make the rows wait for it.
+    await this.read();
+    if (recount) await this.recount();
   }
 
   async nextPage(): Promise<void> {
@@ -124,7 +127,8 @@ export class UpdatePages {
    * meanwhile (after a bulk action: ignored rows leave a "to do" filter).
    */
   async refresh(): Promise<void> {
-    await Promise.all([this.read(true), this.recount()]);
+    await this.read(true);
+    await this.recount();
   }
 
   /** Marks rows as moved at once (a bulk action's answer), before the live events confirm it. */
@@ -148,8 +152,10 @@ export class UpdatePages {
       this.timer = null;
       const { reload: r, recount: c } = this.pending;
       this.pending = { reload: false, recount: false };
-      if (r) void this.read(true);
-      if (c) void this.recount();
+      void (async () => {
+        if (r) await this.read(true);
+        if (c) await this.recount();
+      })();
     }, this.opts.coalesceMs ?? 400);
   }
 
