@@ -150,7 +150,7 @@ export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> 
     });
   if (ctx.operations) {
     const ops = ctx.operations;
-    await app.register(agentRoutes, { db: ctx.db, manage: ops.manage });
+    await app.register(agentRoutes, { db: ctx.db, manage: ops.manage, policy: ops.policy });
     await app.register(commandRoutes, {
       db: ctx.db,
       dispatcher: ops.dispatcher,

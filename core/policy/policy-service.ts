@@ -229,6 +229,35 @@ export function createPolicyService(ctx: PolicyContext) {
       return true;
     },
 
+    /**
+     * An agent's labels changed. Schedules may pick agents by label, so when that changes which
+     * schedules apply to it, it gets a new config revision at once, as a schedule change would
+     * (the agent applies only a newer revision). True when the schedules changed.
+     */
+    async labelsChanged(
+      agentId: string,
+      before: string[],
+      after: string[],
+      by: string | null,
+    ): Promise<boolean> {
+      const { schedules } = await schedulesAndRevision();
+      const effective = (labels: string[]) => {
+        const { schedules: chosen } = configFor({ id: agentId, labels }, schedules, 0);
+        return JSON.stringify(Object.entries(chosen).sort(([a], [b]) => a.localeCompare(b)));
+      };
+      if (effective(before) === effective(after)) return false;
+      await ctx.db.settings.set(REVISION_KEY, (await revision()) + 1, by);
+      cached = null;
+      await record(
+        'agent_schedules_changed',
+        `labels changed which scan schedules apply to this agent; config revision ${await revision()}`,
+        { before, after, by },
+        agentId,
+      );
+      if (ctx.isConnected(agentId)) await service.pushConfig(agentId);
+      return true;
+    },
+
     async configFor(agentId: string): Promise<ConfigMessage | null> {
       const { schedules, revision: current } = await schedulesAndRevision();
       const agent = await ctx.db.agents.findById(agentId);

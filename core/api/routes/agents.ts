@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Agent, Database } from '../../db/index.js';
 import { allowAgentRebind, deleteAgent, revokeAgent, setAgentLabels } from '../../fleet/index.js';
 import '../access.js';
+import type { PolicyService } from '../../policy/index.js';
 import type { AdminContext } from '../admin-operations.js';
 import { authErrors, errorRef, uuidParams } from '../schemas.js';
 import {
@@ -22,7 +23,10 @@ const visible = <T extends Agent>({ publicKey: _key, machineIdHash: _machine, ..
 
 const notFound = (id: string) => ({ error: { code: 'not_found', message: `no active agent with id ${id}` } });
 
-export async function agentRoutes(app: FastifyInstance, opts: { db: Database; manage: AdminContext }) {
+export async function agentRoutes(
+  app: FastifyInstance,
+  opts: { db: Database; manage: AdminContext; policy: PolicyService },
+) {
   app.get<{ Querystring: AgentListQuery }>(
     '/api/v1/agents',
     {
@@ -150,16 +154,16 @@ export async function agentRoutes(app: FastifyInstance, opts: { db: Database; ma
       },
     },
     async (request, reply) => {
-      const labels = await setAgentLabels(
-        opts.manage,
-        request.params.id,
-        request.body.labels,
-        request.caller!.name,
-      );
-      if (!labels)
+      const before = await opts.db.agents.findById(request.params.id);
+      const labels = before
+        ? await setAgentLabels(opts.manage, before.id, request.body.labels, request.caller!.name)
+        : null;
+      if (!before || !labels)
         return reply
           .status(404)
           .send({ error: { code: 'not_found', message: `no agent with id ${request.params.id}` } });
+      // Schedules pick agents by label: one whose schedules changed gets its new config now.
+      await opts.policy.labelsChanged(before.id, before.labels, labels, request.caller!.name);
       return { id: request.params.id, labels };
     },
   );

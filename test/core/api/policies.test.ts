@@ -221,6 +221,47 @@ describeEachDatabase('API policies, maintenance windows and schedules', (target)
       }
     });
 
+    it('push a new config to an agent whose labels change which schedules apply to it', async () => {
+      const client = await connectAgent(core.mqttUrl, identity);
+      try {
+        const down = await listenDown(client, identity);
+        const configs = () => down.received.filter((m) => m.type === 'config');
+        const revisionOf = (m: { payload: Record<string, unknown> }) => m.payload.revision as number;
+        const aptInterval = (m: { payload: Record<string, unknown> }) =>
+          (m.payload.schedules as Record<string, { intervalSeconds: number }>).apt?.intervalSeconds;
+        const labels = (list: string[]) =>
+          operator.put(`/api/v1/agents/${identity.agentId}/labels`, { labels: list });
+
+        const made = await operator.post('/api/v1/schedules', {
+          agentLabel: 'canary',
+          plugin: 'apt',
+          intervalSeconds: 900,
+        });
+        assert.equal(made.status, 201);
+        // The schedule is a new revision for everyone; this agent has no canary label yet.
+        const before = await down.waitFor((m) => m.type === 'config');
+        assert.equal(aptInterval(before), undefined);
+
+        assert.equal((await labels(['canary'])).status, 200);
+        const joined = await down.waitFor((m) => m.type === 'config' && aptInterval(m) === 900);
+        assert.ok(revisionOf(joined) > revisionOf(before), 'the agent applies only a newer revision');
+
+        // A label no schedule picks changes nothing: no config. Removing canary does.
+        const sent = configs().length;
+        assert.equal((await labels(['canary', 'unscheduled'])).status, 200);
+        assert.equal((await labels([])).status, 200);
+        const left = await down.waitFor((m) => m.type === 'config' && revisionOf(m) > revisionOf(joined));
+        assert.equal(aptInterval(left), undefined);
+        assert.equal(configs().length, sent + 1, 'a label change that changed no schedule sent a config');
+
+        const events = await core.db.systemEvents.list({ type: 'policy' });
+        assert.equal(events.filter((e) => e.subtype === 'agent_schedules_changed').length, 2);
+        assert.equal((await operator.delete(`/api/v1/schedules/${made.json.id}`)).status, 204);
+      } finally {
+        client.end(true);
+      }
+    });
+
     it('refuses intervals outside 1 minute to 24 hours with the allowed range', async () => {
       for (const intervalSeconds of [59, 86_401, 0]) {
         const res = await operator.post('/api/v1/schedules', { plugin: 'apt', intervalSeconds });
