@@ -98,6 +98,7 @@ export function createBulkActions(ctx: { db: Database; events: EventRecorder; wo
         'ignored',
         allowedFrom('ignored'),
       );
+      ctx.workflow.announce(moved, 'ignored');
       for (const [agentId, count] of countByAgent(moved))
         await ctx.events.record({
           type: 'install',

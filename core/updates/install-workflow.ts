@@ -297,6 +297,11 @@ export function createInstallWorkflow(ctx: WorkflowContext) {
   }
 
   return {
+    /** Tells live clients that packages moved outside the workflow (a bulk ignore). */
+    announce(moved: PackageRef[], status: PackageStatus) {
+      announce(moved, status);
+    },
+
     /**
      * Approves packages (pending or failed ones) and starts the dependency check for each host
      * and package manager. Refused packages come back with the reason.

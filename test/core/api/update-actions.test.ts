@@ -89,10 +89,17 @@ describeEachDatabase('API update detail and bulk actions', (target) => {
   it('ignores by the list filter, refusing held packages one by one', async () => {
     const host = seeded[1]!;
     const before = await idsIn(`agent=${host}&status=pending,held`);
+    const live: Array<{ kind: string; agentId: string | null; data: unknown }> = [];
+    const unsubscribe = core.live.subscribe((e) => live.push(e));
     const res = await operator.post('/api/v1/updates/ignore', {
       filter: { agent: [host], status: ['pending', 'held'] },
     });
+    unsubscribe();
     assert.equal(res.status, 200, JSON.stringify(res.json));
+    // Open panels hear of it on the live stream, as of every other status change.
+    const announced = live.filter((e) => e.kind === 'package.status' && e.agentId === host);
+    assert.ok(announced.length > 0, 'no package.status event for the ignored packages');
+    assert.ok(announced.every((e) => (e.data as { status: string }).status === 'ignored'));
     const pending = before.filter((p) => p.status === 'pending').map((p) => p.id);
     const held = before.filter((p) => p.status === 'held').map((p) => p.id);
     assert.ok(pending.length > 0 && held.length > 0);
