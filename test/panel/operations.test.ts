@@ -142,6 +142,18 @@ describe('panel: live operations (Chromium)', function () {
     assert.notEqual(await statusOf(next), 'failed');
     await sendResult(web, again.id, 'succeeded');
     await waitUntil(async () => (await statusOf(next)) === 'succeeded', 'the retry succeeded, live');
+
+    // The history links a command's event to it in this view, shown open.
+    await page.goto(`${pc.url}#/history?agent=${web.identity.agentId}&type=command`);
+    const events = page.getByRole('table', { name: 'Events' });
+    await events.getByText(`reboot command ${command.id}`).first().waitFor();
+    await events
+      .getByRole('row', { name: new RegExp(`${command.id} failed`) })
+      .getByRole('link', { name: 'the command' })
+      .click();
+    await page.getByRole('heading', { name: 'Operations' }).waitFor();
+    assert.match(page.url(), new RegExp(`command=${command.id}`));
+    await item(page, command.id).getByText('No output yet.').waitFor();
     await context.close();
   });
 

@@ -91,6 +91,11 @@ export class RfCommandItem extends LitElement {
   /** Once shown (active, named, or opened), the output stays open when the command finishes. */
   @state() private _showOutput = false;
 
+  override firstUpdated(): void {
+    // The command the address names: bring it into view.
+    if (this.open) this.scrollIntoView({ block: 'nearest' });
+  }
+
   override willUpdate(): void {
     if (!this._showOutput && (this.open || isActive(this.command))) this._showOutput = true;
   }

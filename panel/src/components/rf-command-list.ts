@@ -1,4 +1,4 @@
-import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { CommandFeed } from '../data/command-feed.js';
@@ -37,7 +37,7 @@ export class RfCommandList extends LitElement {
   private _feed: CommandFeed | null = null;
   private _off: (() => void) | null = null;
   private _feedKey = '';
-  private _key = () => `${this.agentId} ${this.pageSize}`;
+  private _key = () => `${this.agentId} ${this.pageSize} ${this.openCommand}`;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -49,9 +49,8 @@ export class RfCommandList extends LitElement {
     this._stop();
   }
 
-  override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has('agentId') || changed.has('pageSize')) && this._feed && this._feedKey !== this._key())
-      this._start();
+  override willUpdate(): void {
+    if (this._feed && this._feedKey !== this._key()) this._start();
   }
 
   private _start(): void {
@@ -66,6 +65,7 @@ export class RfCommandList extends LitElement {
       live,
       ...(this.agentId ? { agentId: this.agentId } : {}),
       pageSize: this.pageSize,
+      ...(this.openCommand ? { pinned: this.openCommand } : {}),
     });
     this._feed = feed;
     this._feedKey = this._key();

@@ -179,7 +179,17 @@ export class RfHistoryPage extends LitElement {
                           </td>
                           <td class="hide-narrow">${e.component}</td>
                           <td>${e.type}${e.subtype ? `/${e.subtype}` : ''}</td>
-                          <td>${e.message}</td>
+                          <td>
+                            ${e.message}
+                            ${
+                              typeof e.metadata?.commandId === 'string'
+                                ? html` <a
+                                    href=${this.ctx.location.href('/operations', { command: e.metadata.commandId })}
+                                    >the command</a
+                                  >`
+                                : nothing
+                            }
+                          </td>
                         </tr>`,
                     )}
                   </tbody>

@@ -164,6 +164,14 @@ export class RfHostPage extends LitElement {
                       <time datetime=${e.createdAt}>${new Date(e.createdAt).toLocaleString()}</time>
                       <span class="badge">${e.severity}</span> ${e.type}${e.subtype ? `/${e.subtype}` : ''}:
                       ${e.message}
+                      ${
+                        typeof e.metadata?.commandId === 'string'
+                          ? html`<a
+                              href=${this.ctx.location.href('/operations', { command: e.metadata.commandId })}
+                              >the command</a
+                            >`
+                          : nothing
+                      }
                     </li>`,
                 )}
               </ul>`

@@ -26,6 +26,8 @@ export interface CommandFeedOptions {
   agentId?: string;
   /** Commands of the history read per page. */
   pageSize?: number;
+  /** A command to show even when it is older than the first page (the address names it). */
+  pinned?: string;
 }
 
 /**
@@ -85,6 +87,8 @@ export class CommandFeed {
         loaded: true,
         error: null,
       });
+      const { pinned } = this.options;
+      if (pinned && !this.state.value.commands.some((c) => c.id === pinned)) void this.refresh(pinned);
     } catch (err) {
       if (generation === this.generation) this.patch({ loaded: true, error: (err as Error).message });
     }

@@ -124,6 +124,17 @@ describe('panel data: the live commands feed', () => {
     assert.equal(statusOf(s, 'missed'), 'failed');
   });
 
+  it('shows the command the address names even when it is older than the first page', async () => {
+    api.put(cmd('old', 1, 'failed'), cmd('b', 2, 'succeeded'), cmd('c', 3, 'succeeded'));
+    feed = new CommandFeed({ api, live: live.client, pageSize: 1, pinned: 'old' });
+    feed.start();
+    const s = await until(feed, (st) => st.commands.length === 2);
+    assert.deepEqual(
+      s.commands.map((c) => c.id),
+      ['c', 'old'],
+    );
+  });
+
   it('pages back through the history', async () => {
     api.put(cmd('a', 1, 'succeeded'), cmd('b', 2, 'succeeded'), cmd('c', 3, 'succeeded'));
     feed = new CommandFeed({ api, live: live.client, pageSize: 2 });
