@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { adminOperations } from '../../../core/api/index.js';
 import type { TestCore } from '../../helpers/core.js';
 
@@ -11,6 +13,60 @@ export interface Seen {
   headers: Record<string, string>;
   body: string;
 }
+
+/**
+ * Issue 5 §4: "a test scans every response of the API test suite for known secret values".
+ * Every answer any ApiClient receives in this run is checked against every secret the tests
+ * handled so far (passwords, API and registration tokens, session ids, and their SHA-256 as
+ * stored; a secret cannot be shown before it exists), except in the answer that created it
+ * (its one-time display). A check after the whole run fails on any answer that showed one, or
+ * showed a password hash. Secrets made of token characters are looked up word by word, so even
+ * megabyte answers cost one pass; the few others (passwords) by substring.
+ */
+const tokenSecrets = new Set<string>();
+const phraseSecrets = new Set<string>();
+const leaks: string[] = [];
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** A secret no answer may show from now on (its creating answer is checked before it is known). */
+export function rememberSecret(secret: string): void {
+  for (const value of [secret, sha256(secret)])
+    (/^[A-Za-z0-9_-]+$/.test(value) ? tokenSecrets : phraseSecrets).add(value);
+}
+
+function checkAnswer(answer: Seen): void {
+  const text = `${JSON.stringify(answer.headers)}\n${answer.body}`;
+  const where = `${answer.method} ${answer.path} (${answer.status})`;
+  if (/scrypt\$/.test(text)) leaks.push(`${where} shows a password hash`);
+  const shows =
+    (text.match(/[A-Za-z0-9_-]{16,}/g) ?? []).some((word) => tokenSecrets.has(word)) ||
+    [...phraseSecrets].some((phrase) => text.includes(phrase));
+  if (shows) leaks.push(`${where} shows a secret`);
+}
+
+/** Secrets an answer creates: shown there once, never again. */
+function secretsCreatedBy(answer: Seen, json: Json): string[] {
+  if (answer.method !== 'POST' || answer.status >= 300) return [];
+  if (answer.path === '/api/v1/api-tokens' || answer.path === '/api/v1/registration-tokens')
+    return typeof json?.token === 'string' ? [json.token] : [];
+  if (answer.path === '/api/v1/auth/login') {
+    const session = /rf_session=([^;]+)/.exec(answer.headers['set-cookie'] ?? '')?.[1];
+    return session ? [session] : [];
+  }
+  return [];
+}
+
+/** Answers of this run so far that showed a secret they did not create, or a password hash. */
+export function leakedSecrets(): string[] {
+  return [...leaks];
+}
+
+// Registered only under mocha, once for the whole run.
+if (typeof after === 'function')
+  after('no API answer of the run shows a secret but its one-time display', () => {
+    assert.deepEqual(leakedSecrets(), []);
+  });
 
 /**
  * Real HTTP against a test core, remembering every answer so a test can scan them all for
@@ -47,6 +103,9 @@ export class ApiClient {
     } catch {
       json = text;
     }
+    const answer = this.seen.at(-1)!;
+    checkAnswer(answer);
+    for (const secret of secretsCreatedBy(answer, json)) rememberSecret(secret);
     return { status: res.status, json, headers: res.headers };
   }
 
@@ -86,6 +145,7 @@ export function answersShowing(seen: Seen[], secrets: Iterable<string>, allowed:
 
 /** A user made through the same code as `redflag user add`. */
 export async function addTestUser(core: TestCore, username: string, password: string, role: string) {
+  rememberSecret(password);
   return adminOperations.userAdd.run(core.manage, {
     params: {},
     body: { username, password, role },
@@ -100,5 +160,6 @@ export async function createTestToken(core: TestCore, role: string, name = `${ro
     body: { name, role },
     by: 'test',
   })) as { token: string; id: string };
+  rememberSecret(created.token);
   return created;
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
+import { createTestToken } from './api-client.js';
 
 const ACCESS = ['public', 'registration-token', 'viewer', 'operator', 'admin'];
 const SAMPLE_ID = '00000000-0000-4000-8000-000000000000';
@@ -84,6 +85,63 @@ describe('API route access declarations', () => {
       assert.equal(res.statusCode, 401, `${route.method} ${route.url} answered ${res.statusCode}`);
       if (route.method !== 'HEAD') assert.equal(res.json().error.code, 'unauthenticated');
     }
+  });
+
+  it('refuses every protected route to the roles below its own with 403, and lets its role through', async () => {
+    const roles = ['viewer', 'operator', 'admin'] as const;
+    const tokens = new Map<string, string>();
+    for (const role of roles)
+      tokens.set(role, (await createTestToken(core, role, `${role} route check`)).token);
+    const checked: string[] = [];
+    for (const route of core.http.routeAccess) {
+      const declared = roles.indexOf(route.access as (typeof roles)[number]);
+      if (declared < 0 || route.method === 'HEAD') continue;
+      // Logging out ends the caller's session; a token has none, but keep the tokens out of it.
+      if (route.url === '/api/v1/auth/logout') continue;
+      const url = route.url.replace(/:\w+/g, SAMPLE_ID);
+      for (const [i, role] of roles.entries()) {
+        const res = await core.http.inject({
+          method: route.method as 'GET',
+          url,
+          headers: { authorization: `Bearer ${tokens.get(role)}` },
+          ...(['POST', 'PUT', 'PATCH'].includes(route.method) ? { payload: {} } : {}),
+        });
+        const what = `${route.method} ${route.url} as ${role} answered ${res.statusCode} ${res.body.slice(0, 200)}`;
+        if (i < declared) {
+          assert.equal(res.statusCode, 403, what);
+          assert.equal(res.json().error.code, 'forbidden', what);
+        } else assert.ok(![401, 403].includes(res.statusCode), what);
+      }
+      checked.push(`${route.method} ${route.url}`);
+    }
+    assert.ok(checked.length >= 40, `only ${checked.length} routes checked`);
+  });
+
+  it('keeps the names issue 5 promised scripts and docs (routes and the list query)', async () => {
+    const names = new Set(core.http.routeAccess.map((r) => `${r.method} ${r.url}`));
+    for (const stable of [
+      'GET /api/v1/agents',
+      'GET /api/v1/agents/:id',
+      'GET /api/v1/updates',
+      'GET /api/v1/stats',
+      'GET /api/v1/commands',
+      'POST /api/v1/commands',
+      'GET /api/v1/events',
+      'GET /api/v1/live',
+      'POST /api/v1/client-errors',
+    ])
+      assert.ok(names.has(stable), `missing ${stable}`);
+    const doc = (await core.http.inject('/api/docs/json')).json() as {
+      paths: Record<string, { get: { parameters: Array<{ name: string; in: string }> } }>;
+    };
+    const query = doc.paths['/api/v1/updates']!.get.parameters.filter((p) => p.in === 'query').map(
+      (p) => p.name,
+    );
+    for (const name of ['agent', 'plugin', 'severity', 'status', 'security', 'q', 'limit', 'cursor'])
+      assert.ok(
+        query.includes(name),
+        `GET /api/v1/updates has no ${name} parameter (has ${query.join(', ')})`,
+      );
   });
 
   it('describes every API route with a response schema in the OpenAPI document', async () => {
