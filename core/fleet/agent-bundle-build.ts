@@ -10,7 +10,7 @@ import { build } from 'esbuild';
  */
 
 /** Bumped when the options below change, so a cached bundle built with older ones is rebuilt. */
-export const AGENT_BUNDLE_BUILD_REVISION = 1;
+export const AGENT_BUNDLE_BUILD_REVISION = 2;
 
 /** The sources' root: the repository (core/fleet/ → ../../) or dist/ for a compiled core. */
 export function agentEntryPoint(): string {
@@ -41,6 +41,10 @@ export async function buildAgentBundle(opts: { version: string }): Promise<Built
     outfile: 'redflag-agent.mjs',
     metafile: true,
     legalComments: 'none',
+    // No comments and no indentation: V8 keeps the whole source in memory (for lazy compilation),
+    // so this is a megabyte less of the agent's RSS on every host. Names are kept, so stack
+    // traces still read.
+    minifyWhitespace: true,
     logLevel: 'silent',
     define: {
       __REDFLAG_AGENT_VERSION__: JSON.stringify(opts.version),

@@ -9,7 +9,7 @@ const VERSION = /^[A-Za-z0-9](?:[A-Za-z0-9:.+~-]{0,30}[A-Za-z0-9+~])?$/;
 const REVISION = /^x?\d{1,12}$/;
 const CHANNEL = /^(?:-|[a-z0-9][a-z0-9._/-]{0,127})$/;
 // A store account name with snap's verification marks (`*`, or `✓`/`✪` with unicode), or `-`.
-const PUBLISHER = /^(?:-|[a-z0-9][a-z0-9-]{0,63}[*✓✪]{0,2})$/;
+const PUBLISHER = /^(?:-|[a-z0-9][a-z0-9-]{0,63}[*\u2713\u272a]{0,2})$/;
 const SIZE = /^\d+(?:\.\d+)?[kMGTPE]?B$/;
 const NOTES = /^(?:-|[a-z][a-z-]*(?:,[a-z][a-z-]*)*)$/;
 

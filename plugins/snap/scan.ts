@@ -46,7 +46,7 @@ function toRecord(candidate: RefreshCandidate, installed: InstalledSnap | undefi
       revision: installed?.revision ?? null,
       availableRevision: candidate.revision,
       channel: installed?.tracking ?? null,
-      publisher: candidate.publisher.replace(/[*✓✪]+$/, ''),
+      publisher: candidate.publisher.replace(/[*\u2713\u272a]+$/, ''),
       downloadSize: candidate.size,
       notes: installed?.notes ?? [],
       held: isHeld(installed),

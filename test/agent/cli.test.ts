@@ -128,6 +128,16 @@ describe('redflag-agent (command line)', function () {
           assert.equal(typeof p[field], 'string');
         assert.equal(typeof p.security, 'boolean');
       }
+      // The same scan as CSV (`scan [--plugin P] [--json|--csv]` is a name scripts rely on).
+      const csv = await runAgentCli(['scan', '--plugin', 'apt', '--csv', ...common]);
+      assert.equal(csv.code, 0, csv.stderr);
+      const rows = csv.stdout.trimEnd().split('\r\n');
+      assert.equal(
+        rows[0],
+        'plugin,name,arch,currentVersion,availableVersion,severity,security,source,rebootRequired',
+      );
+      assert.equal(rows.length, listed.length + 1);
+      assert.equal((await runAgentCli(['scan', '--json', '--csv', ...common])).code, 2);
     });
 
     it('list-updates works offline from the cache: JSON, CSV and a plain table when piped', async function () {

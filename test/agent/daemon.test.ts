@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { BUILTIN_AGENT_PLUGINS } from '../../agent/plugins.js';
 import type { AgentHandle } from '../../agent/daemon.js';
 import { requireOrSkip } from '../plugins/apt/helpers/requirements.js';
+import { ApiClient, createTestToken } from '../core/api/api-client.js';
 import { tempDir } from '../helpers/cli.js';
+import type { TestCore } from '../helpers/core.js';
 import {
   type AgentFiles,
   nextEvent,
@@ -76,5 +78,19 @@ describe('agent daemon with the real core', function () {
     assert.equal(receipt.type, 'scan');
     assert.equal(receipt.status, 'stored');
     assert.equal(agent.spool.has(run.message.id), false, 'the scan left the spool on its receipt');
+    // What a user sees: the packages, as the agent found them, in the core's API.
+    const viewer = new ApiClient(core.httpUrl).bearer(
+      (await createTestToken(core.core as unknown as TestCore, 'viewer')).token,
+    );
+    const listed = await viewer.get(`/api/v1/updates?agent=${files.agentId}&plugin=apt&limit=1000`);
+    assert.equal(listed.status, 200, JSON.stringify(listed.json));
+    const key = (p: { name: string; arch?: string | null; availableVersion: string }) =>
+      `${p.name}:${p.arch ?? ''}=${p.availableVersion}`;
+    assert.deepEqual(
+      (listed.json.items as Array<{ name: string; arch: string | null; availableVersion: string }>)
+        .map(key)
+        .sort(),
+      run.message.packages.map(key).sort(),
+    );
   });
 });

@@ -17,13 +17,20 @@ export function rssBytes(pid: number): number {
   return match ? Number(match[1]) * 1024 : 0;
 }
 
-export async function waitFor(probe: () => Promise<boolean>, timeoutMs = 30000) {
+export async function waitFor(probe: () => Promise<boolean>, timeoutMs = 30000, what = 'a condition') {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error('timed out');
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * How long a bench waits for a process it started to be ready. Generous: on a machine shared
+ * with other work, a core's start (tsx compiling the sources, PGlite's first open, the
+ * migrations) has taken over a minute; BENCH_READY_SECONDS changes it.
+ */
+export const READY_TIMEOUT_MS = Number(process.env.BENCH_READY_SECONDS ?? 300) * 1000;
 
 export interface BenchDatabase {
   name: string;
@@ -98,7 +105,35 @@ export async function startBenchCore(
     },
   );
   const httpUrl = `http://127.0.0.1:${httpPort}`;
-  await waitFor(async () => (await fetch(`${httpUrl}/readyz`)).status === 200, 60000);
+  // A core that exits (a port taken, a failed migration) fails the bench at once, not after the wait.
+  let exited: string | null = null;
+  child.once(
+    'exit',
+    (code, signal) => (exited = `the bench core exited (${signal ?? code}) before it was ready`),
+  );
+  const started = Date.now();
+  for (;;) {
+    const ready = await fetch(`${httpUrl}/readyz`, { signal: AbortSignal.timeout(10_000) }).then(
+      (res) => res.status === 200,
+      () => false,
+    );
+    if (ready) break;
+    const failure =
+      exited ??
+      (Date.now() - started > READY_TIMEOUT_MS
+        ? `the bench core did not answer /readyz within ${READY_TIMEOUT_MS / 1000} s (BENCH_READY_SECONDS)`
+        : null);
+    if (failure) {
+      if (!exited) child.kill('SIGKILL');
+      dir.remove();
+      throw new Error(failure);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (Date.now() - started > 20_000)
+    console.log(
+      `  (the bench core took ${((Date.now() - started) / 1000).toFixed(0)} s to start: a loaded machine)`,
+    );
   const socket = join(dir.path, 'redflag.sock');
   return {
     httpUrl,

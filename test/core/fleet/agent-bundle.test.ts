@@ -37,6 +37,19 @@ describe('the agent bundle (one file, run by node alone)', function () {
     assert.equal(bundleVersionOf(Buffer.from('console.log(1)\n')), null);
   });
 
+  it('is small in memory: no comments or indentation, and only Latin-1 characters (V8 keeps one byte each)', async () => {
+    // V8 holds a module's whole source while it runs; one character above U+00FF makes it two
+    // bytes a character (a regex literal with a symbol in it did: write it as \uXXXX).
+    const { code } = await buildAgentBundle({ version: '0.9.9-bundle' });
+    const text = code.toString('utf8');
+    const wide = [...text.matchAll(/[\u0100-\u{10ffff}]/gu)].map((m) =>
+      text.slice(Math.max(0, m.index - 40), m.index + 10),
+    );
+    assert.deepEqual(wide, [], 'characters above U+00FF in the bundle');
+    const lines = text.split('\n').length;
+    assert.ok(lines < 200, `the bundle is minified (${lines} lines)`);
+  });
+
   it('scans this machine with the real apt plugin', function () {
     requireOrSkip(
       this,

@@ -50,11 +50,17 @@ const LOCKED_LISTS = [
 ];
 
 describe('apt plugin: scan', () => {
-  it('refreshes, lists and reads holds with the C locale, no prompts and the configured apt options', async () => {
+  it('refreshes and lists with the C locale, no prompts and the configured apt options; holds from dpkg', async () => {
     const fake = new FakeApt()
       .on('apt-get update', { stdout: aptFixtureLines('apt-update.txt') })
       .on('apt list', { stdout: LIST })
-      .on('apt-mark showhold', { stdout: ['curl'] });
+      .on('dpkg-query holds', {
+        stdout: [
+          'install ok installed\tdpkg\tamd64',
+          'hold ok installed\tcurl\tamd64',
+          'install ok installed\tzstd\tamd64',
+        ],
+      });
     const { apt } = await aptWith(fake, { aptOptions: ['Acquire::http::Proxy=http://proxy:3142'] });
     const scan = value(await apt.scan());
 
@@ -71,7 +77,7 @@ describe('apt plugin: scan', () => {
           '-o',
           'Acquire::http::Proxy=http://proxy:3142',
         ],
-        ['apt-mark', 'showhold', '-o', 'Acquire::http::Proxy=http://proxy:3142'],
+        ['dpkg-query', '-W', '-f', '${Status}\\t${Package}\\t${Architecture}\\n'],
       ],
     );
     for (const call of fake.calls) {
@@ -100,8 +106,24 @@ describe('apt plugin: scan', () => {
     );
   });
 
+  it("reads holds like apt-mark showhold: sorted, qualified only for an architecture other than dpkg's", async () => {
+    const fake = new FakeApt().on('dpkg-query holds', {
+      stdout: [
+        'hold ok installed\tzlib1g\ti386',
+        'install ok installed\tdpkg\tamd64',
+        'hold ok installed\ttzdata\tall',
+        'hold ok installed\tcurl\tamd64',
+        'deinstall ok config-files\told-thing\tamd64',
+        'hold ok installed\tBAD NAME\tamd64',
+      ],
+    });
+    const { apt, logs } = await aptWith(fake);
+    assert.deepEqual(value(await apt.holds()), ['curl', 'tzdata', 'zlib1g:i386']);
+    assert.ok(logs.some((l) => /unreadable held package/.test(l.message)));
+  });
+
   it('skips the refresh when updateBeforeScan is off', async () => {
-    const fake = new FakeApt().on('apt list', { stdout: LIST }).on('apt-mark showhold', { stdout: [] });
+    const fake = new FakeApt().on('apt list', { stdout: LIST }).on('dpkg-query holds', { stdout: [] });
     const { apt } = await aptWith(fake, { updateBeforeScan: false });
     value(await apt.scan());
     assert.deepEqual(fake.callsTo('apt-get update'), []);
@@ -117,7 +139,7 @@ describe('apt plugin: scan', () => {
         ],
       })
       .on('apt list', { stdout: LIST })
-      .on('apt-mark showhold', { stdout: [] });
+      .on('dpkg-query holds', { stdout: [] });
     const { apt, logs } = await aptWith(fake);
     const scan = value(await apt.scan());
     assert.equal(scan.packages.length, 136);
@@ -138,7 +160,7 @@ describe('apt plugin: scan', () => {
         { stdout: [] },
       )
       .on('apt list', { stdout: LIST })
-      .on('apt-mark showhold', { stdout: [] });
+      .on('dpkg-query holds', { stdout: [] });
     const { apt, clock, logs } = await aptWith(fake);
     const scan = value(await apt.scan());
     assert.deepEqual(scan.warnings, []);
@@ -154,7 +176,7 @@ describe('apt plugin: scan', () => {
     const fake = new FakeApt()
       .on('apt-get update', { exitCode: 100, stderr: LOCKED_LISTS })
       .on('apt list', { stdout: [] })
-      .on('apt-mark showhold', { stdout: [] });
+      .on('dpkg-query holds', { stdout: [] });
     const { apt, clock } = await aptWith(fake, { lockTimeoutSeconds: 12 });
     const scan = value(await apt.scan());
     assert.deepEqual(clock.sleeps, [5000, 5000, 2000]);
@@ -182,7 +204,7 @@ describe('apt plugin: scan', () => {
   it('marks a scan with an unreadable line incomplete and reports the line', async () => {
     const fake = new FakeApt()
       .on('apt list', { stdout: [...LIST, 'garbage/ line'] })
-      .on('apt-mark showhold', { stdout: [] });
+      .on('dpkg-query holds', { stdout: [] });
     const { apt } = await aptWith(fake, { updateBeforeScan: false });
     const scan = value(await apt.scan());
     assert.equal(scan.packages.length, 136);
@@ -203,7 +225,7 @@ describe('apt plugin: dry run and install', () => {
   };
 
   it('simulates with --only-upgrade, packages after --, and returns the transaction', async () => {
-    const fake = new FakeApt().on('apt-get install', curlDryRun).on('apt-mark showhold', { stdout: [] });
+    const fake = new FakeApt().on('apt-get install', curlDryRun).on('dpkg-query holds', { stdout: [] });
     const { apt } = await aptWith(fake);
     const transaction = value(
       await apt.dryRun({ packages: [{ name: 'curl', version: '7.88.1-10+deb12u15' }] }),
@@ -225,7 +247,7 @@ describe('apt plugin: dry run and install', () => {
       .on('apt-get install', {
         stdout: ['Skipping rf-x, it is not installed and only upgrades are requested.'],
       })
-      .on('apt-mark showhold', { stdout: [] });
+      .on('dpkg-query holds', { stdout: [] });
     const { apt } = await aptWith(fake);
     const transaction = value(await apt.dryRun({ packages: [{ name: 'rf-x' }] }));
     assert.deepEqual(transaction.warnings, [
@@ -245,7 +267,7 @@ describe('apt plugin: dry run and install', () => {
 
   it('installs unattended, keeping config files, reporting apt status lines as progress', async () => {
     const fake = new FakeApt()
-      .on('apt-mark showhold', { stdout: [] })
+      .on('dpkg-query holds', { stdout: [] })
       .on('apt-get install', curlDryRun, {
         status: [
           'pmstatus:dpkg-exec:0.0000:Running dpkg',
@@ -299,7 +321,7 @@ describe('apt plugin: dry run and install', () => {
 
   it('reports apt waiting for the dpkg lock as progress', async () => {
     const fake = new FakeApt()
-      .on('apt-mark showhold', { stdout: [] })
+      .on('dpkg-query holds', { stdout: [] })
       .on('apt-get install', curlDryRun, {
         stderr: [
           'Waiting for cache lock: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 77 (unattended-upgr)...',
@@ -315,7 +337,7 @@ describe('apt plugin: dry run and install', () => {
 
   it('gives up when the dpkg lock stays busy, naming the holder', async () => {
     const fake = new FakeApt()
-      .on('apt-mark showhold', { stdout: [] })
+      .on('dpkg-query holds', { stdout: [] })
       .on('apt-get install', curlDryRun, {
         exitCode: 100,
         stderr: [
@@ -335,7 +357,7 @@ describe('apt plugin: dry run and install', () => {
 
   it('reports a failed install with apt errors and what did change', async () => {
     const fake = new FakeApt()
-      .on('apt-mark showhold', { stdout: [] })
+      .on('dpkg-query holds', { stdout: [] })
       .on('apt-get install', curlDryRun, {
         exitCode: 100,
         stderr: [
@@ -355,7 +377,7 @@ describe('apt plugin: dry run and install', () => {
 
   it('does not run apt at all for a request with nothing to upgrade', async () => {
     const fake = new FakeApt()
-      .on('apt-mark showhold', { stdout: [] })
+      .on('dpkg-query holds', { stdout: [] })
       .on('apt-get install', { stdout: ['curl is already the newest version (7.88.1-10+deb12u15).'] });
     const { apt } = await aptWith(fake);
     const result = value(await apt.install({ packages: [{ name: 'curl' }] }, () => {}));

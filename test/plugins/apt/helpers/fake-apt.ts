@@ -15,8 +15,12 @@ export interface FakeReply {
   spawnError?: string;
 }
 
-/** `apt-get install` → 'apt-get install', `apt list` → 'apt list'; other programs by name. */
+/**
+ * `apt-get install` → 'apt-get install', `apt list` → 'apt list'; dpkg-query over the whole
+ * database (no package arguments: the holds) → 'dpkg-query holds'; other programs by name.
+ */
 export function commandKey(command: string, args: readonly string[]): string {
+  if (command === 'dpkg-query' && !args.includes('--')) return 'dpkg-query holds';
   if (!['apt', 'apt-get', 'apt-mark'].includes(command)) return command;
   let sub: string | undefined;
   for (let i = 0; i < args.length && args[i] !== '--'; i++) {
