@@ -140,6 +140,12 @@ export const adminOperations = {
       const type = String(body.type ?? '');
       if (!(COMMAND_TYPES as readonly string[]).includes(type))
         throw new AdminOperationError(400, `type must be one of ${COMMAND_TYPES.join(', ')}, got "${type}"`);
+      // Its params are the core's own bundle (core/fleet agentUpdateParams), never a caller's.
+      if (type === 'update_agent')
+        throw new AdminOperationError(
+          400,
+          "update_agent carries the core's agent bundle: issue it with POST /api/v1/agents/{id}/update",
+        );
       const agent = await ctx.db.agents.findById(params.id!);
       if (!agent || agent.status !== 'active') throw notFound('active agent', params.id!);
       const ttl = body.ttlSeconds === undefined ? undefined : Number(body.ttlSeconds);

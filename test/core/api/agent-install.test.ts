@@ -6,6 +6,7 @@ import {
   updateAgentParamsSchema,
   verifyAgentBundle,
 } from '../../../broker/protocol/index.js';
+import { adminOperations } from '../../../core/api/index.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { registerSimAgent } from '../../helpers/sim-agent.js';
 import { ApiClient, createTestToken } from './api-client.js';
@@ -162,6 +163,18 @@ describe('agent install routes (install.sh, the bundle, agent updates)', functio
       assert.equal(params.keyId, core.keys.active().keyId);
       assert.ok(
         verifyAgentBundle(core.keys.active().publicKey, params.version, params.sha256, params.signature),
+      );
+    });
+
+    it("refuses update_agent on the admin socket too (its params would be the caller's)", async () => {
+      await assert.rejects(
+        adminOperations.commandIssue.run(core.manage, {
+          params: { id: agentId },
+          body: { type: 'update_agent', params: { url: 'http://attacker.example/x.mjs' } },
+          by: 'test',
+        }),
+        (err: Error & { status?: number }) =>
+          err.status === 400 && /POST \/api\/v1\/agents\/\{id\}\/update/.test(err.message),
       );
     });
 
