@@ -15,12 +15,15 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
  */
 describe('npm run build: the compiled core runs without the sources', function () {
   this.timeout(300_000);
-  const dir = tempDir('rf-build-');
-  const pkg = join(dir.path, 'redflag');
-  const dataDir = join(dir.path, 'data');
+  let dir: { path: string; remove(): void } | null = null;
+  let pkg = '';
+  let dataDir = '';
   let core: RunningCore | null = null;
 
   before(async () => {
+    dir = tempDir('rf-build-');
+    pkg = join(dir.path, 'redflag');
+    dataDir = join(dir.path, 'data');
     const built = spawnSync(
       process.execPath,
       ['--import', 'tsx', join(root, 'scripts/build.ts'), '--out', join(pkg, 'dist')],
@@ -47,7 +50,7 @@ describe('npm run build: the compiled core runs without the sources', function (
       core.child.kill('SIGTERM');
       await core.exited;
     }
-    dir.remove();
+    dir?.remove();
   });
 
   it('serves install.sh from the build, with its URL written in', async () => {
