@@ -1,4 +1,4 @@
-import type { Database } from '../db/index.js';
+import { createBatcher, type Database } from '../db/index.js';
 
 export interface ConnectKey {
   publicKey: string;
@@ -13,8 +13,14 @@ export interface ConnectKey {
  */
 export class AgentKeyCache {
   private keys = new Map<string, ConnectKey>();
+  /** Misses of one moment (a fleet enrolled since the start connecting at once) share a query. */
+  private readonly fetch: (agentId: string) => Promise<ConnectKey | null>;
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    this.fetch = createBatcher((ids: string[]) => db.agents.connectKeysOf(ids), {
+      missing: null as ConnectKey | null,
+    });
+  }
 
   async load(): Promise<void> {
     this.keys = await this.db.agents.connectKeys();
@@ -23,10 +29,8 @@ export class AgentKeyCache {
   async lookup(agentId: string): Promise<ConnectKey | null> {
     const cached = this.keys.get(agentId);
     if (cached) return cached;
-    const agent = await this.db.agents.findById(agentId);
-    if (!agent) return null;
-    const entry = { publicKey: agent.publicKey, active: agent.status === 'active' };
-    this.keys.set(agentId, entry);
+    const entry = await this.fetch(agentId);
+    if (entry) this.keys.set(agentId, entry);
     return entry;
   }
 

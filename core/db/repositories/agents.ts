@@ -150,6 +150,18 @@ export function agentsRepository(knex: Knex) {
       ]);
     },
 
+    /** The same for some agents (cache misses of agents enrolled since the start, in one query). */
+    async connectKeysOf(ids: string[]): Promise<Map<string, { publicKey: string; active: boolean }>> {
+      const valid = ids.filter(isUuid);
+      if (valid.length === 0) return new Map();
+      const rows = (await knex('agents').select('id', 'public_key', 'status').whereIn('id', valid)) as Array<{
+        id: string;
+        public_key: string;
+        status: AgentStatus;
+      }>;
+      return new Map(rows.map((r) => [r.id, { publicKey: r.public_key, active: r.status === 'active' }]));
+    },
+
     /** id → public key and whether it may connect, for every agent (the broker's key cache). */
     async connectKeys(): Promise<Map<string, { publicKey: string; active: boolean }>> {
       const rows = (await knex('agents').select('id', 'public_key', 'status')) as Array<{
