@@ -245,6 +245,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
           });
         },
         onAgentDisconnected(agentId) {
+          policy.agentDisconnected(agentId);
           intake.enqueue(agentId, async () => {
             await markOffline(agentId);
             presence.offline(agentId);

@@ -65,16 +65,39 @@ export function createPolicyService(ctx: PolicyContext) {
 
   // Every connect asks for the agent's config: schedules and revision are kept in memory
   // (reloaded when this core changes them) so a reconnect storm costs no extra queries.
-  let cached: { schedules: Schedule[]; revision: number } | null = null;
-  async function schedulesAndRevision() {
-    cached ??= { schedules: await ctx.db.policies.schedules(), revision: await revision() };
-    return cached;
+  // A load that was running when a change invalidated the cache is used by its own callers
+  // but never stored, or the change would be forgotten until the next one.
+  let cached: Promise<{ schedules: Schedule[]; revision: number }> | null = null;
+  let generation = 0;
+  function schedulesAndRevision() {
+    if (cached) return cached;
+    const started = generation;
+    // Revision first: a change writes its schedules, then bumps the revision, so schedules read
+    // after the revision are at least that revision's (never old schedules under a new number).
+    const loading = (async () => {
+      const current = await revision();
+      return { schedules: await ctx.db.policies.schedules(), revision: current };
+    })();
+    cached = loading;
+    const drop = () => {
+      if (cached === loading) cached = null;
+    };
+    loading.then(() => started !== generation && drop(), drop);
+    return loading;
   }
+  function invalidate() {
+    generation += 1;
+    cached = null;
+  }
+
+  // The highest revision sent to each connected agent: pushes from a change and from a
+  // (re)subscribe race, and an agent is never sent a revision it already has or an older one.
+  const sentRevision = new Map<string, number>();
 
   /** A new config revision, sent to connected agents now; the others get it when they next listen. */
   async function schedulesChanged(by: string | null) {
     await ctx.db.settings.set(REVISION_KEY, (await revision()) + 1, by);
-    cached = null;
+    invalidate();
     for (const agent of await ctx.db.agents.list())
       if (agent.status === 'active' && ctx.isConnected(agent.id)) await service.pushConfig(agent.id);
   }
@@ -247,7 +270,7 @@ export function createPolicyService(ctx: PolicyContext) {
       };
       if (effective(before) === effective(after)) return false;
       await ctx.db.settings.set(REVISION_KEY, (await revision()) + 1, by);
-      cached = null;
+      invalidate();
       await record(
         'agent_schedules_changed',
         `labels changed which scan schedules apply to this agent; config revision ${await revision()}`,
@@ -273,7 +296,14 @@ export function createPolicyService(ctx: PolicyContext) {
       const { schedules, revision: current } = await schedulesAndRevision();
       if (schedules.length === 0 && current <= 1) return;
       const config = await this.configFor(agentId);
-      if (config) await ctx.sendConfig(agentId, config);
+      if (!config || (sentRevision.get(agentId) ?? 0) >= config.revision) return;
+      sentRevision.set(agentId, config.revision);
+      await ctx.sendConfig(agentId, config);
+    },
+
+    /** A disconnected agent may come back without its config (a reinstall): send it again then. */
+    agentDisconnected(agentId: string): void {
+      sentRevision.delete(agentId);
     },
 
     /** After a scan: pending packages an auto-approve rule matches are approved by policy. */

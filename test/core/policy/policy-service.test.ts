@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { ScanPackage } from '../../../broker/protocol/index.js';
-import { PolicyError } from '../../../core/policy/index.js';
+import type { ConfigMessage } from '../../../broker/protocol/index.js';
+import { createPolicyService, PolicyError } from '../../../core/policy/index.js';
 import { ingestScan } from '../../../core/updates/index.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
@@ -176,5 +177,62 @@ describeEachDatabase('policies', (target) => {
     } finally {
       again.end(true);
     }
+  });
+
+  it('never sends an agent an older config revision, nor keeps schedules that a change replaced', async () => {
+    // A push on (re)subscribe that loads the schedules while an admin adds one: the load ends
+    // after the change. Held here with a gate on the real database's schedules query.
+    let hold: { gate: Promise<void>; reached: () => void } | null = null;
+    const policies = new Proxy(core.db.policies, {
+      get: (target, key, receiver) =>
+        key === 'schedules'
+          ? async () => {
+              const held = hold;
+              hold = null;
+              held?.reached();
+              const rows = await target.schedules();
+              await held?.gate;
+              return rows;
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    const db = new Proxy(core.db, {
+      get: (target, key, receiver) => (key === 'policies' ? policies : Reflect.get(target, key, receiver)),
+    });
+    const sent: ConfigMessage[] = [];
+    const agentId = (await registerSimAgent(core.httpUrl, await core.createToken(1))).identity!.agentId;
+    await core.policy.setSchedule(
+      { agentId, agentLabel: null, plugin: 'apt', intervalSeconds: 3600, enabled: true },
+      'admin',
+    );
+    // A service that has not loaded the schedules yet, as after a start.
+    const policy = createPolicyService({
+      db,
+      events: core.events,
+      approve: async () => undefined,
+      sendConfig: async (_id, config) => void sent.push(config),
+      isConnected: (id) => id === agentId,
+    });
+    let release!: () => void;
+    let reached!: () => void;
+    const loading = new Promise<void>((resolve) => (reached = resolve));
+    hold = { gate: new Promise((resolve) => (release = resolve)), reached };
+    const late = policy.pushConfig(agentId);
+    await loading;
+    await policy.setSchedule(
+      { agentId, agentLabel: null, plugin: 'dnf', intervalSeconds: 600, enabled: true },
+      'admin',
+    );
+    release();
+    await late;
+    const revisions = sent.map((c) => c.revision);
+    assert.deepEqual(revisions, [...new Set(revisions)].sort((a, b) => a - b), 'revisions only go up');
+    const last = sent.at(-1)!;
+    assert.ok(last.schedules.dnf, 'the agent ends with the schedule added during the late push');
+    // The late load is not kept: a later reconnect gets the current schedules too.
+    policy.agentDisconnected(agentId);
+    await policy.pushConfig(agentId);
+    assert.deepEqual(Object.keys(sent.at(-1)!.schedules).sort(), ['apt', 'dnf']);
+    assert.equal(sent.at(-1)!.revision, last.revision);
   });
 });
