@@ -1,7 +1,7 @@
 import type { Api } from './api.js';
 import type { PackageStatus, PackageUpdate } from './api-types.js';
 import { type Clock, realClock } from './clock.js';
-import type { LiveClient } from './live-client.js';
+import type { LiveClient, LiveEvent } from './live-client.js';
 import { Store } from './store.js';
 import { applyLiveEvent } from './update-live.js';
 import { filterKey, filterOf, type UpdateView } from './update-view.js';
@@ -50,6 +50,8 @@ export class UpdatePages {
   private timer: unknown = null;
   private pending = { reload: false, recount: false };
   private off: Array<() => void> = [];
+  /** Live events seen while each read is in flight: its answer may predate them (replayed on it). */
+  private readonly replays = new Set<LiveEvent[]>();
   private readonly clock: Clock;
   /** Requests made (pages and counts), for tests that check coalescing. */
   readonly requests = { pages: 0, counts: 0 };
@@ -63,6 +65,7 @@ export class UpdatePages {
     if (this.off.length) return;
     this.off = [
       this.opts.live.subscribe((event) => {
+        for (const replay of this.replays) replay.push(event);
         const { view, rows } = this.state.value;
         if (!view || !rows) return;
         const change = applyLiveEvent(view, rows, event);
@@ -165,6 +168,8 @@ export class UpdatePages {
     const ticket = ++this.rowsRead;
     // A live reload keeps the rows on screen while it reads (no flicker, scroll and focus stay).
     if (!quiet) this.patch({ loading: true });
+    const replay: LiveEvent[] = [];
+    this.replays.add(replay);
     try {
       this.requests.pages++;
       const answer = await this.opts.api.updates.list(filterOf(view), {
@@ -175,10 +180,17 @@ export class UpdatePages {
       });
       if (ticket !== this.rowsRead) return; // a newer read was asked for meanwhile
       this.next = answer.nextCursor;
-      this.patch({ rows: answer.items, hasNext: answer.nextCursor !== null, loading: false, error: null });
+      // A status patched in place while the answer travelled would be undone by it, and no
+      // event would come to redo it: the events seen meanwhile are applied again, in order
+      // (those that need a read scheduled one when they came).
+      let rows: readonly PackageUpdate[] = answer.items;
+      for (const event of replay) rows = applyLiveEvent(view, rows, event).rows;
+      this.patch({ rows, hasNext: answer.nextCursor !== null, loading: false, error: null });
     } catch (err) {
       if (ticket !== this.rowsRead) return;
       this.patch({ loading: false, error: (err as Error).message });
+    } finally {
+      this.replays.delete(replay);
     }
   }
 

@@ -29,13 +29,28 @@ describe('panel data: the updates pages against a real core', function () {
   let clock: ManualClock;
   let pages: UpdatePages;
   const events: LiveEvent[] = [];
+  let holdPages: Promise<void> | null = null;
+  let pageAnswered = false;
 
   before(async () => {
     core = await startTestCore('PGlite');
     agents = await core.db.seed.seedFleet({ agents: 3, packagesPerAgent: 250 });
     const { token } = await createTestToken(core, 'operator');
-    const bearer: typeof fetch = (input, init) =>
-      fetch(input, { ...init, headers: { ...(init?.headers as object), authorization: `Bearer ${token}` } });
+    const bearer: typeof fetch = async (input, init) => {
+      const isPage = /\/api\/v1\/updates\?/.test(String(input));
+      const held = isPage ? holdPages : null;
+      if (isPage) holdPages = null;
+      const res = await fetch(input, {
+        ...init,
+        headers: { ...(init?.headers as object), authorization: `Bearer ${token}` },
+      });
+      // The answer was made by the core; it reaches the page only when the test lets it.
+      if (held) {
+        pageAnswered = true;
+        await held;
+      }
+      return res;
+    };
     const api = createApi(new ApiClient({ baseUrl: `${core.httpUrl}/`, fetch: bearer }));
     live = new LiveClient({
       url: `${core.httpUrl}/api/v1/live`,
@@ -150,5 +165,24 @@ describe('panel data: the updates pages against a real core', function () {
       untouched.map((r) => r.status),
       rows.filter((r) => !target.some((t) => t.id === r.id)).map((r) => r.status),
     );
+  });
+
+  it('keeps a status patched in place while a read was travelling, instead of the older answer', async () => {
+    await pages.show(view({ status: 'any', agent: [agents[2]!], sort: 'name', order: 'asc', limit: 100 }));
+    const target = pages.state.value.rows!.find((r) => r.status === 'pending')!;
+    let release!: () => void;
+    holdPages = new Promise((resolve) => (release = resolve));
+    pageAnswered = false;
+    const reading = pages.refresh(); // answered now (target pending), delivered after the approval
+    await until(() => pageAnswered, 'page answered by the core');
+    await core.workflow.approve(
+      [{ agentId: target.agentId, plugin: target.plugin, name: target.name, arch: target.arch }],
+      'test',
+    );
+    const statusOfTarget = () => pages.state.value.rows!.find((r) => r.id === target.id)?.status;
+    await until(() => statusOfTarget() === 'checking_dependencies', 'row patched live');
+    release();
+    await reading;
+    assert.equal(statusOfTarget(), 'checking_dependencies', 'the older answer did not undo the live status');
   });
 });
