@@ -46,7 +46,8 @@ export interface UpdateEvent {
   occurredAt: Date;
 }
 
-interface Row {
+/** A package_state row as the drivers return it. */
+export interface PackageStateRow {
   agent_id: string;
   plugin: string;
   name: string;
@@ -59,7 +60,7 @@ interface Row {
   reboot_required: boolean;
   status: PackageStatus;
   metadata: Record<string, unknown>;
-  dependencies: Record<string, unknown> | null;
+  dependencies?: Record<string, unknown> | null;
   first_seen_at: Date;
   last_seen_at: Date;
   status_changed_at: Date;
@@ -231,7 +232,7 @@ export function packageStateRepository(knex: Knex) {
       const query = knex('package_state').where({ agent_id: agentId }).orderBy(['plugin', 'name', 'arch']);
       if (opts.plugin) query.where({ plugin: opts.plugin });
       if (!opts.includeClosed) query.whereNotIn('status', ['resolved', 'updated']);
-      return ((await query) as Row[]).map(stateFromRow);
+      return ((await query) as PackageStateRow[]).map(stateFromRow);
     },
 
     /**
@@ -256,7 +257,7 @@ export function packageStateRepository(knex: Knex) {
           a.arch,
         ]);
       }
-      return ((await query) as Row[]).map(stateFromRow);
+      return ((await query) as PackageStateRow[]).map(stateFromRow);
     },
 
     async eventsForAgent(agentId: string, opts: { batchId?: string } = {}): Promise<UpdateEvent[]> {
@@ -287,7 +288,7 @@ export function packageStateRepository(knex: Knex) {
   };
 }
 
-function stateFromRow(r: Row): PackageState {
+export function stateFromRow(r: PackageStateRow): PackageState {
   return {
     agentId: r.agent_id,
     plugin: r.plugin,

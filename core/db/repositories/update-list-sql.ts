@@ -3,7 +3,12 @@
  * repository (update-list.ts): the filter, the sorts and their keyset, the columns of a row.
  */
 import type { Knex } from 'knex';
-import type { PackageState, PackageStatus } from './package-state.js';
+import {
+  type PackageState,
+  type PackageStateRow,
+  type PackageStatus,
+  stateFromRow,
+} from './package-state.js';
 
 /** The filters of GET /api/v1/updates, also used to select packages for bulk actions. */
 export interface UpdateFilter {
@@ -148,24 +153,9 @@ export function applyUpdateFilter(query: Knex.QueryBuilder, filter: UpdateFilter
   return query;
 }
 
-export interface Row {
+export interface Row extends Omit<PackageStateRow, 'dependencies'> {
   id: string;
-  agent_id: string;
   hostname: string;
-  plugin: string;
-  name: string;
-  arch: string;
-  current_version: string | null;
-  available_version: string | null;
-  severity: string;
-  security: boolean;
-  source: string | null;
-  reboot_required: boolean;
-  status: PackageStatus;
-  metadata: Record<string, unknown>;
-  first_seen_at: Date;
-  last_seen_at: Date;
-  status_changed_at: Date;
   [key: `k_${string}`]: string | number;
 }
 
@@ -190,23 +180,6 @@ export const LIST_COLUMNS = [
 ];
 
 export function listItemFromRow(r: Omit<Row, `k_${string}`>): UpdateListItem {
-  return {
-    id: String(r.id),
-    agentId: r.agent_id,
-    hostname: r.hostname,
-    plugin: r.plugin,
-    name: r.name,
-    arch: r.arch,
-    currentVersion: r.current_version,
-    availableVersion: r.available_version,
-    severity: r.severity,
-    security: r.security,
-    source: r.source,
-    rebootRequired: r.reboot_required,
-    status: r.status,
-    metadata: r.metadata,
-    firstSeenAt: new Date(r.first_seen_at),
-    lastSeenAt: new Date(r.last_seen_at),
-    statusChangedAt: new Date(r.status_changed_at),
-  };
+  const { dependencies: _omitted, ...state } = stateFromRow(r);
+  return { id: String(r.id), hostname: r.hostname, ...state };
 }
