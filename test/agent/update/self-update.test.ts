@@ -91,6 +91,47 @@ describe('agent self-update (update_agent) through the launcher, against a real 
     dir.remove();
   });
 
+  /** A bundle that answers --version as `version` and runs `body` otherwise. */
+  const bundle = (version: string, body: string) =>
+    Buffer.from(
+      `// redflag-agent ${version} (single-file bundle, Node.js >= 18)\n` +
+        `if (process.argv.includes('--version')) console.log('${version}');\n` +
+        `else ${body}\n`,
+    );
+
+  /** Publishes `bad`, updates to it, and checks the agent rolled back to B saying `why`. */
+  async function updateAndExpectRollback(bad: Buffer, connectTimeoutSeconds: number, why: RegExp) {
+    publish(bad);
+    const exitsBefore = supervisor.exits.length;
+    const issued = await admin.post(`/api/v1/agents/${agentId}/update`, { connectTimeoutSeconds });
+    assert.equal(issued.status, 201, JSON.stringify(issued.json));
+    const command = await finished(issued.json.id);
+    assert.equal(command.status, 'failed');
+    assert.equal(resultData(command).outcome, 'rolled_back');
+    assert.match(command.error ?? '', why);
+    assert.equal(sha256(readFileSync(join(install, 'redflag-agent.mjs'))), sha256(B.code));
+    return { exits: supervisor.exits.slice(exitsBefore) };
+  }
+
+  async function previousVersionBack(eventReason: RegExp) {
+    await until(
+      'the previous version back online',
+      async () => {
+        const row = await agentRow();
+        return row?.online && row.agentVersion === B.version;
+      },
+      60_000,
+    );
+    await until('the rolled_back event', async () =>
+      (await core.core.db.systemEvents.list({ agentId })).some(
+        (e) =>
+          e.type === 'agent.update' &&
+          e.subtype === 'rolled_back' &&
+          eventReason.test(String(e.metadata.reason)),
+      ),
+    );
+  }
+
   it('installs a good bundle, restarts on it, and the new version reports itself (hello and result)', async () => {
     publish(B.code);
     const issued = await admin.post(`/api/v1/agents/${agentId}/update`, { connectTimeoutSeconds: 120 });
@@ -142,38 +183,19 @@ describe('agent self-update (update_agent) through the launcher, against a real 
   });
 
   it('rolls back a new version that hangs without connecting (killed when it ignores SIGTERM), and reports it', async () => {
-    // A release that starts and answers --version, but never connects, and ignores SIGTERM:
-    // the launcher's watchdog has to kill it.
-    const broken = Buffer.from(
-      '// redflag-agent 0.9.0-test.3 (single-file bundle, Node.js >= 18)\n' +
-        "if (process.argv.includes('--version')) console.log('0.9.0-test.3');\n" +
-        "else { process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); }\n",
+    // It starts and answers --version, but never connects, and ignores SIGTERM: the launcher's
+    // watchdog has to kill it.
+    const broken = bundle(
+      '0.9.0-test.3',
+      "{ process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); }",
     );
-    publish(broken);
-    const issued = await admin.post(`/api/v1/agents/${agentId}/update`, { connectTimeoutSeconds: 10 });
-    assert.equal(issued.status, 201, JSON.stringify(issued.json));
-    const command = await finished(issued.json.id);
-    assert.equal(command.status, 'failed');
-    assert.equal(resultData(command).outcome, 'rolled_back');
-    assert.match(
-      command.error ?? '',
+    await updateAndExpectRollback(
+      broken,
+      10,
       /rolled back to 0\.9\.0-test\.2: the new version did not connect .* within 10 s/,
     );
-    assert.equal(sha256(readFileSync(join(install, 'redflag-agent.mjs'))), sha256(B.code));
     assert.equal(sha256(readFileSync(join(install, 'redflag-agent.failed.mjs'))), sha256(broken));
-    await until(
-      'the previous version back online',
-      async () => {
-        const row = await agentRow();
-        return row?.online && row.agentVersion === B.version;
-      },
-      60_000,
-    );
-    await until('the rolled_back event', async () =>
-      (await core.core.db.systemEvents.list({ agentId })).some(
-        (e) => e.type === 'agent.update' && e.subtype === 'rolled_back',
-      ),
-    );
+    await previousVersionBack(/did not connect/);
     assert.match(supervisor.output, /ignored SIGTERM for \d+ s; killing it/);
     assert.equal(
       execFileSync(join(install, 'bin/redflag-agent'), ['--version'], { encoding: 'utf8' }).trim(),
@@ -182,64 +204,33 @@ describe('agent self-update (update_agent) through the launcher, against a real 
   });
 
   it('rolls back a new version that crashes at start, after three crashes, and reports it', async () => {
-    // A release that answers --version but dies at once when run. The connect timeout is long,
-    // so only the launcher's crash count can explain the rollback.
-    const crashing = Buffer.from(
-      '// redflag-agent 0.9.0-test.4 (single-file bundle, Node.js >= 18)\n' +
-        "if (process.argv.includes('--version')) console.log('0.9.0-test.4');\n" +
-        "else { console.error('0.9.0-test.4: cannot start'); process.exit(1); }\n",
+    // It answers --version but dies at once when run. The connect timeout is long, so only the
+    // launcher's crash count can explain the rollback.
+    const crashing = bundle(
+      '0.9.0-test.4',
+      "{ console.error('0.9.0-test.4: cannot start'); process.exit(1); }",
     );
-    publish(crashing);
-    const exitsBefore = supervisor.exits.length;
-    const issued = await admin.post(`/api/v1/agents/${agentId}/update`, { connectTimeoutSeconds: 600 });
-    assert.equal(issued.status, 201, JSON.stringify(issued.json));
-    const command = await finished(issued.json.id);
-    assert.equal(command.status, 'failed');
-    assert.equal(resultData(command).outcome, 'rolled_back');
-    assert.match(
-      command.error ?? '',
+    const { exits } = await updateAndExpectRollback(
+      crashing,
+      600,
       /rolled back to 0\.9\.0-test\.2: the new version exited \(status 1\) 3 times without connecting/,
     );
     // The old version's restart for the update, then one restart per crash (the third one rolls back).
-    assert.deepEqual(supervisor.exits.slice(exitsBefore), [75, 75, 75, 75]);
-    assert.equal(sha256(readFileSync(join(install, 'redflag-agent.mjs'))), sha256(B.code));
+    assert.deepEqual(exits, [75, 75, 75, 75]);
     assert.equal(sha256(readFileSync(join(install, 'redflag-agent.failed.mjs'))), sha256(crashing));
-    await until(
-      'the previous version back online',
-      async () => {
-        const row = await agentRow();
-        return row?.online && row.agentVersion === B.version;
-      },
-      60_000,
-    );
-    await until('the rolled_back event naming the crashes', async () =>
-      (await core.core.db.systemEvents.list({ agentId })).some(
-        (e) =>
-          e.type === 'agent.update' &&
-          e.subtype === 'rolled_back' &&
-          /3 times without connecting/.test(String(e.metadata.reason)),
-      ),
-    );
+    await previousVersionBack(/3 times without connecting/);
   });
 
   it('counts the connect timeout from the first start: a version that crashes late is rolled back on time', async () => {
     // Runs 8 s, then dies. Restarts must not give it a fresh 10 s each: the second run is
     // stopped at the deadline, before a third crash.
-    const late = Buffer.from(
-      '// redflag-agent 0.9.0-test.5 (single-file bundle, Node.js >= 18)\n' +
-        "if (process.argv.includes('--version')) console.log('0.9.0-test.5');\n" +
-        'else setTimeout(() => process.exit(1), 8000);\n',
+    const late = bundle('0.9.0-test.5', 'setTimeout(() => process.exit(1), 8000);');
+    const { exits } = await updateAndExpectRollback(
+      late,
+      10,
+      /the new version did not connect to the core within 10 s/,
     );
-    publish(late);
-    const exitsBefore = supervisor.exits.length;
-    const issued = await admin.post(`/api/v1/agents/${agentId}/update`, { connectTimeoutSeconds: 10 });
-    assert.equal(issued.status, 201, JSON.stringify(issued.json));
-    const command = await finished(issued.json.id);
-    assert.equal(command.status, 'failed');
-    assert.equal(resultData(command).outcome, 'rolled_back');
-    assert.match(command.error ?? '', /the new version did not connect to the core within 10 s/);
     // The update's restart, the first crash, then the rollback at the deadline.
-    assert.deepEqual(supervisor.exits.slice(exitsBefore), [75, 75, 75]);
-    assert.equal(sha256(readFileSync(join(install, 'redflag-agent.mjs'))), sha256(B.code));
+    assert.deepEqual(exits, [75, 75, 75]);
   });
 });
