@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { CreatedRegistrationToken, RegistrationToken } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
 import { fieldErrors } from '../data/field-errors.js';
+import { refreshOnLive } from '../data/refresh-on-live.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
 import './rf-copy-button.js';
@@ -23,24 +24,23 @@ export class RfEnrollmentPage extends LitElement {
   @state() private _created: CreatedRegistrationToken | null = null;
   @state() private _errors: Record<string, string> = {};
   @state() private _busy = false;
-  private _off: Array<() => void> = [];
+  private _stop: (() => void) | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this._off = [
-      this.ctx.live.subscribe((ev) => {
-        // A registration uses a seat: the core records it as an enrollment event.
-        if (ev.kind === 'system.event' && ev.data.type === 'enrollment') void this._load();
-        if (ev.kind === 'agent.online') void this._load();
-      }),
-      this.ctx.live.onReset(() => void this._load()),
-    ];
+    this._stop = refreshOnLive(
+      this.ctx.live,
+      // A registration uses a seat: the core records it as an enrollment event.
+      (ev) => (ev.kind === 'system.event' && ev.data.type === 'enrollment') || ev.kind === 'agent.online',
+      () => void this._load(),
+      250,
+    );
     void this._load();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    for (const off of this._off.splice(0)) off();
+    this._stop?.();
   }
 
   private async _load(): Promise<void> {

@@ -3,7 +3,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { Agent, PackageUpdate, SystemEvent } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
 import { metricsOf, packageManagersOf } from '../data/hosts.js';
-import { coalesce, HOST_PAGE_KINDS } from '../data/live-events.js';
+import { HOST_PAGE_KINDS } from '../data/live-events.js';
+import { refreshOnLive } from '../data/refresh-on-live.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
 import './rf-command-list.js';
@@ -43,26 +44,21 @@ export class RfHostPage extends LitElement {
   @state() private _updates: PackageUpdate[] = [];
   @state() private _events: SystemEvent[] = [];
   @state() private _error: string | null = null;
-  private _off: Array<() => void> = [];
+  private _stop: (() => void) | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
-    const reload = coalesce(
+    this._stop = refreshOnLive(
+      this.ctx.live,
+      (ev) => (ev.agentId === this.agentId && HOST_PAGE_KINDS.has(ev.kind)) || ev.kind === 'packages.changed',
       () => void this._load(),
-      (fn) => setTimeout(fn, 250),
+      250,
     );
-    this._off = [
-      this.ctx.live.subscribe((ev) => {
-        if ((ev.agentId === this.agentId && HOST_PAGE_KINDS.has(ev.kind)) || ev.kind === 'packages.changed')
-          reload();
-      }),
-      this.ctx.live.onReset(() => void this._load()),
-    ];
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    for (const off of this._off.splice(0)) off();
+    this._stop?.();
   }
 
   override willUpdate(changed: Map<string, unknown>): void {

@@ -3,7 +3,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { Agent } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
 import { filterHosts, type HostFilter, type HostNode, layoutHosts } from '../data/hosts.js';
-import { coalesce, HOST_KINDS } from '../data/live-events.js';
+import { HOST_KINDS } from '../data/live-events.js';
+import { refreshOnLive } from '../data/refresh-on-live.js';
 import { StoreController } from '../data/store.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
@@ -17,27 +18,23 @@ export class RfHostsPage extends LitElement {
   @state() private _agents: Agent[] | null = null;
   @state() private _error: string | null = null;
   private _location!: StoreController<RfContext['location']['current']['value']>;
-  private _off: Array<() => void> = [];
+  private _stop: (() => void) | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
     this._location ??= new StoreController(this, this.ctx.location.current);
-    const reload = coalesce(
+    this._stop = refreshOnLive(
+      this.ctx.live,
+      (ev) => HOST_KINDS.has(ev.kind),
       () => void this._load(),
-      (fn) => setTimeout(fn, 250),
+      250,
     );
-    this._off = [
-      this.ctx.live.subscribe((ev) => {
-        if (HOST_KINDS.has(ev.kind)) reload();
-      }),
-      this.ctx.live.onReset(() => void this._load()),
-    ];
     void this._load();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    for (const off of this._off.splice(0)) off();
+    this._stop?.();
   }
 
   private async _load(): Promise<void> {

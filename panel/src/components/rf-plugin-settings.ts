@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { PluginSettingsEntry } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
 import { fieldErrors } from '../data/field-errors.js';
-import { coalesce } from '../data/live-events.js';
+import { refreshOnLive } from '../data/refresh-on-live.js';
 import { formatPluginSettings, parsePluginSettings } from '../data/plugin-settings.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
@@ -48,28 +48,23 @@ export class RfPluginSettings extends LitElement {
   @state() private _busy: string | null = null;
   /** Text being edited, per plugin; a reload does not overwrite it. */
   private _drafts = new Map<string, string>();
-  private _off: Array<() => void> = [];
+  private _stop: (() => void) | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
     // Many hosts coming online at once (a core restart) read the list once.
-    const reload = coalesce(
+    this._stop = refreshOnLive(
+      this.ctx.live,
+      (ev) => (ev.kind === 'system.event' && ev.data.type === 'settings') || ev.kind === 'agent.online',
       () => void this._load(),
-      (fn) => setTimeout(fn, 500),
+      500,
     );
-    this._off = [
-      this.ctx.live.subscribe((ev) => {
-        if ((ev.kind === 'system.event' && ev.data.type === 'settings') || ev.kind === 'agent.online')
-          reload();
-      }),
-      this.ctx.live.onReset(() => void this._load()),
-    ];
     void this._load();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    for (const off of this._off.splice(0)) off();
+    this._stop?.();
   }
 
   private async _load(): Promise<void> {

@@ -1,12 +1,13 @@
 import type { LiveClient, LiveEvent } from './live-client.js';
 
 /**
- * Reloads a view when live events of some kinds arrive (coalesced: one reload per burst, at most
- * one every `minMs`) and when the stream was reset. Returns the stop function.
+ * Reloads a view when live events of some kinds (or that a predicate picks) arrive, coalesced:
+ * one reload per burst, at most one every `minMs`; and at once when the stream was reset.
+ * Returns the stop function.
  */
 export function refreshOnLive(
-  live: LiveClient,
-  kinds: readonly string[],
+  live: Pick<LiveClient, 'subscribe' | 'onReset'>,
+  kinds: readonly string[] | ((e: LiveEvent) => boolean),
   reload: () => void,
   minMs = 1000,
 ): () => void {
@@ -18,7 +19,7 @@ export function refreshOnLive(
     }, minMs);
   };
   const offEvents = live.subscribe((e: LiveEvent) => {
-    if (kinds.includes(e.kind)) schedule();
+    if (typeof kinds === 'function' ? kinds(e) : kinds.includes(e.kind)) schedule();
   });
   const offReset = live.onReset(reload);
   return () => {
