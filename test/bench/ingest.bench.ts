@@ -105,35 +105,54 @@ async function singleScan(database: BenchDatabase) {
   }
 }
 
+interface RawConnection {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/**
+ * The driver alone, for the physical limits: on PostgreSQL a client whose search_path is
+ * `schema` (created here when asked; dropped at close), else the PGlite `openLite` opens.
+ */
+async function rawConnection(
+  url: string | null | undefined,
+  schema: string,
+  opts: { createSchema: boolean; openLite: () => PGlite; afterLite?: () => void },
+): Promise<RawConnection> {
+  if (url) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    if (opts.createSchema) await client.query(`create schema ${schema}`);
+    await client.query(`set search_path to ${schema}`);
+    return {
+      query: (sql, params) => client.query(sql, params),
+      close: async () => {
+        await client.query(`drop schema ${schema} cascade`);
+        await client.end();
+      },
+    };
+  }
+  const lite = opts.openLite();
+  await lite.waitReady;
+  return {
+    query: (sql, params) => lite.query(sql, params),
+    close: async () => {
+      await lite.close();
+      opts.afterLite?.();
+    },
+  };
+}
+
 /**
  * The physical limit: the same rows upserted straight into a table shaped like package_state,
  * 1,000 per statement, by the driver alone (no broker, no validation, no events).
  */
 async function rawUpsertRate(database: BenchDatabase, agents: number): Promise<number> {
   const url = database.env.REDFLAG_DATABASE_URL;
-  const run: { query(sql: string, params?: unknown[]): Promise<unknown>; close(): Promise<void> } = url
-    ? await (async () => {
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        const schema = `rf_raw_${process.pid}`;
-        await client.query(`create schema ${schema}`);
-        await client.query(`set search_path to ${schema}`);
-        return {
-          query: (sql: string, params?: unknown[]) => client.query(sql, params),
-          close: async () => {
-            await client.query(`drop schema ${schema} cascade`);
-            await client.end();
-          },
-        };
-      })()
-    : await (async () => {
-        const lite = new PGlite();
-        await lite.waitReady;
-        return {
-          query: (sql: string, params?: unknown[]) => lite.query(sql, params),
-          close: () => lite.close(),
-        };
-      })();
+  const run = await rawConnection(url, `rf_raw_${process.pid}`, {
+    createSchema: true,
+    openLite: () => new PGlite(),
+  });
   try {
     await run.query(`create table raw_state (agent_id uuid, plugin text, name text, arch text, current_version text,
       available_version text, severity text, security boolean, source text, metadata jsonb, last_seen_at timestamptz,
@@ -186,30 +205,11 @@ async function schemaInsertRate(database: BenchDatabase, agents: number): Promis
   await db.migrate();
   const ids = await db.seed.seedFleet({ agents, packagesPerAgent: 0, hostPrefix: 'raw' });
   await db.close();
-  const run: { query(sql: string, params?: unknown[]): Promise<unknown>; close(): Promise<void> } = url
-    ? await (async () => {
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        await client.query(`set search_path to ${schema}`);
-        return {
-          query: (sql: string, params?: unknown[]) => client.query(sql, params),
-          close: async () => {
-            await client.query(`drop schema ${schema} cascade`);
-            await client.end();
-          },
-        };
-      })()
-    : await (async () => {
-        const lite = new PGlite(dir!, { extensions: { pg_trgm } });
-        await lite.waitReady;
-        return {
-          query: (sql: string, params?: unknown[]) => lite.query(sql, params),
-          close: async () => {
-            await lite.close();
-            rmSync(dir!, { recursive: true, force: true });
-          },
-        };
-      })();
+  const run = await rawConnection(url, schema, {
+    createSchema: false,
+    openLite: () => new PGlite(dir!, { extensions: { pg_trgm } }),
+    afterLite: () => rmSync(dir!, { recursive: true, force: true }),
+  });
   try {
     const rows = packages(FLEET_PACKAGES, '3.0-1');
     const t0 = performance.now();
