@@ -253,7 +253,10 @@ describeEachDatabase('API policies, maintenance windows and schedules', (target)
         assert.equal(aptInterval(left), undefined);
         // The push on subscribe races the schedule's: still, each revision arrives once, in order.
         const revisions = configs().map(revisionOf);
-        assert.deepEqual(revisions, [...new Set(revisions)].sort((a, b) => a - b));
+        assert.deepEqual(
+          revisions,
+          [...new Set(revisions)].sort((a, b) => a - b),
+        );
         assert.equal(revisions.at(-1), revisionOf(left));
         assert.equal(revisions.filter((r) => r > revisionOf(joined)).length, 1);
 

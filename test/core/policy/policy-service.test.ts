@@ -226,7 +226,11 @@ describeEachDatabase('policies', (target) => {
     release();
     await late;
     const revisions = sent.map((c) => c.revision);
-    assert.deepEqual(revisions, [...new Set(revisions)].sort((a, b) => a - b), 'revisions only go up');
+    assert.deepEqual(
+      revisions,
+      [...new Set(revisions)].sort((a, b) => a - b),
+      'revisions only go up',
+    );
     const last = sent.at(-1)!;
     assert.ok(last.schedules.dnf, 'the agent ends with the schedule added during the late push');
     // The late load is not kept: a later reconnect gets the current schedules too.
