@@ -39,6 +39,15 @@ describe('agent self-update (update_agent) through the launcher, against a real 
     renameSync(`${release}.tmp`, release);
   };
   const agentRow = () => core.core.db.agents.findById(agentId);
+  const versionOnline = (version: string, what: string, ms: number) =>
+    until(
+      what,
+      async () => {
+        const row = await agentRow();
+        return row?.online && row.agentVersion === version;
+      },
+      ms,
+    );
   const finished = (id: string) =>
     until(
       `command ${id} to finish`,
@@ -76,14 +85,7 @@ describe('agent self-update (update_agent) through the launcher, against a real 
     });
     supervisor = new Supervisor(join(install, 'bin/redflag-agent'), ['run']);
     supervisor.start();
-    await until(
-      'release A to connect',
-      async () => {
-        const row = await agentRow();
-        return row?.online && row.agentVersion === A.version;
-      },
-      120_000,
-    );
+    await versionOnline(A.version, 'release A to connect', 120_000);
   });
   after(async () => {
     await supervisor?.stop();
@@ -114,14 +116,7 @@ describe('agent self-update (update_agent) through the launcher, against a real 
   }
 
   async function previousVersionBack(eventReason: RegExp) {
-    await until(
-      'the previous version back online',
-      async () => {
-        const row = await agentRow();
-        return row?.online && row.agentVersion === B.version;
-      },
-      60_000,
-    );
+    await versionOnline(B.version, 'the previous version back online', 60_000);
     await until('the rolled_back event', async () =>
       (await core.core.db.systemEvents.list({ agentId })).some(
         (e) =>
