@@ -67,6 +67,8 @@ export class RfUpdatesPage extends LitElement {
   @state() private _busy = false;
   @state() private _result: { message: string; refused: Refusal[] } | null = null;
   @state() private _review: PackageUpdate | null = null;
+  /** The live stream's mark when the dialog opened: its answer must not undo later events. */
+  private _reviewSince = Infinity;
   private _pages: UpdatePages | null = null;
   private _state!: StoreController<UpdatePages['state']['value']>;
   private _location!: StoreController<RfContext['location']['current']['value']>;
@@ -170,7 +172,7 @@ export class RfUpdatesPage extends LitElement {
                 @rf-sort=${(e: CustomEvent<UpdateSort>) => this._setView(toggleSort(view, e.detail))}
                 @rf-toggle-row=${(e: CustomEvent<string>) => (this._selection = toggleRow(this._selection, e.detail, ids))}
                 @rf-toggle-shown=${(e: CustomEvent<boolean>) => (this._selection = setShown(this._selection, ids, e.detail))}
-                @rf-review=${(e: CustomEvent<PackageUpdate>) => (this._review = e.detail)}
+                @rf-review=${(e: CustomEvent<PackageUpdate>) => this._openReview(e.detail)}
               ></rf-updates-table>
               ${rows.length === 0 && !s.loading ? html`<p class="muted">No updates match.</p>` : nothing}
             </div>`
@@ -221,6 +223,7 @@ export class RfUpdatesPage extends LitElement {
     const target = targetOf(this._selection);
     if (!target) return;
     this._busy = true;
+    const since = this._pages!.mark();
     try {
       const answer: BulkAnswer = await this.ctx.api.updates[action](target);
       const moved =
@@ -230,11 +233,13 @@ export class RfUpdatesPage extends LitElement {
       this._pages!.setStatus(
         (moved ?? []).map((m) => m.id).filter((id): id is string => !!id),
         action === 'approve' ? 'approved' : action === 'ignore' ? 'ignored' : 'installing',
+        since,
       );
       if (action === 'install')
         this._pages!.setStatus(
           (answer.approved ?? []).map((m) => m.id).filter((id): id is string => !!id),
           'approved',
+          since,
         );
       const installNote =
         action === 'install' && answer.approved?.length
@@ -254,11 +259,17 @@ export class RfUpdatesPage extends LitElement {
     }
   }
 
+  private _openReview(update: PackageUpdate): void {
+    this._reviewSince = this._pages!.mark();
+    this._review = update;
+  }
+
   private _dialogDone(d: DialogOutcome): void {
     this._review = null;
+    const since = this._reviewSince;
     if (d.outcome === 'confirmed') {
       const ids = (d.answer?.installing ?? []).map((m) => m.id).filter((id): id is string => !!id);
-      this._pages!.setStatus(ids.length ? ids : [d.update.id], 'installing');
+      this._pages!.setStatus(ids.length ? ids : [d.update.id], 'installing', since);
       this.ctx.toasts.show(
         `Installing ${d.update.plugin} updates on ${d.update.hostname ?? d.update.agentId}`,
         'info',
@@ -275,6 +286,7 @@ export class RfUpdatesPage extends LitElement {
           )
           .map((r) => r.id),
         'pending',
+        since,
       );
       this.ctx.toasts.show(
         `Rejected: the ${d.update.plugin} updates on ${d.update.hostname ?? d.update.agentId} are pending again`,

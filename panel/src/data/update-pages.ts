@@ -6,6 +6,10 @@ import { Store } from './store.js';
 import { applyLiveEvent } from './update-live.js';
 import { filterKey, filterOf, type UpdateView } from './update-view.js';
 
+const MOVES_KEPT = 10_000;
+const packageKey = (agentId: string, plugin: string, name: string, arch: string) =>
+  `${agentId}\u0000${plugin}\u0000${name}\u0000${arch}`;
+
 export interface UpdatePagesState {
   view: UpdateView | null;
   /** The rows of the page shown; null until the first page arrived. */
@@ -52,6 +56,9 @@ export class UpdatePages {
   private off: Array<() => void> = [];
   /** Live events seen while each read is in flight: its answer may predate them (replayed on it). */
   private readonly replays = new Set<LiveEvent[]>();
+  /** Live events seen so far, and the last one that moved each package (see mark()). */
+  private liveSeen = 0;
+  private readonly movedAt = new Map<string, number>();
   private readonly clock: Clock;
   /** Requests made (pages and counts), for tests that check coalescing. */
   readonly requests = { pages: 0, counts: 0 };
@@ -65,6 +72,8 @@ export class UpdatePages {
     if (this.off.length) return;
     this.off = [
       this.opts.live.subscribe((event) => {
+        this.liveSeen++;
+        this.noteMoves(event);
         for (const replay of this.replays) replay.push(event);
         const { view, rows } = this.state.value;
         if (!view || !rows) return;
@@ -134,12 +143,29 @@ export class UpdatePages {
     await this.recount();
   }
 
-  /** Marks rows as moved at once (a bulk action's answer), before the live events confirm it. */
-  setStatus(ids: readonly string[], status: PackageStatus): void {
+  /**
+   * Where the live stream is now: taken before sending an action, then given to setStatus.
+   * The action's answer can arrive after the live events of what followed it (an agent that
+   * installs at once sends `updated` before the confirm's HTTP answer is read).
+   */
+  mark(): number {
+    return this.liveSeen;
+  }
+
+  /**
+   * Marks rows as moved at once (a bulk action's answer), before the live events confirm it.
+   * A row that a live event moved after `since` (a mark()) keeps what the event said: the
+   * answer is older news.
+   */
+  setStatus(ids: readonly string[], status: PackageStatus, since = Infinity): void {
     const { rows } = this.state.value;
     if (!rows || ids.length === 0) return;
     const set = new Set(ids);
-    this.patch({ rows: rows.map((r) => (set.has(r.id) && r.status !== status ? { ...r, status } : r)) });
+    const newer = (r: PackageUpdate) =>
+      (this.movedAt.get(packageKey(r.agentId, r.plugin, r.name, r.arch)) ?? -1) > since;
+    this.patch({
+      rows: rows.map((r) => (set.has(r.id) && r.status !== status && !newer(r) ? { ...r, status } : r)),
+    });
   }
 
   /** The first row's number on this page (1-based), for "rows 101–200 of 5,000". */
@@ -192,6 +218,16 @@ export class UpdatePages {
     } finally {
       this.replays.delete(replay);
     }
+  }
+
+  /** Remembers which packages a `package.status` moved, by name, shown or not. */
+  private noteMoves(event: LiveEvent): void {
+    if (event.kind !== 'package.status' || !event.agentId) return;
+    const d = event.data as { plugin?: string; packages?: Array<{ name: string; arch?: string }> };
+    // Bounded: forgetting old moves only lets an old answer through, as before marks existed.
+    if (this.movedAt.size > MOVES_KEPT) this.movedAt.clear();
+    for (const p of d.packages ?? [])
+      this.movedAt.set(packageKey(event.agentId, d.plugin ?? '', p.name, p.arch ?? ''), this.liveSeen);
   }
 
   private async recount(): Promise<void> {

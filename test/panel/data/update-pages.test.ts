@@ -185,4 +185,30 @@ describe('panel data: the updates pages against a real core', function () {
     await reading;
     assert.equal(statusOfTarget(), 'checking_dependencies', 'the older answer did not undo the live status');
   });
+
+  it("keeps what live events said over an action's answer that arrives after them", async () => {
+    await pages.show(view({ status: 'any', agent: [agents[0]!], sort: 'name', order: 'asc', limit: 100 }));
+    const [moved, other] = pages.state.value.rows!.filter((r) => r.status === 'pending');
+    const ref = (r: typeof moved) => ({
+      agentId: r!.agentId,
+      plugin: r!.plugin,
+      name: r!.name,
+      arch: r!.arch,
+    });
+    const statusOf = (id: string) => pages.state.value.rows!.find((r) => r.id === id)?.status;
+    const since = pages.mark(); // the approval is sent...
+    await core.workflow.approve([ref(moved)], 'test');
+    await until(() => statusOf(moved!.id) === 'checking_dependencies', 'moved on live');
+    // ...and its answer ("approved") is read only now, after the events of what followed it.
+    pages.setStatus([moved!.id, other!.id], 'approved', since);
+    assert.equal(
+      statusOf(moved!.id),
+      'checking_dependencies',
+      'the late answer did not undo the live status',
+    );
+    assert.equal(statusOf(other!.id), 'approved', 'a row no event moved takes the answer at once');
+    // A mark taken after the events lets the answer through.
+    pages.setStatus([moved!.id], 'ignored', pages.mark());
+    assert.equal(statusOf(moved!.id), 'ignored');
+  });
 });
