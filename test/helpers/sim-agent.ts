@@ -6,6 +6,7 @@ import {
   downWildcard,
   generateKeyPair,
   presenceTopic,
+  type ScanPackage,
   type UpType,
   upTopic,
   verifyCommand,
@@ -114,6 +115,22 @@ export function connectAgent(
 
 export function envelope(): { v: 1; id: string; ts: string } {
   return { v: 1, id: randomUUID(), ts: new Date().toISOString() };
+}
+
+/** One package of a scan: a security upgrade of an apt package unless told otherwise. */
+export function scanPackage(name: string, fields: Partial<ScanPackage> = {}): ScanPackage {
+  return {
+    plugin: 'apt',
+    name,
+    arch: 'amd64',
+    currentVersion: '1.0',
+    availableVersion: '1.1',
+    severity: 'high',
+    source: 'bookworm-security',
+    security: true,
+    metadata: {},
+    ...fields,
+  };
 }
 
 export function publishUp(

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { ScanPackage } from '../../broker/protocol/index.js';
 import { ingestScan } from '../../core/updates/index.js';
-import { envelope, registerSimAgent } from '../helpers/sim-agent.js';
+import { envelope, registerSimAgent, scanPackage } from '../helpers/sim-agent.js';
 import type { FleetStats } from '../../panel/src/data/api-types.js';
 import {
   assertAccessible,
@@ -17,17 +17,12 @@ import {
 import { type PanelCore, signIn, startPanelCore } from './panel-core.js';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'unknown'] as const;
-const pkg = (i: number): ScanPackage => ({
-  plugin: i % 3 === 0 ? 'flatpak' : 'apt',
-  name: `pkg-${i}`,
-  arch: 'amd64',
-  currentVersion: '1.0',
-  availableVersion: '1.1',
-  severity: SEVERITIES[i % 5]!,
-  source: 'bookworm-security',
-  security: i % 4 === 0,
-  metadata: {},
-});
+const pkg = (i: number): ScanPackage =>
+  scanPackage(`pkg-${i}`, {
+    plugin: i % 3 === 0 ? 'flatpak' : 'apt',
+    severity: SEVERITIES[i % 5]!,
+    security: i % 4 === 0,
+  });
 
 describe('panel: dashboard (Chromium)', function () {
   let panel: PanelCore;

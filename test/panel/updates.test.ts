@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import type { ScanPackage } from '../../broker/protocol/index.js';
 import { ingestScan } from '../../core/updates/index.js';
 import { answeringAgent } from '../helpers/answering-agent.js';
-import { envelope, helloMessage, publishUp, registerSimAgent } from '../helpers/sim-agent.js';
+import { envelope, helloMessage, publishUp, registerSimAgent, scanPackage } from '../helpers/sim-agent.js';
 import {
   assertAccessible,
   DESKTOP,
@@ -114,17 +113,7 @@ describe('panel: updates (Chromium, 100,000 seeded updates)', function () {
       complete: true,
       startedAt: now,
       finishedAt: now,
-      packages: ['rf-web-app', 'rf-db-tool', 'rf-cli'].map((name): ScanPackage => ({
-        plugin: 'apt',
-        name,
-        arch: 'amd64',
-        currentVersion: '1.0',
-        availableVersion: '1.1',
-        severity: 'high',
-        source: 'bookworm-security',
-        security: true,
-        metadata: {},
-      })),
+      packages: ['rf-web-app', 'rf-db-tool', 'rf-cli'].map((name) => scanPackage(name)),
     };
     await publishUp(app.client, identity!, 'scan', scan);
     await app.down.waitFor((m) => m.type === 'receipt' && m.payload.ackOf === scan.id);

@@ -4,22 +4,13 @@ import type { ScanPackage } from '../../../broker/protocol/index.js';
 import { ingestScan } from '../../../core/updates/index.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
-import { connectAgent, envelope, publishUp, registerSimAgent } from '../../helpers/sim-agent.js';
+import { connectAgent, envelope, publishUp, registerSimAgent, scanPackage } from '../../helpers/sim-agent.js';
 import { ApiClient, createTestToken } from './api-client.js';
 
 type Caller = ReturnType<ApiClient['bearer']>;
 
-const pkg = (name: string, severity: ScanPackage['severity'], plugin = 'apt'): ScanPackage => ({
-  plugin,
-  name,
-  arch: 'amd64',
-  currentVersion: '1.0',
-  availableVersion: '1.1',
-  severity,
-  source: 'bookworm-security',
-  security: severity === 'critical',
-  metadata: {},
-});
+const pkg = (name: string, severity: ScanPackage['severity'], plugin = 'apt'): ScanPackage =>
+  scanPackage(name, { plugin, severity, security: severity === 'critical' });
 
 describeEachDatabase('API agents: list, detail, labels, delete', (target) => {
   let core: TestCore;

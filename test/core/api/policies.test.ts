@@ -5,25 +5,16 @@ import { ingestScan } from '../../../core/updates/index.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
 import {
-  type AgentIdentity,
   connectAgent,
   envelope,
   listenDown,
   registerSimAgent,
+  scanPackage,
+  type AgentIdentity,
 } from '../../helpers/sim-agent.js';
 import { addTestUser, ApiClient, createTestToken } from './api-client.js';
 
-const pkg = (name: string): ScanPackage => ({
-  plugin: 'apt',
-  name,
-  arch: 'amd64',
-  currentVersion: '1',
-  availableVersion: '2',
-  severity: 'high',
-  source: 's',
-  security: true,
-  metadata: {},
-});
+const pkg = (name: string): ScanPackage => scanPackage(name, { currentVersion: '1', availableVersion: '2' });
 
 describeEachDatabase('API policies, maintenance windows and schedules', (target) => {
   let core: TestCore;

@@ -4,20 +4,10 @@ import type { ScanPackage } from '../../../broker/protocol/index.js';
 import { ingestScan } from '../../../core/updates/index.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
-import { envelope, registerSimAgent } from '../../helpers/sim-agent.js';
+import { envelope, registerSimAgent, scanPackage } from '../../helpers/sim-agent.js';
 import { ApiClient, createTestToken } from './api-client.js';
 
-const pkg = (name: string): ScanPackage => ({
-  plugin: 'apt',
-  name,
-  arch: 'amd64',
-  currentVersion: '1.0',
-  availableVersion: '1.1',
-  severity: 'high',
-  source: 'bookworm-security',
-  security: true,
-  metadata: {},
-});
+const pkg = (name: string): ScanPackage => scanPackage(name);
 
 describeEachDatabase('API resources', (target) => {
   let core: TestCore;

@@ -4,22 +4,12 @@ import type { ScanPackage } from '../../../broker/protocol/index.js';
 import { ingestScan } from '../../../core/updates/index.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
-import { envelope, registerSimAgent } from '../../helpers/sim-agent.js';
+import { envelope, registerSimAgent, scanPackage } from '../../helpers/sim-agent.js';
 import { ApiClient, createTestToken } from './api-client.js';
 
 type Caller = ReturnType<ApiClient['bearer']>;
 
-const pkg = (name: string): ScanPackage => ({
-  plugin: 'apt',
-  name,
-  arch: 'amd64',
-  currentVersion: '1.0',
-  availableVersion: '1.1',
-  severity: 'high',
-  source: 'bookworm-security',
-  security: true,
-  metadata: {},
-});
+const pkg = (name: string): ScanPackage => scanPackage(name);
 
 describeEachDatabase('API update detail and bulk actions', (target) => {
   let core: TestCore;

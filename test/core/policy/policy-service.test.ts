@@ -6,24 +6,19 @@ import { createPolicyService, PolicyError } from '../../../core/policy/index.js'
 import { ingestScan } from '../../../core/updates/index.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
-import { connectAgent, envelope, listenDown, registerSimAgent } from '../../helpers/sim-agent.js';
+import {
+  connectAgent,
+  envelope,
+  listenDown,
+  registerSimAgent,
+  scanPackage,
+} from '../../helpers/sim-agent.js';
 
 /** A weekday that is not today in UTC: a window on it is closed now, whenever the test runs. */
 const notToday = (new Date().getUTCDay() + 3) % 7;
 
-function pkg(name: string, severity: ScanPackage['severity'] = 'unknown', security = false): ScanPackage {
-  return {
-    plugin: 'apt',
-    name,
-    arch: 'amd64',
-    currentVersion: '1',
-    availableVersion: '2',
-    severity,
-    source: 's',
-    security,
-    metadata: {},
-  };
-}
+const pkg = (name: string, severity: ScanPackage['severity'] = 'unknown', security = false): ScanPackage =>
+  scanPackage(name, { currentVersion: '1', availableVersion: '2', severity, security });
 
 describeEachDatabase('policies', (target) => {
   let core: TestCore;

@@ -13,7 +13,7 @@ import {
 } from '../../../core/updates/index.js';
 import { answeringAgent, type Responder } from '../../helpers/answering-agent.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
-import { envelope, registerSimAgent } from '../../helpers/sim-agent.js';
+import { envelope, registerSimAgent, scanPackage } from '../../helpers/sim-agent.js';
 
 const STATES = Object.keys(PACKAGE_TRANSITIONS) as PackageStatus[];
 
@@ -64,19 +64,8 @@ describe('package state machine', () => {
   });
 });
 
-function pkg(name: string, from = '1.0', to = '1.1'): ScanPackage {
-  return {
-    plugin: 'apt',
-    name,
-    arch: 'amd64',
-    currentVersion: from,
-    availableVersion: to,
-    severity: 'high',
-    source: 'bookworm-security',
-    security: true,
-    metadata: {},
-  };
-}
+const pkg = (name: string, from = '1.0', to = '1.1'): ScanPackage =>
+  scanPackage(name, { currentVersion: from, availableVersion: to });
 
 const upgrade = (name: string) => ({ name, arch: 'amd64', fromVersion: '1.0', toVersion: '1.1' });
 const tx = (t: Partial<Transaction>): Transaction => ({
