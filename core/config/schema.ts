@@ -246,9 +246,9 @@ export const configSchema = {
           maximum: 3600,
           default: 60,
           description:
-            'How often a stream opened with a session checks that the session still exists, for ' +
-            'sessions ended elsewhere (expired, or signed out through another core); one ended on this ' +
-            'core closes its streams at once (close code 4001).',
+            'How often a stream checks that the session or API token it was opened with is still ' +
+            'valid, for ends elsewhere (expired, signed out or revoked through another core, a token ' +
+            'whose user was disabled); one ended on this core closes its streams at once (close code 4001).',
         },
       },
     },

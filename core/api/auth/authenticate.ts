@@ -18,6 +18,8 @@ export interface Caller {
   name: string;
   /** Set for cookie sessions (logout ends this one). */
   sessionIdHash?: string;
+  /** Set for bearer tokens (revoking it ends what it opened). */
+  tokenId?: string;
 }
 
 declare module 'fastify' {
@@ -147,7 +149,13 @@ async function resolveCaller(ctx: AuthContext, request: FastifyRequest): Promise
     if (!match) throw new AuthFailure(401, 'unauthenticated', 'Authorization must be "Bearer <token>"');
     const token = await ctx.db.apiTokens.use(sha256(match[1]!));
     if (!token) throw new AuthFailure(401, 'unauthenticated', 'the API token is unknown, revoked or expired');
-    return { kind: 'token', role: token.role, userId: token.userId, name: `token:${token.id}` };
+    return {
+      kind: 'token',
+      role: token.role,
+      userId: token.userId,
+      name: `token:${token.id}`,
+      tokenId: token.id,
+    };
   }
 
   const sessionId = sessionIdFrom(request);

@@ -4,7 +4,7 @@ import type { SubscribeMessage } from './messages.js';
 
 /** Close codes of the live stream (4000–4999 are the application's, RFC 6455 §7.4.2). */
 export const CLOSE = {
-  /** The session ended (sign-out, expiry, disabled user). */
+  /** The session or API token the stream was opened with ended (sign-out, revocation, expiry, disabled user). */
   sessionEnded: 4001,
   /** The client fell too far behind; it should reconnect with `since`. */
   slowConsumer: 4008,

@@ -13,7 +13,10 @@ export interface LiveOptions {
   bus: LiveBus;
   heartbeatSeconds: number;
   maxQueuedBytes: number;
-  /** How often streams opened with a session check it still exists (ends on this core close them at once). */
+  /**
+   * How often streams check that the session or API token they were opened with is still valid
+   * (sign-outs and revocations on this core close them at once).
+   */
   sessionCheckSeconds: number;
   /** The panel's public address (config http.publicUrl): an Origin it may come from. */
   publicUrl: string | null;
@@ -49,7 +52,9 @@ export async function liveRoutes(
 ) {
   const { bus, maxQueuedBytes } = opts.live;
   const clients = new Set<LiveConnection>();
+  // What each stream was opened with: it lives only as long as that credential.
   const sessionOf = new WeakMap<LiveConnection, string>();
+  const tokenOf = new WeakMap<LiveConnection, string>();
 
   // One listener for every client; each event is serialised once.
   const unsubscribe = bus.subscribe((event) => {
@@ -73,24 +78,34 @@ export async function liveRoutes(
   }, opts.live.heartbeatSeconds * 1000);
   heartbeat.unref();
 
-  // Sessions end (sign-out, a password change, a disabled user, expiry): a stream opened with
-  // one ends with it, at once when it ended through this core.
+  // Sessions end (sign-out, a password change, a disabled user, expiry) and tokens are revoked
+  // or expire: a stream opened with one ends with it, at once when it ended through this core.
   const endSession = (client: LiveConnection) => {
     client.close(CLOSE.sessionEnded, 'the session has ended');
+    clients.delete(client);
+  };
+  const endToken = (client: LiveConnection) => {
+    client.close(CLOSE.sessionEnded, 'the API token is no longer valid');
     clients.delete(client);
   };
   const stopWatchingSessions = opts.db.sessions.onEnded((hashes) => {
     const ended = new Set(hashes);
     for (const client of clients) if (ended.has(sessionOf.get(client) ?? '')) endSession(client);
   });
-  // Ends elsewhere (another core, expiry) are found by asking the database now and then.
+  const stopWatchingTokens = opts.db.apiTokens.onRevoked((ids) => {
+    const revoked = new Set(ids);
+    for (const client of clients) if (revoked.has(tokenOf.get(client) ?? '')) endToken(client);
+  });
+  // Ends elsewhere (another core, expiry, a disabled user) are found by asking the database now and then.
   const sessionCheck = setInterval(() => {
     void (async () => {
       for (const client of clients) {
         const hash = sessionOf.get(client);
         if (hash && !(await opts.db.sessions.use(hash))) endSession(client);
+        const tokenId = tokenOf.get(client);
+        if (tokenId && !(await opts.db.apiTokens.isUsable(tokenId))) endToken(client);
       }
-    })().catch((err: unknown) => app.log.error({ err }, 'checking live stream sessions failed'));
+    })().catch((err: unknown) => app.log.error({ err }, 'checking live stream credentials failed'));
   }, opts.live.sessionCheckSeconds * 1000);
   sessionCheck.unref();
 
@@ -98,6 +113,7 @@ export async function liveRoutes(
     clearInterval(heartbeat);
     clearInterval(sessionCheck);
     stopWatchingSessions();
+    stopWatchingTokens();
     unsubscribe();
   });
 
@@ -167,6 +183,7 @@ export async function liveRoutes(
         });
       });
       if (caller.sessionIdHash) sessionOf.set(client, caller.sessionIdHash);
+      if (caller.tokenId) tokenOf.set(client, caller.tokenId);
       socket.on('pong', () => {
         client.alive = true;
       });

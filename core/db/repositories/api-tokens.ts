@@ -38,8 +38,26 @@ const COLUMNS = [
   'revoked_at',
 ];
 
+/** Told the ids of tokens this process revoked. */
+export type TokensRevokedListener = (ids: string[]) => void;
+
 export function apiTokensRepository(knex: Knex) {
+  // Live streams opened with a token close the moment it is revoked here (core/api/routes/live.ts).
+  const listeners = new Set<TokensRevokedListener>();
+  const usable = (q: Knex.QueryBuilder) =>
+    q
+      .whereNull('revoked_at')
+      .where((w) => w.whereNull('expires_at').orWhere('expires_at', '>', knex.fn.now()))
+      .whereNotExists(
+        knex('users').whereRaw('users.id = api_tokens.user_id').andWhere('users.disabled', true),
+      );
   return {
+    /** Calls `listener` after tokens are revoked through this repository; returns the unsubscribe. */
+    onRevoked(listener: TokensRevokedListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
     async create(token: {
       name: string;
       tokenHash: string;
@@ -66,16 +84,15 @@ export function apiTokensRepository(knex: Knex) {
      * revoked or expired token, or one whose user is disabled, is not found.
      */
     async use(tokenHash: string): Promise<ApiToken | null> {
-      const rows = (await knex('api_tokens')
-        .where({ token_hash: tokenHash })
-        .whereNull('revoked_at')
-        .where((q) => q.whereNull('expires_at').orWhere('expires_at', '>', knex.fn.now()))
-        .whereNotExists(
-          knex('users').whereRaw('users.id = api_tokens.user_id').andWhere('users.disabled', true),
-        )
+      const rows = (await usable(knex('api_tokens').where({ token_hash: tokenHash }))
         .update({ last_used_at: knex.fn.now() })
         .returning(COLUMNS)) as Row[];
       return rows[0] ? fromRow(rows[0]) : null;
+    },
+
+    /** Whether the token would still be let in (not revoked, not expired, its user enabled). */
+    async isUsable(id: string): Promise<boolean> {
+      return !!(await usable(knex('api_tokens').where({ id })).first('id'));
     },
 
     async list(): Promise<ApiToken[]> {
@@ -88,12 +105,13 @@ export function apiTokensRepository(knex: Knex) {
     },
 
     async revoke(id: string): Promise<boolean> {
-      return (
+      const revoked =
         (await knex('api_tokens')
           .where({ id })
           .whereNull('revoked_at')
-          .update({ revoked_at: knex.fn.now() })) > 0
-      );
+          .update({ revoked_at: knex.fn.now() })) > 0;
+      if (revoked) for (const listener of listeners) listener([id]);
+      return revoked;
     },
   };
 }

@@ -391,6 +391,21 @@ describe('live event stream (GET /api/v1/live)', () => {
       });
       assert.equal((await stream.waitForClose()).code, 4001);
     });
+
+    it('closes the streams of an API token with 4001 when it is revoked; other tokens stay open', async () => {
+      const script = await createTestToken(core, 'viewer', 'dashboard widget');
+      const stream = await connect({ headers: bearer(script.token) });
+      const other = await connect();
+      const admin = api.bearer((await createTestToken(core, 'admin')).token);
+      const revoked = await admin.call('POST', `/api/v1/api-tokens/${script.id}/revoke`);
+      assert.ok(revoked.status < 300, `revoke answered ${revoked.status}`);
+      const closed = await stream.waitForClose();
+      assert.equal(closed.code, 4001);
+      assert.equal(closed.reason, 'the API token is no longer valid');
+      await stillOpen(other);
+      const again = await refusal(LiveTestClient.open(core.httpUrl, { headers: bearer(script.token) }));
+      assert.equal(again.status, 401, 'and it cannot open another');
+    });
   });
 
   describe('catching up', () => {
@@ -579,5 +594,26 @@ describe('live event stream of a session removed elsewhere [PostgreSQL]', () => 
       await client.query(`delete from "${core.config.database.schema}".sessions`);
     });
     assert.equal((await stream.waitForClose()).code, 4001);
+  });
+
+  it('closes the stream of an API token revoked elsewhere (by another core) at its next check', async () => {
+    const byRow = await createTestToken(core, 'viewer', 'revoked by another core');
+    const open = async (token: string) => {
+      const stream = await LiveTestClient.open(core.httpUrl, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      await stream.waitFor((m) => m.type === 'hello', 'hello');
+      return stream;
+    };
+    const revokedStream = await open(byRow.token);
+    await withPgClient(async (client) => {
+      await client.query(
+        `update "${core.config.database.schema}".api_tokens set revoked_at = now() where id = $1`,
+        [byRow.id],
+      );
+    });
+    const closed = await revokedStream.waitForClose();
+    assert.equal(closed.code, 4001);
+    assert.equal(closed.reason, 'the API token is no longer valid');
   });
 });
