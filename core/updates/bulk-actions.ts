@@ -118,7 +118,9 @@ export function createBulkActions(ctx: { db: Database; events: EventRecorder; wo
     /**
      * "Install these": a transaction waiting for confirmation is confirmed (the whole host and
      * plugin set it was computed for), pending and failed updates are approved, and the
-     * workflow installs them after a dry run that matches. Anything else is refused.
+     * workflow installs them after a dry run that matches. Anything else is refused, and so is
+     * a transaction that removes packages: a removal is confirmed only on its own, by someone
+     * who was shown it (POST /api/v1/updates/confirm), never as part of a selection.
      */
     async install(target: BulkTarget, by: string) {
       const { targets, unknownIds } = await resolve(target);
@@ -134,17 +136,31 @@ export function createBulkActions(ctx: { db: Database; events: EventRecorder; wo
       }
       for (const group of groups.values()) {
         const { agentId, plugin } = group[0]!;
-        const before = await ctx.db.packages.inStatus(agentId, plugin, 'pending_dependencies');
-        try {
-          await ctx.workflow.confirm(agentId, plugin, by);
-        } catch (err) {
+        const refuseGroup = (why: string) => {
           for (const t of group)
             refused.push({
               ...(t.id ? { id: t.id } : {}),
               ref: plainRef(t),
               from: 'pending_dependencies',
-              why: (err as Error).message,
+              why,
             });
+        };
+        const before = await ctx.db.packages.inStatus(agentId, plugin, 'pending_dependencies');
+        try {
+          const removals =
+            (await ctx.workflow.waitingTransaction(agentId, plugin))?.transaction.removals ?? [];
+          if (removals.length) {
+            const names = removals.map((r) => r.name);
+            refuseGroup(
+              `the ${plugin} transaction removes ${names.slice(0, 3).join(', ')}` +
+                (names.length > 3 ? ` and ${names.length - 3} more` : '') +
+                ': review it and confirm it on its own',
+            );
+            continue;
+          }
+          await ctx.workflow.confirm(agentId, plugin, by);
+        } catch (err) {
+          refuseGroup((err as Error).message);
           continue;
         }
         const still = new Set(

@@ -12,6 +12,7 @@ export {
   type InstallWorkflow,
   type Refusal,
   type Transaction,
+  TransactionChangedError,
   type TransactionItem,
   type WorkflowCommands,
 } from './install-workflow.js';

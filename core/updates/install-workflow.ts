@@ -42,6 +42,19 @@ export interface WorkflowContext {
   bus?: LiveBus;
 }
 
+/** The confirmation named a dry run that is no longer the one waiting (a newer one replaced it). */
+export class TransactionChangedError extends Error {
+  override name = 'TransactionChangedError';
+  constructor(
+    readonly reviewed: string,
+    readonly waiting: string | null,
+  ) {
+    super(
+      `the transaction waiting now comes from dry run ${waiting ?? '(unknown)'}, not ${reviewed} that was reviewed; review it again`,
+    );
+  }
+}
+
 export interface Refusal {
   ref: PackageRef;
   from: PackageStatus | null;
@@ -247,6 +260,29 @@ export function createInstallWorkflow(ctx: WorkflowContext) {
     }
   }
 
+  /** What waits for a person on one host and package manager: its packages and their transaction. */
+  async function waitingTransaction(
+    agentId: string,
+    plugin: string,
+  ): Promise<{ refs: PackageRef[]; transaction: Transaction; dryRunCommandId: string | null } | null> {
+    const waiting = await ctx.db.packages.inStatus(agentId, plugin, 'pending_dependencies');
+    if (waiting.length === 0) return null;
+    const first = waiting[0]!;
+    const deps = await ctx.db.packages.dependenciesOf({
+      agentId,
+      plugin,
+      name: first.name,
+      arch: first.arch,
+    });
+    const transaction = deps?.transaction as Transaction | undefined;
+    if (!transaction) throw new Error(`no transaction recorded for ${plugin} on ${agentId}`);
+    return {
+      refs: waiting.map((p) => ({ agentId, plugin, name: p.name, arch: p.arch })),
+      transaction,
+      dryRunCommandId: typeof deps?.dryRunCommandId === 'string' ? deps.dryRunCommandId : null,
+    };
+  }
+
   async function afterInstall(command: Command) {
     const plugin = String(command.params.plugin);
     const installing = (await ctx.db.packages.inStatus(command.agentId, plugin, 'installing')).filter(
@@ -316,20 +352,18 @@ export function createInstallWorkflow(ctx: WorkflowContext) {
       return { approved: moved, refused: refusalsOf(refused, 'approved') };
     },
 
-    /** A person accepts the transaction a dry run showed: the install carries it. */
-    async confirm(agentId: string, plugin: string, by: string | null): Promise<number> {
-      const waiting = await ctx.db.packages.inStatus(agentId, plugin, 'pending_dependencies');
-      if (waiting.length === 0) return 0;
-      const first = waiting[0]!;
-      const deps = await ctx.db.packages.dependenciesOf({
-        agentId,
-        plugin,
-        name: first.name,
-        arch: first.arch,
-      });
-      const transaction = deps?.transaction as Transaction | undefined;
-      if (!transaction) throw new Error(`no transaction recorded for ${plugin} on ${agentId}`);
-      const refs = waiting.map((p) => ({ agentId, plugin, name: p.name, arch: p.arch }));
+    waitingTransaction,
+
+    /**
+     * A person accepts the transaction a dry run showed: the install carries it. With
+     * `reviewed` (the dry run's command id the person saw), a newer transaction is refused.
+     */
+    async confirm(agentId: string, plugin: string, by: string | null, reviewed?: string): Promise<number> {
+      const waiting = await waitingTransaction(agentId, plugin);
+      if (!waiting) return 0;
+      if (reviewed !== undefined && reviewed !== waiting.dryRunCommandId)
+        throw new TransactionChangedError(reviewed, waiting.dryRunCommandId);
+      const { refs, transaction } = waiting;
       await install(agentId, plugin, refs, transaction, by, 'pending_dependencies');
       await record(
         agentId,

@@ -77,6 +77,30 @@ export const rejectBodySchema = {
   },
 } as const;
 
+export const confirmBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['agentId', 'plugin'],
+  properties: {
+    agentId: { type: 'string', format: 'uuid' },
+    plugin: { type: 'string', minLength: 1, maxLength: 64 },
+    dryRunCommandId: {
+      type: 'string',
+      format: 'uuid',
+      description:
+        'The dry run whose transaction was reviewed (the detail’s dryRunCommandId): a newer one waiting answers 409',
+    },
+  },
+} as const;
+
+export const confirmResponse = {
+  type: 'object',
+  required: ['confirmed'],
+  properties: {
+    confirmed: { type: 'integer', description: 'How many packages are installing with the transaction' },
+  },
+} as const;
+
 export const rejectResponse = {
   type: 'object',
   required: ['rejected'],

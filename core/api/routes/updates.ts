@@ -15,12 +15,15 @@ import {
   createBulkActions,
   type InstallWorkflow,
   TooManyPackagesError,
+  TransactionChangedError,
 } from '../../updates/index.js';
 import '../access.js';
 import { authErrors, errorRef } from '../schemas.js';
 import {
   bulkBodySchema,
   bulkResponse,
+  confirmBodySchema,
+  confirmResponse,
   type FilterQuery,
   filterOf,
   splitCommaValues,
@@ -229,6 +232,44 @@ export async function updateRoutes(
     'Install updates (by keys, ids or filter): confirms waiting transactions, approves pending and failed ones',
     ['installing', 'approved'],
     (t, by) => bulk.install(t, by),
+  );
+
+  app.post<{ Body: { agentId: string; plugin: string; dryRunCommandId?: string } }>(
+    '/api/v1/updates/confirm',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['updates'],
+        summary:
+          'Accept the dry-run transaction waiting for confirmation on one host for one package manager, removals included: the whole set it was computed for installs, carrying it',
+        body: confirmBodySchema,
+        response: { 200: confirmResponse, 400: errorRef, 409: errorRef, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      const { agentId, plugin, dryRunCommandId } = request.body;
+      let confirmed: number;
+      try {
+        confirmed = await opts.workflow.confirm(agentId, plugin, request.caller!.name, dryRunCommandId);
+      } catch (err) {
+        if (!(err instanceof TransactionChangedError)) throw err;
+        return reply.status(409).send({
+          error: {
+            code: 'transaction_changed',
+            message: err.message,
+            details: { reviewed: err.reviewed, waiting: err.waiting },
+          },
+        });
+      }
+      if (confirmed === 0)
+        return reply.status(409).send({
+          error: {
+            code: 'nothing_waiting',
+            message: `no ${plugin} transaction waits for confirmation on that host`,
+          },
+        });
+      return { confirmed };
+    },
   );
 
   app.post<{ Body: { agentId: string; plugin: string } }>(

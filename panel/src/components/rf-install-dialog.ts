@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { BulkAnswer, PackageDetail, PackageUpdate, TransactionItem } from '../data/api-types.js';
+import type { PackageDetail, PackageUpdate, TransactionItem } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
 import { shared } from '../styles/theme.js';
 
@@ -8,8 +8,6 @@ import { shared } from '../styles/theme.js';
 export interface DialogOutcome {
   update: PackageUpdate;
   outcome: 'confirmed' | 'rejected' | 'cancelled';
-  /** The install's answer when confirmed: the packages now installing. */
-  answer?: BulkAnswer;
 }
 
 const FOCUSABLE =
@@ -135,17 +133,15 @@ export class RfInstallDialog extends LitElement {
 
   private async _confirm(): Promise<void> {
     const update = this.item!;
+    const reviewed = this._detail?.dryRunCommandId ?? null;
     this._busy = true;
     try {
-      const answer = await this.ctx.api.updates.confirm([update.id]);
-      const refused = answer.refused[0];
-      if (refused && !(answer.installing ?? []).length) {
-        this._error = refused.why;
-        return;
-      }
-      this._finish({ update, outcome: 'confirmed', answer });
-    } catch {
+      // Exactly the transaction shown: a newer one waiting is refused (409), not installed unseen.
+      await this.ctx.api.updates.confirm(update.agentId, update.plugin, reviewed);
+      this._finish({ update, outcome: 'confirmed' });
+    } catch (err) {
       // the API client showed a toast; the dialog stays for another try or Cancel
+      this._error = (err as Error).message;
     } finally {
       this._busy = false;
     }

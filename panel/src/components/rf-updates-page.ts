@@ -267,27 +267,24 @@ export class RfUpdatesPage extends LitElement {
   private _dialogDone(d: DialogOutcome): void {
     this._review = null;
     const since = this._reviewSince;
+    // The whole set waiting on that host and package manager moved together.
+    const waitingThere = () =>
+      (this._state.value.rows ?? [])
+        .filter(
+          (r) =>
+            r.agentId === d.update.agentId &&
+            r.plugin === d.update.plugin &&
+            r.status === 'pending_dependencies',
+        )
+        .map((r) => r.id);
     if (d.outcome === 'confirmed') {
-      const ids = (d.answer?.installing ?? []).map((m) => m.id).filter((id): id is string => !!id);
-      this._pages!.setStatus(ids.length ? ids : [d.update.id], 'installing', since);
+      this._pages!.setStatus(waitingThere(), 'installing', since);
       this.ctx.toasts.show(
         `Installing ${d.update.plugin} updates on ${d.update.hostname ?? d.update.agentId}`,
         'info',
       );
     } else if (d.outcome === 'rejected') {
-      const rows = this._state.value.rows ?? [];
-      this._pages!.setStatus(
-        rows
-          .filter(
-            (r) =>
-              r.agentId === d.update.agentId &&
-              r.plugin === d.update.plugin &&
-              r.status === 'pending_dependencies',
-          )
-          .map((r) => r.id),
-        'pending',
-        since,
-      );
+      this._pages!.setStatus(waitingThere(), 'pending', since);
       this.ctx.toasts.show(
         `Rejected: the ${d.update.plugin} updates on ${d.update.hostname ?? d.update.agentId} are pending again`,
         'info',

@@ -122,10 +122,16 @@ export function createApi(client: ApiClient) {
       install: (target: BulkTarget | readonly PackageRef[]) =>
         client.post<BulkAnswer>('api/v1/updates/install', bulkBody(target)),
       /**
-       * Accept the dry-run transaction a package waits on: an install of it, which carries the
-       * whole set that dry run was computed for on that host and package manager.
+       * Accept the dry-run transaction reviewed (removals included): an install of the whole set
+       * that dry run was computed for on that host and package manager, carrying it. A newer
+       * transaction waiting answers 409 `transaction_changed`.
        */
-      confirm: (ids: string[]) => client.post<BulkAnswer>('api/v1/updates/install', { ids }),
+      confirm: (agentId: string, plugin: string, dryRunCommandId: string | null) =>
+        client.post<{ confirmed: number }>('api/v1/updates/confirm', {
+          agentId,
+          plugin,
+          ...(dryRunCommandId ? { dryRunCommandId } : {}),
+        }),
       /** Refuse it: that host's packages of that package manager go back to pending. */
       reject: (agentId: string, plugin: string) =>
         client.post<{ rejected: number }>('api/v1/updates/reject', { agentId, plugin }),

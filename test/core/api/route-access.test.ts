@@ -38,6 +38,7 @@ describe('API route access declarations', () => {
       'POST /api/v1/updates/approve operator',
       'POST /api/v1/updates/ignore operator',
       'POST /api/v1/updates/install operator',
+      'POST /api/v1/updates/confirm operator',
       'POST /api/v1/updates/reject operator',
       'GET /api/v1/updates/count viewer',
       'GET /api/v1/updates/:id viewer',
