@@ -2,6 +2,7 @@ import type { Dispatcher } from './commands/index.js';
 import type { Database } from './db/index.js';
 import type { EventRecorder, LiveBus, PresenceEvents } from './events/index.js';
 import type { IntakeHandlers } from './intake/index.js';
+import { catchUpPluginSettings } from './policy/index.js';
 import { ingestScan } from './updates/index.js';
 
 /** What the core does with each validated agent message (one handler per message type). */
@@ -29,6 +30,19 @@ export function createAgentHandlers(ctx: {
         rebootRequired: hello.rebootRequired,
         metadata: { osId: hello.os.id, kernel: hello.os.kernel ?? null, bootId: hello.bootId ?? null },
       });
+      // Settings saved before this host reported the plugin: sent now, signed.
+      try {
+        await catchUpPluginSettings(ctx, agentId, hello.capabilities);
+      } catch (err) {
+        await ctx.events.record({
+          type: 'settings',
+          subtype: 'plugin_settings_catch_up_failed',
+          severity: 'warning',
+          component: 'policy',
+          agentId,
+          message: `could not send the stored plugin settings to this host: ${(err as Error).message}`,
+        });
+      }
     },
 
     async scan(agentId, scan) {

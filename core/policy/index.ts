@@ -5,4 +5,5 @@ export {
   type PolicyContext,
   type PolicyService,
 } from './policy-service.js';
+export { catchUpPluginSettings, PLUGIN_SETTINGS_KEY_PREFIX } from './plugin-settings.js';
 export { configFor, intervalProblem } from './schedules.js';

@@ -2,12 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Dispatcher } from '../../commands/index.js';
 import type { Agent, Database } from '../../db/index.js';
 import type { EventRecorder } from '../../events/index.js';
+import { PLUGIN_SETTINGS_KEY_PREFIX } from '../../policy/index.js';
 import '../access.js';
 import { authErrors, errorRef } from '../schemas.js';
 import { commandSchema } from './commands.js';
 
-/** The settings table's keys for plugins: never served by GET /api/v1/settings (it lists known keys only). */
-const KEY_PREFIX = 'plugin-settings:';
 /** As the agent's set_config accepts plugin names (agent/executor/handlers/set-config.ts). */
 const PLUGIN_NAME = '^[a-z][a-z0-9-]{0,63}$';
 
@@ -65,12 +64,12 @@ export async function pluginSettingsRoutes(
           }
     const all = await opts.db.settings.all();
     const storedNames = Object.keys(all)
-      .filter((k) => k.startsWith(KEY_PREFIX))
-      .map((k) => k.slice(KEY_PREFIX.length));
+      .filter((k) => k.startsWith(PLUGIN_SETTINGS_KEY_PREFIX))
+      .map((k) => k.slice(PLUGIN_SETTINGS_KEY_PREFIX.length));
     const names = [...new Set([...kinds.keys(), ...storedNames])].sort();
     const stored = new Map(
-      (await opts.db.settings.some(names.map((n) => KEY_PREFIX + n))).map((s) => [
-        s.key.slice(KEY_PREFIX.length),
+      (await opts.db.settings.some(names.map((n) => PLUGIN_SETTINGS_KEY_PREFIX + n))).map((s) => [
+        s.key.slice(PLUGIN_SETTINGS_KEY_PREFIX.length),
         s,
       ]),
     );
@@ -116,7 +115,8 @@ export async function pluginSettingsRoutes(
         summary: "Replace a plugin's settings and send them to every active agent that reports it",
         description:
           'Stored, then issued as a signed `set_config` with `pluginSettings: {<plugin>: settings}` to each ' +
-          'active agent reporting the plugin (offline ones get it when they connect, within the command wait). ' +
+          'active agent reporting the plugin (offline ones get it when they connect, within the command wait; ' +
+          'hosts that report the plugin later, enrolled afterwards or with the plugin enabled since, at their next hello). ' +
           'The settings replace what the core sent before for that plugin; each agent lays them over its ' +
           "local config file's and validates them with the plugin's schema. `commands` are the issued ones.",
         params: {
@@ -148,7 +148,7 @@ export async function pluginSettingsRoutes(
       const { plugin } = request.params;
       const { settings } = request.body;
       const by = request.caller!.name;
-      await opts.db.settings.set(KEY_PREFIX + plugin, settings, by);
+      await opts.db.settings.set(PLUGIN_SETTINGS_KEY_PREFIX + plugin, settings, by);
       const agents = await opts.db.agents.list();
       const targets = reporting(agents, plugin);
       const commands = [];

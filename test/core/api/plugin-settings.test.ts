@@ -5,6 +5,7 @@ import { startTestCore, type TestCore } from '../../helpers/core.js';
 import {
   type AgentIdentity,
   connectAgent,
+  envelope,
   helloMessage,
   listenDown,
   publishUp,
@@ -41,6 +42,24 @@ describe('API plugin settings', () => {
       await waitFor(async () => !(await core.db.agents.findById(identity!.agentId))?.online);
     }
     return { identity: identity!, down };
+  }
+
+  /** Says hello, then waits until a message sent after it was handled (the agent's messages are handled in order). */
+  async function helloAndSettle(client: MqttClient, identity: AgentIdentity, plugins: string[]) {
+    await publishUp(client, identity, 'hello', {
+      ...helloMessage(),
+      capabilities: plugins.map((name) => ({ name, version: '1.0.0', kind: 'package-manager' })),
+    });
+    const marker = `after hello ${envelope().id}`;
+    await publishUp(client, identity, 'event', {
+      ...envelope(),
+      type: 'test',
+      severity: 'info',
+      message: marker,
+    });
+    await waitFor(async () =>
+      (await core.db.systemEvents.list({ type: 'test' })).some((e) => e.message === marker),
+    );
   }
 
   before(async function () {
@@ -120,6 +139,44 @@ describe('API plugin settings', () => {
     assert.equal(res.json.hosts, 0);
     const listed = await admin.get('/api/v1/plugin-settings');
     assert.ok(listed.json.items.some((p: { plugin: string }) => p.plugin === 'flatpak'));
+  });
+
+  it('sends the stored settings to a host that reports the plugin later, once, signed', async () => {
+    const setConfigs = async (agentId: string) =>
+      (await admin.get(`/api/v1/commands?agent=${agentId}&type=set_config`)).json.items as Array<{
+        params: Record<string, unknown>;
+        source: string;
+      }>;
+    const late = await agentWith(['apt', 'flatpak', 'snap'], true);
+    const sent = await late.down.waitFor((m) => m.type === 'command' && m.payload.type === 'set_config');
+    const apt = (await admin.get('/api/v1/plugin-settings')).json.items.find(
+      (p: { plugin: string }) => p.plugin === 'apt',
+    ).settings;
+    assert.deepEqual(sent.payload.params, { pluginSettings: { apt, flatpak: { system: true } } });
+    assert.ok(
+      verifyCommand(sent.payload as unknown as CommandMessage, {
+        agentId: late.identity.agentId,
+        keys: late.identity.serverKeys,
+      }).ok,
+    );
+    const issued = await setConfigs(late.identity.agentId);
+    assert.equal(issued.length, 1);
+    assert.equal(issued[0]!.source, 'policy');
+
+    // Its next hello (a reconnect) sends nothing again; a change sends the new settings once more.
+    await helloAndSettle(clients.at(-1)!, late.identity, ['apt', 'flatpak', 'snap']);
+    assert.equal((await setConfigs(late.identity.agentId)).length, 1, 'not sent twice');
+    assert.equal(
+      (await admin.put('/api/v1/plugin-settings/snap', { settings: { channel: 'stable' } })).status,
+      200,
+    );
+    assert.equal((await setConfigs(late.identity.agentId)).length, 2);
+    // A host that already had them pending (offline when they were saved) is not sent a copy.
+    const offlineClient = await connectAgent(core.mqttUrl, aptOffline);
+    clients.push(offlineClient);
+    await listenDown(offlineClient, aptOffline);
+    await helloAndSettle(offlineClient, aptOffline, ['apt']);
+    assert.equal((await setConfigs(aptOffline.agentId)).length, 1);
   });
 
   it('refuses a bad plugin name or body, and keeps plugin settings out of the runtime settings', async () => {
