@@ -253,9 +253,12 @@ export function createPolicyService(ctx: PolicyContext) {
     },
 
     /**
-     * An agent's labels changed. Schedules may pick agents by label, so when that changes which
-     * schedules apply to it, it gets a new config revision at once, as a schedule change would
-     * (the agent applies only a newer revision). True when the schedules changed.
+     * An agent's labels changed. Hold and ignore rules may match by label: one that matches now
+     * applies at once, so a host labelled into a hold never installs what it holds (one that no
+     * longer matches releases its packages at the next scan, as for a changed rule). Schedules
+     * may pick agents by label, so when that changes which schedules apply to it, it gets a new
+     * config revision at once, as a schedule change would (the agent applies only a newer
+     * revision). True when the schedules changed.
      */
     async labelsChanged(
       agentId: string,
@@ -263,6 +266,16 @@ export function createPolicyService(ctx: PolicyContext) {
       after: string[],
       by: string | null,
     ): Promise<boolean> {
+      const ruled = await ctx.db.policies.applyToAgent(agentId);
+      if (ruled > 0) {
+        ctx.bus?.emit('packages.changed', agentId, { reason: 'labels', count: ruled });
+        await record(
+          'labels_applied_rules',
+          `labels changed: ${ruled} package(s) held or ignored by the rules that now match this agent`,
+          { before, after, by },
+          agentId,
+        );
+      }
       const { schedules } = await schedulesAndRevision();
       const effective = (labels: string[]) => {
         const { schedules: chosen } = configFor({ id: agentId, labels }, schedules, 0);

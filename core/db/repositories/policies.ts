@@ -94,6 +94,8 @@ export function policiesRepository(knex: Knex) {
   return {
     /** Hold and ignore rules onto every open package (after a rule is added). */
     applyEverywhere: () => applyHoldsAndIgnores(knex, null, null),
+    /** The same onto one agent's open packages (after its labels changed). */
+    applyToAgent: (agentId: string) => applyHoldsAndIgnores(knex, agentId, null),
 
     async create(policy: {
       kind: PolicyKind;

@@ -85,6 +85,45 @@ describeEachDatabase('API policies, maintenance windows and schedules', (target)
       for (const s of ['rule_added', 'rule_changed', 'rule_removed']) assert.ok(subtypes.includes(s), s);
     });
 
+    it('holds a host’s packages the moment a label brings it under a hold rule', async () => {
+      const host = (await registerSimAgent(core.httpUrl, await core.createToken())).identity!;
+      const now = new Date().toISOString();
+      await ingestScan(core, host.agentId, {
+        ...envelope(),
+        batchId: randomUUID(),
+        plugin: 'apt',
+        complete: true,
+        startedAt: now,
+        finishedAt: now,
+        packages: ['postgresql-15', 'zsh'].map(pkg),
+      });
+      const status = async (name: string) =>
+        (await core.db.packages.listForAgent(host.agentId, { includeClosed: true })).find(
+          (p) => p.name === name,
+        )?.status;
+      const rule = await operator.post('/api/v1/policies', {
+        kind: 'hold',
+        name: 'frozen hosts',
+        match: { label: 'frozen', namePattern: 'postgresql-*' },
+      });
+      assert.equal(rule.status, 201, JSON.stringify(rule.json));
+      assert.equal(await status('postgresql-15'), 'pending', 'not labelled yet');
+      const labelled = await operator.put(`/api/v1/agents/${host.agentId}/labels`, { labels: ['frozen'] });
+      assert.equal(labelled.status, 200, JSON.stringify(labelled.json));
+      assert.equal(await status('postgresql-15'), 'held', 'held at once, not at the next scan');
+      assert.equal(await status('zsh'), 'pending');
+      const approve = await operator.post('/api/v1/updates/approve', {
+        packages: [{ agentId: host.agentId, plugin: 'apt', name: 'postgresql-15', arch: 'amd64' }],
+      });
+      assert.match(approve.json.refused[0].why, /held/);
+      const events = await viewer.get(`/api/v1/events?agent=${host.agentId}&type=policy`);
+      const applied = events.json.items.find(
+        (e: { subtype: string }) => e.subtype === 'labels_applied_rules',
+      );
+      assert.match(applied.message, /1 package\(s\) held or ignored/);
+      assert.equal((await operator.delete(`/api/v1/policies/${rule.json.id}`)).status, 204);
+    });
+
     it('keeps auto-approve rules for admins', async () => {
       const rule = { kind: 'auto_approve', name: 'security', match: { securityOnly: true } };
       const refused = await operator.post('/api/v1/policies', rule);
