@@ -334,7 +334,8 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         events,
         topicPrefix: config.broker.topicPrefix,
         brokerUrlFor: (requestHost) => brokerUrlFor(config, requestHost, broker.ports),
-        onRegistered: (agentId) => agentKeys.invalidate(agentId),
+        // A new host connects right after enrolling: its key is known, no lookup needed.
+        onRegistered: (agentId, publicKey) => agentKeys.remember(agentId, { publicKey, active: true }),
       },
     });
     await app.listen({ host: config.http.host, port: config.http.port });

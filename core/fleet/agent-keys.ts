@@ -34,6 +34,11 @@ export class AgentKeyCache {
     return entry;
   }
 
+  /** The key an agent just registered or rebound with (replacing any older one). */
+  remember(agentId: string, key: ConnectKey): void {
+    this.keys.set(agentId, key);
+  }
+
   invalidate(agentId: string): void {
     this.keys.delete(agentId);
   }

@@ -10,8 +10,8 @@ export interface RegisterContext {
   /** Broker URL for an agent that reached the core at `requestHost` (the Host header). */
   brokerUrlFor(requestHost: string | undefined): string;
   topicPrefix: string;
-  /** Called after an agent registered or rebound (its key may have changed). */
-  onRegistered?(agentId: string): void;
+  /** Called after an agent registered or rebound, with the key it will connect with. */
+  onRegistered?(agentId: string, publicKey: string): void;
 }
 
 export interface RegisterBody {
@@ -106,7 +106,7 @@ export async function registerAgent(
     throw new RegistrationRefused(refusal.status, outcome.reason, refusal.message);
   }
 
-  ctx.onRegistered?.(outcome.agentId);
+  ctx.onRegistered?.(outcome.agentId, body.publicKey);
   await ctx.events.record({
     type: 'enrollment',
     subtype: outcome.rebound ? 'agent_rebound' : 'agent_registered',
