@@ -1,5 +1,5 @@
 import { COMMAND_TYPES, type CommandType } from '../../broker/protocol/index.js';
-import type { Dispatcher } from '../commands/index.js';
+import { CommandRequestError, type Dispatcher } from '../commands/index.js';
 import {
   allowAgentRebind,
   createToken,
@@ -146,17 +146,22 @@ export const adminOperations = {
           400,
           "update_agent carries the core's agent bundle: issue it with POST /api/v1/agents/{id}/update",
         );
-      const agent = await ctx.db.agents.findById(params.id!);
-      if (!agent || agent.status !== 'active') throw notFound('active agent', params.id!);
       const ttl = body.ttlSeconds === undefined ? undefined : Number(body.ttlSeconds);
-      const { command } = await ctx.dispatcher.issue({
-        agentId: agent.id,
-        type: type as CommandType,
-        params: (body.params as Record<string, unknown>) ?? {},
-        ttlSeconds: ttl,
-        createdBy: by,
-      });
-      return command;
+      try {
+        // The insert itself checks that the agent is active.
+        const { command } = await ctx.dispatcher.issue({
+          agentId: params.id!,
+          type: type as CommandType,
+          params: (body.params as Record<string, unknown>) ?? {},
+          ttlSeconds: ttl,
+          createdBy: by,
+        });
+        return command;
+      } catch (err) {
+        if (err instanceof CommandRequestError && err.code === 'agent_not_active')
+          throw notFound('active agent', params.id!);
+        throw err;
+      }
     },
   },
   userAdd: {

@@ -6,7 +6,13 @@ import type {
   ResultMessage,
 } from '../../broker/protocol/index.js';
 import { signCommand } from '../../broker/protocol/index.js';
-import { type Command, type CommandSource, createBatcher, type Database } from '../db/index.js';
+import {
+  type Command,
+  type CommandSource,
+  createBatcher,
+  type Database,
+  InactiveAgentError,
+} from '../db/index.js';
 import type { EventRecorder, LiveBus } from '../events/index.js';
 import type { ServerKeyring } from '../fleet/index.js';
 import type { Logger } from '../log/index.js';
@@ -50,7 +56,7 @@ export interface IssueRequest {
 export class CommandRequestError extends Error {
   override name = 'CommandRequestError';
   constructor(
-    readonly code: 'not_found' | 'not_retryable' | 'not_cancellable',
+    readonly code: 'not_found' | 'agent_not_active' | 'not_retryable' | 'not_cancellable',
     message: string,
   ) {
     super(message);
@@ -140,10 +146,9 @@ export function createDispatcher(ctx: DispatcherContext) {
       metadata: { commandId: command.id, commandType: command.type, attempt: command.attempt },
     });
 
-  const dispatcher = {
-    /** Creates (or, for a dedup or idempotency key, finds) the command and sends it when it can. */
-    async issue(req: IssueRequest): Promise<{ command: Command; created: boolean }> {
-      const outcome = await ctx.db.commands.create({
+  async function createCommand(req: IssueRequest) {
+    try {
+      return await ctx.db.commands.create({
         agentId: req.agentId,
         type: req.type,
         params: req.params ?? {},
@@ -155,6 +160,19 @@ export function createDispatcher(ctx: DispatcherContext) {
         attempt: req.attempt ?? 1,
         expiresAt: new Date(Date.now() + (req.ttlSeconds ?? limits.waitSeconds) * 1000),
       });
+    } catch (err) {
+      if (err instanceof InactiveAgentError) throw new CommandRequestError('agent_not_active', err.message);
+      throw err;
+    }
+  }
+
+  const dispatcher = {
+    /**
+     * Creates (or, for a dedup or idempotency key, finds) the command and sends it when it can.
+     * Throws CommandRequestError `agent_not_active` for an unknown or revoked agent.
+     */
+    async issue(req: IssueRequest): Promise<{ command: Command; created: boolean }> {
+      const outcome = await createCommand(req);
       if (outcome.created) {
         statusChanged(outcome.command);
         await send(outcome.command);

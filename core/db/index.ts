@@ -84,6 +84,7 @@ export {
   type CommandPage,
   type CommandSource,
   type CommandStatus,
+  InactiveAgentError,
   type NewCommand,
 } from './repositories/commands.js';
 export type { StoredOutputLine } from './repositories/command-output.js';

@@ -191,23 +191,29 @@ export async function commandRoutes(app: FastifyInstance, opts: CommandRoutesOpt
         return reply
           .status(403)
           .send({ error: { code: 'forbidden', message: `${body.type} commands need the admin role` } });
-      const agent = await opts.db.agents.findById(body.agentId);
-      if (!agent || agent.status !== 'active')
-        return reply
-          .status(404)
-          .send({ error: { code: 'not_found', message: `no active agent with id ${body.agentId}` } });
       const outcome = await paramsFor(body.type, body.params ?? {}, opts);
       if (!('params' in outcome)) return reply.status(outcome.status).send({ error: outcome.error });
       const idempotencyKey = request.headers['idempotency-key'] ?? null;
-      const { command, created } = await opts.dispatcher.issue({
-        agentId: agent.id,
-        type: body.type as CommandType,
-        params: outcome.params,
-        ttlSeconds: body.ttlSeconds,
-        createdBy: caller.name,
-        dedupKey: dedupKeyOf(body),
-        idempotencyKey,
-      });
+      // The insert itself checks that the agent is active (one statement fewer on this path).
+      const issued = await opts.dispatcher
+        .issue({
+          agentId: body.agentId,
+          type: body.type as CommandType,
+          params: outcome.params,
+          ttlSeconds: body.ttlSeconds,
+          createdBy: caller.name,
+          dedupKey: dedupKeyOf(body),
+          idempotencyKey,
+        })
+        .catch((err: unknown) => {
+          if (err instanceof CommandRequestError && err.code === 'agent_not_active') return null;
+          throw err;
+        });
+      if (!issued)
+        return reply
+          .status(404)
+          .send({ error: { code: 'not_found', message: `no active agent with id ${body.agentId}` } });
+      const { command, created } = issued;
       if (created) return reply.status(201).send(command);
       // The same request again (its Idempotency-Key): the same answer, not a conflict.
       if (idempotencyKey && command.idempotencyKey === idempotencyKey) return reply.status(200).send(command);

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isUuid } from './agents.js';
 
 export type CommandStatus =
   | 'pending'
@@ -134,22 +135,50 @@ function fromRow(row: Row): Command {
 
 const ACTIVE_SQL = `('pending', 'sent', 'acknowledged', 'running')`;
 
+/** A command was asked for an agent that does not exist or is revoked. */
+export class InactiveAgentError extends Error {
+  override name = 'InactiveAgentError';
+  constructor(readonly agentId: string) {
+    super(`no active agent with id ${agentId}`);
+  }
+}
+
 export function commandsRepository(knex: Knex) {
+  const findConflicting = async (cmd: NewCommand) =>
+    (await knex('commands')
+      .where((q) => {
+        if (cmd.idempotencyKey) q.orWhere({ idempotency_key: cmd.idempotencyKey });
+        if (cmd.dedupKey)
+          q.orWhere((d) =>
+            d
+              .where({ agent_id: cmd.agentId, dedup_key: cmd.dedupKey })
+              .whereIn('status', ACTIVE_COMMAND_STATUSES as CommandStatus[]),
+          );
+      })
+      .first()) as Row | undefined;
+  const isActiveAgent = async (agentId: string) =>
+    (await knex('agents').where({ id: agentId, status: 'active' }).first('id')) !== undefined;
+
   return {
     /**
      * Inserts a command, unless an active one with the same agent and dedup key, or any with
      * the same idempotency key, exists: then that one is returned. The partial unique index
-     * decides, so concurrent requests create exactly one.
+     * decides, so concurrent requests create exactly one. Throws InactiveAgentError for an
+     * unknown or revoked agent.
      */
     async create(cmd: NewCommand): Promise<CreateOutcome> {
+      if (!isUuid(cmd.agentId)) throw new InactiveAgentError(cmd.agentId);
+      // Only for an active agent, decided in the same statement: a revocation racing the request
+      // cannot leave a command behind that nobody will ever receive.
       const inserted = (await knex.raw(
         `insert into commands (agent_id, type, params, source, expires_at, dedup_key, idempotency_key, created_by,
                                retried_from_id, attempt)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         select a.id, ?, ?::jsonb, ?, ?::timestamptz, ?, ?, ?, ?::uuid, ?::integer
+           from agents a
+          where a.id = ? and a.status = 'active'
          on conflict do nothing
          returning *`,
         [
-          cmd.agentId,
           cmd.type,
           JSON.stringify(cmd.params),
           cmd.source,
@@ -159,23 +188,15 @@ export function commandsRepository(knex: Knex) {
           cmd.createdBy ?? null,
           cmd.retriedFromId ?? null,
           cmd.attempt ?? 1,
+          cmd.agentId,
         ],
       )) as { rows: Row[] };
       if (inserted.rows[0]) return { command: fromRow(inserted.rows[0]), created: true };
-      const existing = (await knex('commands')
-        .where((q) => {
-          if (cmd.idempotencyKey) q.orWhere({ idempotency_key: cmd.idempotencyKey });
-          if (cmd.dedupKey)
-            q.orWhere((d) =>
-              d
-                .where({ agent_id: cmd.agentId, dedup_key: cmd.dedupKey })
-                .whereIn('status', ACTIVE_COMMAND_STATUSES as CommandStatus[]),
-            );
-        })
-        .first()) as Row | undefined;
+      if (!(await isActiveAgent(cmd.agentId))) throw new InactiveAgentError(cmd.agentId);
+      const existing = cmd.idempotencyKey || cmd.dedupKey ? await findConflicting(cmd) : undefined;
+      if (existing) return { command: fromRow(existing), created: false };
       // The conflicting command finished between the insert and this read: try once more.
-      if (!existing) return this.create(cmd);
-      return { command: fromRow(existing), created: false };
+      return this.create(cmd);
     },
 
     async findById(id: string): Promise<Command | null> {

@@ -194,6 +194,13 @@ describeEachDatabase('API resources', (target) => {
       assert.equal(res.status, 200);
       assert.equal((await viewer.get(`/api/v1/agents/${agentId}`)).json.status, 'revoked');
       assert.equal((await admin.post(`/api/v1/agents/${agentId}/revoke`)).status, 404);
+      const scan = await operator.post('/api/v1/commands', {
+        agentId,
+        type: 'scan',
+        params: { plugin: 'apt' },
+      });
+      assert.equal(scan.status, 404);
+      assert.deepEqual(scan.json.error, { code: 'not_found', message: `no active agent with id ${agentId}` });
     });
   });
 });

@@ -194,4 +194,18 @@ describeEachDatabase('command queue', (target) => {
     assert.equal(late, 'stored');
     assert.equal((await core.db.commands.findById(command.id))?.status, 'succeeded');
   });
+
+  it('refuses commands for an unknown or revoked agent and stores none', async () => {
+    const other = (await registerSimAgent(core.httpUrl, await core.createToken(1))).identity!;
+    assert.ok(await core.db.agents.revoke(other.agentId));
+    for (const agentId of [other.agentId, '00000000-0000-4000-8000-000000000000', 'not-a-uuid'])
+      await assert.rejects(
+        core.dispatcher.issue({ agentId, type: 'scan', params: { plugin: 'apt' }, dedupKey: 'scan:apt' }),
+        (err: unknown) =>
+          err instanceof CommandRequestError &&
+          err.code === 'agent_not_active' &&
+          err.message === `no active agent with id ${agentId}`,
+      );
+    assert.deepEqual(await core.db.commands.listForAgent(other.agentId), []);
+  });
 });
