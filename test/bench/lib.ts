@@ -1,6 +1,6 @@
 // Shared pieces of the benchmarks: processes to measure, percentiles, memory readings.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { adminRequest } from '../../core/api/index.js';
@@ -68,15 +68,20 @@ export interface BenchCore {
   dataDir: string;
   pid: number;
   admin<T>(method: string, path: string, body?: unknown): Promise<T>;
-  stop(): Promise<void>;
+  /** Stops the core; with keepData its data directory stays, for a restart on it. */
+  stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
 /** `redflag serve` in its own process (so its memory is its own), PGlite in a temporary directory. */
 export async function startBenchCore(
   extraEnv: Record<string, string> = {},
   nodeArgs: string[] = [],
+  /** The data directory of a core stopped with keepData: starts on its agents and keys. */
+  dataDir?: string,
 ): Promise<BenchCore> {
-  const dir = tempDir('redflag-bench-');
+  const dir = dataDir
+    ? { path: dataDir, remove: () => rmSync(dataDir, { recursive: true, force: true }) }
+    : tempDir('redflag-bench-');
   const httpPort = await freePort();
   const mqttPort = await freePort();
   const child: ChildProcess = spawn(
@@ -141,10 +146,10 @@ export async function startBenchCore(
     dataDir: dir.path,
     pid: child.pid!,
     admin: (method, path, body) => adminRequest(socket, method, path, body),
-    async stop() {
+    async stop(opts = {}) {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
-      dir.remove();
+      if (!opts.keepData) dir.remove();
     },
   };
 }
