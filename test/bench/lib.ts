@@ -106,7 +106,8 @@ export async function startBenchCore(
         REDFLAG_BROKER_HOST: '127.0.0.1',
         ...extraEnv,
       }),
-      stdio: ['ignore', 'ignore', 'inherit'],
+      // BENCH_CORE_STDOUT=1 shows what the core prints, e.g. with BENCH_CORE_NODE_ARGS=--trace-gc
+      stdio: ['ignore', process.env.BENCH_CORE_STDOUT ? 'inherit' : 'ignore', 'inherit'],
     },
   );
   const httpUrl = `http://127.0.0.1:${httpPort}`;
