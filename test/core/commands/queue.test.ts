@@ -197,7 +197,13 @@ describeEachDatabase('command queue', (target) => {
 
   it('refuses commands for an unknown or revoked agent and stores none', async () => {
     const other = (await registerSimAgent(core.httpUrl, await core.createToken(1))).identity!;
+    const before = await core.dispatcher.issue({ agentId: other.agentId, type: 'reboot' });
+    await core.dispatcher.cancel(before.command.id, 'test');
     assert.ok(await core.db.agents.revoke(other.agentId));
+    await assert.rejects(
+      core.dispatcher.retry(before.command.id, 'test'),
+      (err: unknown) => err instanceof CommandRequestError && err.code === 'agent_not_active',
+    );
     for (const agentId of [other.agentId, '00000000-0000-4000-8000-000000000000', 'not-a-uuid'])
       await assert.rejects(
         core.dispatcher.issue({ agentId, type: 'scan', params: { plugin: 'apt' }, dedupKey: 'scan:apt' }),
@@ -206,6 +212,9 @@ describeEachDatabase('command queue', (target) => {
           err.code === 'agent_not_active' &&
           err.message === `no active agent with id ${agentId}`,
       );
-    assert.deepEqual(await core.db.commands.listForAgent(other.agentId), []);
+    assert.deepEqual(
+      (await core.db.commands.listForAgent(other.agentId)).map((c) => c.id),
+      [before.command.id],
+    );
   });
 });
