@@ -1,5 +1,5 @@
 import { COMMAND_TYPES, type CommandType } from '../../broker/protocol/index.js';
-import { CommandRequestError, type Dispatcher } from '../commands/index.js';
+import { type Dispatcher, unlessAgentInactive } from '../commands/index.js';
 import {
   allowAgentRebind,
   createToken,
@@ -147,21 +147,18 @@ export const adminOperations = {
           "update_agent carries the core's agent bundle: issue it with POST /api/v1/agents/{id}/update",
         );
       const ttl = body.ttlSeconds === undefined ? undefined : Number(body.ttlSeconds);
-      try {
-        // The insert itself checks that the agent is active.
-        const { command } = await ctx.dispatcher.issue({
+      // The insert itself checks that the agent is active.
+      const issued = await unlessAgentInactive(
+        ctx.dispatcher.issue({
           agentId: params.id!,
           type: type as CommandType,
           params: (body.params as Record<string, unknown>) ?? {},
           ttlSeconds: ttl,
           createdBy: by,
-        });
-        return command;
-      } catch (err) {
-        if (err instanceof CommandRequestError && err.code === 'agent_not_active')
-          throw notFound('active agent', params.id!);
-        throw err;
-      }
+        }),
+      );
+      if (!issued) throw notFound('active agent', params.id!);
+      return issued.command;
     },
   },
   userAdd: {

@@ -63,6 +63,19 @@ export class CommandRequestError extends Error {
   }
 }
 
+/**
+ * The command, or null when its agent is unknown or revoked: for callers that pass over such
+ * hosts (a revocation raced them) instead of failing.
+ */
+export async function unlessAgentInactive<T>(issuing: Promise<T>): Promise<T | null> {
+  try {
+    return await issuing;
+  } catch (err) {
+    if (err instanceof CommandRequestError && err.code === 'agent_not_active') return null;
+    throw err;
+  }
+}
+
 const DEFAULT_LIMITS = { waitSeconds: 24 * 3600, timeoutSeconds: { default: 3600 } };
 const DEFAULT_OUTPUT_CAPS: OutputCaps = { maxLines: 5000, maxChars: 1024 * 1024 };
 const RETRYABLE = new Set(['failed', 'timed_out', 'cancelled', 'rejected']);

@@ -4,4 +4,5 @@ export {
   type Dispatcher,
   type DispatcherContext,
   type IssueRequest,
+  unlessAgentInactive,
 } from './dispatcher.js';

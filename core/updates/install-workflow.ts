@@ -1,5 +1,5 @@
 import type { Command, Database, InstallOutcome, PackageRef, PackageStatus } from '../db/index.js';
-import { CommandRequestError } from '../commands/index.js';
+import { unlessAgentInactive } from '../commands/index.js';
 import { type EventRecorder, type LiveBus, PACKAGE_SAMPLE } from '../events/index.js';
 import type { IllegalTransitionError } from './package-states.js';
 import { allowedFrom, checkTransition } from './package-states.js';
@@ -147,20 +147,17 @@ export function createInstallWorkflow(ctx: WorkflowContext) {
     if (approved.length === 0) return;
     if (ctx.mayInstallNow && !(await ctx.mayInstallNow(agentId))) return; // resumed when a window opens
     const packages = approved.map((p) => ({ name: p.name, arch: p.arch || undefined }));
-    const issued = await ctx.commands
-      .issue({
+    // A revoked host gets no commands: what was approved there stays approved, nothing more.
+    const issued = await unlessAgentInactive(
+      ctx.commands.issue({
         agentId,
         type: 'dry_run',
         params: { plugin, packages },
         source: by ? 'manual' : 'policy',
         createdBy: by,
         dedupKey: `dry_run:${plugin}`,
-      })
-      .catch((err: unknown) => {
-        // A revoked host gets no commands: what was approved there stays approved, nothing more.
-        if (err instanceof CommandRequestError && err.code === 'agent_not_active') return null;
-        throw err;
-      });
+      }),
+    );
     if (!issued) return;
     const { command, created } = issued;
     // A dry run already runs for this plugin: these wait in `approved` for the next round.

@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { CommandType } from '../../../broker/protocol/index.js';
-import { CommandRequestError, type Dispatcher } from '../../commands/index.js';
+import { CommandRequestError, type Dispatcher, unlessAgentInactive } from '../../commands/index.js';
 import type { Command, Database } from '../../db/index.js';
 import { type AgentBundleProvider, agentUpdateParams, type ServerKeyring } from '../../fleet/index.js';
 import '../access.js';
@@ -195,8 +195,8 @@ export async function commandRoutes(app: FastifyInstance, opts: CommandRoutesOpt
       if (!('params' in outcome)) return reply.status(outcome.status).send({ error: outcome.error });
       const idempotencyKey = request.headers['idempotency-key'] ?? null;
       // The insert itself checks that the agent is active (one statement fewer on this path).
-      const issued = await opts.dispatcher
-        .issue({
+      const issued = await unlessAgentInactive(
+        opts.dispatcher.issue({
           agentId: body.agentId,
           type: body.type as CommandType,
           params: outcome.params,
@@ -204,11 +204,8 @@ export async function commandRoutes(app: FastifyInstance, opts: CommandRoutesOpt
           createdBy: caller.name,
           dedupKey: dedupKeyOf(body),
           idempotencyKey,
-        })
-        .catch((err: unknown) => {
-          if (err instanceof CommandRequestError && err.code === 'agent_not_active') return null;
-          throw err;
-        });
+        }),
+      );
       if (!issued)
         return reply
           .status(404)

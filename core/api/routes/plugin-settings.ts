@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { CommandRequestError, type Dispatcher } from '../../commands/index.js';
+import { type Dispatcher, unlessAgentInactive } from '../../commands/index.js';
 import type { Agent, Database } from '../../db/index.js';
 import type { EventRecorder } from '../../events/index.js';
 import { PLUGIN_SETTINGS_KEY_PREFIX } from '../../policy/index.js';
@@ -153,18 +153,15 @@ export async function pluginSettingsRoutes(
       const targets = reporting(agents, plugin);
       const commands = [];
       for (const agent of targets) {
-        const issued = await opts.dispatcher
-          .issue({
+        // Revoked since the list was read: it gets nothing.
+        const issued = await unlessAgentInactive(
+          opts.dispatcher.issue({
             agentId: agent.id,
             type: 'set_config',
             params: { pluginSettings: { [plugin]: settings } },
             createdBy: by,
-          })
-          .catch((err: unknown) => {
-            // Revoked since the list was read: it gets nothing.
-            if (err instanceof CommandRequestError && err.code === 'agent_not_active') return null;
-            throw err;
-          });
+          }),
+        );
         if (issued) commands.push(issued.command);
       }
       await opts.events.record({
