@@ -59,7 +59,9 @@ export function benchDatabases(): BenchDatabase[] {
       },
     });
   }
-  return list;
+  // BENCH_DATABASES=PostgreSQL (or PGlite) measures one of them, e.g. while trying a change.
+  const only = process.env.BENCH_DATABASES?.split(',').map((name) => name.trim().toLowerCase());
+  return only ? list.filter((d) => only.includes(d.name.toLowerCase())) : list;
 }
 
 export interface BenchCore {

@@ -7,6 +7,8 @@ import * as fleetReadModels from './20261201100000_fleet_read_models.js';
 import * as adminApi from './20261201200000_admin_api.js';
 import * as commandOutput from './20261201300000_command_output.js';
 import * as packageStateFillfactor from './20261202100000_package_state_fillfactor.js';
+import * as fleetStateDeleteTrigger from './20261203100000_fleet_state_delete_trigger.js';
+import * as updateEventsUnusedIndexes from './20261203110000_update_events_unused_indexes.js';
 
 export interface Migration {
   name: string;
@@ -28,4 +30,6 @@ export const coreMigrations: Migration[] = [
   { name: '20261201200000_admin_api', ...adminApi },
   { name: '20261201300000_command_output', ...commandOutput },
   { name: '20261202100000_package_state_fillfactor', ...packageStateFillfactor },
+  { name: '20261203100000_fleet_state_delete_trigger', ...fleetStateDeleteTrigger },
+  { name: '20261203110000_update_events_unused_indexes', ...updateEventsUnusedIndexes },
 ];
