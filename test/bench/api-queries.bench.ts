@@ -92,7 +92,7 @@ export async function run(): Promise<void> {
         url: `/api/v1/updates?limit=${PAGE}&q=pkg123`,
         reference: [
           {
-            sql: `${ITEM_SQL} where s.name ilike $1 escape '\\' order by s.severity_order, s.name, s.id limit ${PAGE + 1}`,
+            sql: `${ITEM_SQL} where s.name in (select n.name from package_names n where n.name ilike $1 escape '\\') order by s.severity_order, s.name, s.id limit ${PAGE + 1}`,
             params: ['%pkg123%'],
           },
         ],
@@ -102,7 +102,7 @@ export async function run(): Promise<void> {
         url: `/api/v1/updates?limit=${PAGE}&q=pkg`,
         reference: [
           {
-            sql: `${ITEM_SQL} where s.name ilike $1 escape '\\' order by s.severity_order, s.name, s.id limit ${PAGE + 1}`,
+            sql: `${ITEM_SQL} where s.name in (select n.name from package_names n where n.name ilike $1 escape '\\') order by s.severity_order, s.name, s.id limit ${PAGE + 1}`,
             params: ['%pkg%'],
           },
         ],

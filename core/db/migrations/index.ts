@@ -9,6 +9,7 @@ import * as commandOutput from './20261201300000_command_output.js';
 import * as packageStateFillfactor from './20261202100000_package_state_fillfactor.js';
 import * as fleetStateDeleteTrigger from './20261203100000_fleet_state_delete_trigger.js';
 import * as updateEventsUnusedIndexes from './20261203110000_update_events_unused_indexes.js';
+import * as packageNames from './20261203120000_package_names.js';
 
 export interface Migration {
   name: string;
@@ -32,4 +33,5 @@ export const coreMigrations: Migration[] = [
   { name: '20261202100000_package_state_fillfactor', ...packageStateFillfactor },
   { name: '20261203100000_fleet_state_delete_trigger', ...fleetStateDeleteTrigger },
   { name: '20261203110000_update_events_unused_indexes', ...updateEventsUnusedIndexes },
+  { name: '20261203120000_package_names', ...packageNames },
 ];

@@ -56,6 +56,12 @@ export function fleetSeedRepository(knex: Knex) {
           [days, days, ids, opts.packagesPerAgent],
         );
         await trx.raw(
+          `insert into package_names (name)
+           select distinct name from package_state where agent_id = any(?::uuid[]) order by 1
+           on conflict do nothing`,
+          [ids],
+        );
+        await trx.raw(
           `insert into update_events (agent_id, plugin, package, arch, from_version, to_version, kind, severity, occurred_at)
            select s.agent_id, s.plugin, s.name, s.arch, s.current_version, s.available_version, 'discovered', s.severity, s.first_seen_at
              from package_state s where s.agent_id = any(?::uuid[])

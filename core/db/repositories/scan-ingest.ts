@@ -58,7 +58,8 @@ const SET_REPORTED = `current_version = i.current_version, available_version = i
  * whatever the batch size (issue 4): the packages travel as parallel arrays through `unnest`.
  * 1. the batch row (its id makes a re-delivered batch a no-op),
  * 2. discovered/changed events, computed against the state before this batch, the update of
- *    known packages and the insert of new ones, in one statement,
+ *    known packages, the insert of new ones and of names the search has not seen, in one
+ *    statement,
  * 3. for a complete scan: packages no longer reported (not marked with this batch) are resolved,
  *    with their events.
  */
@@ -136,7 +137,15 @@ export function scanIngestRepository(knex: Knex) {
                from i
               where not exists (select 1 from package_state s
                                  where s.agent_id = ? and s.plugin = ? and s.name = i.name and s.arch = i.arch)
-             returning 1)
+             returning 1),
+           -- The name search reads package_names (migration 20261203120000). In name order, so
+           -- ingests adding the same new names wait for each other instead of deadlocking.
+           names as (
+             insert into package_names (name)
+             select distinct i.name from i
+              where not exists (select 1 from package_names n where n.name = i.name)
+              order by 1
+             on conflict do nothing)
            select (select count(*) from ev where kind = 'discovered')::int as discovered,
                   (select count(*) from ev where kind = 'changed')::int as changed,
                   (select count(*) from upd)::int + (select count(*) from ins)::int as upserted`,

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import {
   applyAfter,
   applyUpdateFilter,
+  containsPattern,
   directionOf,
   keyOfRow,
   LIST_COLUMNS,
@@ -38,8 +39,9 @@ export function listPage(knex: Knex, req: UpdatePageRequest, bounds = SEARCH_BOU
  * page, which for a rare term is most of the table (1,000,000 package states: 202,000 rows read
  * for 51, 160 ms). So each step below reads a bounded amount and the data decides:
  * 1. the first `walkRows` rows in index order: a page at once for a term most names contain;
- * 2. up to `fewMatches` matches in any order (the trigram index finds them directly), sorted
- *    here: a rare term's page, whatever the planner guessed;
+ * 2. up to `fewMatches` matches in any order (the trigram index of package_names finds the
+ *    names, package_state_by_name their rows), sorted here: a rare term's page, whatever the
+ *    planner guessed;
  * 3. otherwise the term is common, and the sort's index finds its page.
  * Every step answers exactly the rows the plain query would, so pages and cursors are the same
  * whichever step answered.
@@ -97,15 +99,21 @@ async function walkInOrder(knex: Knex, req: UpdatePageRequest, rows: number): Pr
 
 /**
  * Every match after the cursor, sorted here, or null when there are more than `atMost`. The
- * sort keys come out of a materialized CTE, so no index order can tempt the planner to walk.
+ * rows are read name by name, from the names that match (package_names' trigram index): the
+ * `offset 0` keeps that lookup per name, so the read is as small as the matches however many
+ * the planner expects. The sort keys come out of a materialized CTE, so no index order can
+ * tempt the planner to walk.
  */
 async function sortedMatches(knex: Knex, req: UpdatePageRequest, atMost: number): Promise<UpdatePage | null> {
   const sort = SORTS[req.sort];
-  const matches = knex({ s: 'package_state' })
+  const matches = knex
     .select([knex.raw('s.id as m_id'), ...sort.columns.map((c, i) => knex.raw(`${c} as o${i}`))])
+    .from({ n: 'package_names' })
+    .joinRaw('cross join lateral (select * from package_state s where s.name = n.name offset 0) s')
+    .whereRaw(`n.name ilike ? escape '\\'`, [containsPattern(req.filter.q!)])
     .limit(atMost + 1);
   if (req.sort === 'host') matches.join({ a: 'agents' }, 'a.id', 's.agent_id');
-  applyAfter(applyUpdateFilter(matches, req.filter), req);
+  applyAfter(applyUpdateFilter(matches, { ...req.filter, q: undefined }), req);
   const first = knex
     .select('*')
     .from('m')
