@@ -89,6 +89,23 @@ describeEachDatabase('core/updates scan ingest', (target) => {
     assert.ok(events.every((e) => e.kind === 'discovered' && e.fromVersion && e.toVersion));
   });
 
+  it('makes what it stores findable by the name search, on every host that reports the name', async () => {
+    const name = `zz-${randomUUID().slice(0, 8)}-tools`;
+    const other = await newAgent(db);
+    const pkg = { ...synthetic(1)[0]!, name };
+    await ingestScan(ctx, agentId, scan([pkg]));
+    await ingestScan(ctx, other, scan([pkg]));
+    const page = await db.updates.page({
+      filter: { q: name.slice(3, 11) },
+      sort: 'name',
+      order: 'asc',
+      limit: 10,
+      after: null,
+    });
+    assert.deepEqual(page.items.map((i) => i.agentId).sort(), [agentId, other].sort());
+    assert.ok(page.items.every((i) => i.name === name));
+  });
+
   it('changes nothing when the same batch is delivered again', async () => {
     const message = scan(aptFixturePackages());
     await ingestScan(ctx, agentId, message);
