@@ -3,7 +3,8 @@
 //    on PGlite and PostgreSQL. Target: under 150 ms on PostgreSQL.
 // 2. Fleet ingest: 200 agents × 1,000 packages published at once through the broker (signed
 //    connects, schema validation, database, receipts), packages per second, against the
-//    fastest raw upsert of the same rows into the same table measured in the same run.
+//    fastest raw upsert of the same rows (the driver alone, into a primary-key-only table shaped
+//    like package_state; the fastest of three runs) measured in the same run.
 //    Target: at least 50% of that limit.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +26,7 @@ const SCAN_SIZE = 5000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const FLEET_AGENTS = Number(process.env.BENCH_AGENTS ?? 200);
 const FLEET_PACKAGES = 1000;
+const REFERENCE_RUNS = 3;
 
 function packages(count: number, version: string): ScanPackage[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -267,11 +269,15 @@ async function fleet(database: BenchDatabase) {
       ),
     );
     const rate = (FLEET_AGENTS * FLEET_PACKAGES) / ((performance.now() - t0) / 1000);
-    const limit = await rawUpsertRate(database, FLEET_AGENTS);
+    // The fastest of three runs: a single run of the reference varied from 49,000 to 86,000
+    // packages/s on this VM, which alone could make the ratio look met or missed.
+    let limit = 0;
+    for (let i = 0; i < REFERENCE_RUNS; i++)
+      limit = Math.max(limit, await rawUpsertRate(database, FLEET_AGENTS));
     const schemaLimit = await schemaInsertRate(database, FLEET_AGENTS);
     console.log(
       `${database.name}: fleet ingest of ${FLEET_AGENTS} × ${FLEET_PACKAGES} packages through the broker: ` +
-        `${rate.toFixed(0)} packages/s; raw upsert of the same rows ${limit.toFixed(0)} packages/s; ` +
+        `${rate.toFixed(0)} packages/s; raw upsert of the same rows ${limit.toFixed(0)} packages/s (fastest of ${REFERENCE_RUNS}); ` +
         `ratio ${(rate / limit).toFixed(2)} (target ≥ 0.50: ${rate / limit >= 0.5 ? 'met' : 'NOT met'}); ` +
         `raw insert into RedFlag's package_state with its indexes and triggers ${schemaLimit.toFixed(0)} packages/s, ` +
         `ratio ${(rate / schemaLimit).toFixed(2)}`,
