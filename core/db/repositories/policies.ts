@@ -60,6 +60,11 @@ const MATCHES = `(p.match->>'plugin' is null or p.match->>'plugin' = s.plugin)
   and (p.match->>'like' is null or s.name like p.match->>'like')
   and (p.match->>'label' is null or a.labels @> jsonb_build_array(p.match->>'label'))`;
 
+export type RuleKind = 'hold' | 'ignore';
+
+/** SQL: the kinds of enabled hold and ignore rules, in the order they apply (hold first). */
+export const RULE_KINDS = `array(select distinct kind from policies where enabled and kind in ('hold', 'ignore') order by 1)`;
+
 /**
  * Hold and ignore rules onto one agent's open packages of one plugin: one statement per kind,
  * whatever the number of packages or rules. Holds win over ignores. Runs inside the scan
@@ -69,13 +74,16 @@ export async function applyHoldsAndIgnores(
   trx: Knex,
   agentId: string | null,
   plugin: string | null,
+  /** The kinds of enabled hold and ignore rules, when the caller already read them (RULE_KINDS). */
+  kinds?: RuleKind[],
 ): Promise<number> {
   // Most homelabs have no such rule: one cheap look instead of two updates per scan.
-  const rules = (await trx.raw(
-    `select kind from policies where enabled and kind in ('hold', 'ignore') group by kind`,
-  )) as { rows: Array<{ kind: 'hold' | 'ignore' }> };
+  const present =
+    kinds ??
+    ((await trx.raw(`select ${RULE_KINDS} as kinds`)) as { rows: Array<{ kinds: RuleKind[] }> }).rows[0]!
+      .kinds;
   let changed = 0;
-  for (const { kind } of rules.rows.sort((a, b) => a.kind.localeCompare(b.kind))) {
+  for (const kind of present) {
     const result = (await trx.raw(
       `update package_state s set status = ?, status_changed_at = now()
          from agents a

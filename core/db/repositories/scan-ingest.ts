@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { applyHoldsAndIgnores } from './policies.js';
+import { applyHoldsAndIgnores, RULE_KINDS, type RuleKind } from './policies.js';
 
 /** One package as the ingest stores it (the scan record, normalised). */
 export interface IngestPackage {
@@ -67,11 +67,17 @@ export function scanIngestRepository(knex: Knex) {
   return {
     async ingest(batch: IngestBatch): Promise<IngestOutcome> {
       return knex.transaction(async (trx) => {
+        // The batch row, and then the lock by which ingests of one agent's plugin take turns, so
+        // the insert of new packages below never races another batch's insert of the same ones
+        // (a re-delivery inserts no row, so takes no lock). One round trip for both: each is a
+        // wait for the event loop on a busy core.
         const inserted = (await trx.raw(
-          `insert into scan_batches (id, agent_id, plugin, complete, package_count, started_at, finished_at, error)
-           values (?, ?, ?, ?, ?, ?, ?, ?)
-           on conflict (id) do nothing
-           returning id`,
+          `with b as (
+             insert into scan_batches (id, agent_id, plugin, complete, package_count, started_at, finished_at, error)
+             values (?, ?, ?, ?, ?, ?, ?, ?)
+             on conflict (id) do nothing
+             returning id)
+           select b.id, pg_advisory_xact_lock(hashtextextended(?, 0))::text as locked from b`,
           [
             batch.batchId,
             batch.agentId,
@@ -81,6 +87,7 @@ export function scanIngestRepository(knex: Knex) {
             batch.startedAt,
             batch.finishedAt,
             batch.error,
+            `scan:${batch.agentId}:${batch.plugin}`,
           ],
         )) as { rows: unknown[] };
         if (inserted.rows.length === 0)
@@ -88,11 +95,6 @@ export function scanIngestRepository(knex: Knex) {
         // A failed scan says nothing about what is pending: record it, change nothing.
         if (batch.error !== null) return { status: 'stored', discovered: 0, changed: 0, resolved: 0 };
 
-        // Ingests of one agent's plugin take turns, so the insert of new packages below never
-        // races another batch's insert of the same ones (a re-delivery is already refused above).
-        await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [
-          `scan:${batch.agentId}:${batch.plugin}`,
-        ]);
         const p = batch.packages;
         const arrays = [
           p.map((x) => x.name),
@@ -148,7 +150,8 @@ export function scanIngestRepository(knex: Knex) {
              on conflict do nothing)
            select (select count(*) from ev where kind = 'discovered')::int as discovered,
                   (select count(*) from ev where kind = 'changed')::int as changed,
-                  (select count(*) from upd)::int + (select count(*) from ins)::int as upserted`,
+                  (select count(*) from upd)::int + (select count(*) from ins)::int as upserted,
+                  ${RULE_KINDS} as rule_kinds`,
           [
             ...arrays,
             batch.agentId,
@@ -174,7 +177,7 @@ export function scanIngestRepository(knex: Knex) {
             batch.agentId,
             batch.plugin,
           ],
-        )) as { rows: Array<{ discovered: number; changed: number }> };
+        )) as { rows: Array<{ discovered: number; changed: number; rule_kinds: RuleKind[] }> };
 
         let resolved = 0;
         if (batch.complete) {
@@ -203,7 +206,7 @@ export function scanIngestRepository(knex: Knex) {
           resolved = gone.rows.length;
         }
         // Hold and ignore rules (core/policy) apply before anyone can see the batch.
-        await applyHoldsAndIgnores(trx, batch.agentId, batch.plugin);
+        await applyHoldsAndIgnores(trx, batch.agentId, batch.plugin, counts.rows[0]!.rule_kinds);
         return {
           status: 'stored',
           discovered: counts.rows[0]!.discovered,
