@@ -33,6 +33,9 @@ describeEachDatabase('core/db count tables kept by triggers', (target) => {
 
   it('follow inserts and updates: ingests, status moves, severity changes', async () => {
     await assertCountsMatch();
+    const resolvedToday = async () =>
+      (await db.stats.stats({ days: 30, recentHours: 24 })).daily.at(-1)!.resolved;
+    const resolvedBefore = await resolvedToday();
     const now = new Date();
     const outcome = await db.scans.ingest({
       batchId: randomUUID(),
@@ -58,6 +61,8 @@ describeEachDatabase('core/db count tables kept by triggers', (target) => {
     });
     assert.equal(outcome.status, 'stored');
     assert.ok(outcome.resolved > 0, 'the complete scan resolved what it no longer reports');
+    // Resolutions and discoveries come from one statement: both reach the daily series.
+    assert.equal(await resolvedToday(), resolvedBefore + outcome.resolved);
     const keys = await db.updates.keysByFilter({ agentIds: [agents[1]!], statuses: ['pending'] }, 5);
     await db.packages.transition(keys, 'approved', ['pending']);
     await assertCountsMatch();
