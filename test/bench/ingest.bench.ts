@@ -4,7 +4,7 @@
 // 2. Fleet ingest: 200 agents × 1,000 packages published at once through the broker (signed
 //    connects, schema validation, database, receipts), packages per second, against the
 //    fastest raw upsert of the same rows (the driver alone, into a primary-key-only table shaped
-//    like package_state; the fastest of three runs) measured in the same run.
+//    like package_state) measured in the same run; the fastest of three interleaved rounds each.
 //    Target: at least 50% of that limit.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,7 +26,7 @@ const SCAN_SIZE = 5000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const FLEET_AGENTS = Number(process.env.BENCH_AGENTS ?? 200);
 const FLEET_PACKAGES = 1000;
-const REFERENCE_RUNS = 3;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 function packages(count: number, version: string): ScanPackage[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -241,8 +241,9 @@ async function schemaInsertRate(database: BenchDatabase, agents: number): Promis
   }
 }
 
-async function fleet(database: BenchDatabase) {
-  const core = await startBenchCore(database.env);
+/** One round: a fresh core on its own empty database, 200 agents publishing their scans at once. */
+async function fleetRound(env: Record<string, string>): Promise<number> {
+  const core = await startBenchCore(env);
   const clients: MqttClient[] = [];
   try {
     const { token } = await core.admin<{ token: string }>('POST', '/v1/tokens', {
@@ -268,24 +269,50 @@ async function fleet(database: BenchDatabase) {
         l.down.waitFor((m) => m.type === 'receipt' && m.payload.ackOf === scans[i]!.id, 600_000),
       ),
     );
-    const rate = (FLEET_AGENTS * FLEET_PACKAGES) / ((performance.now() - t0) / 1000);
-    // The fastest of three runs: a single run of the reference varied from 49,000 to 86,000
-    // packages/s on this VM, which alone could make the ratio look met or missed.
-    let limit = 0;
-    for (let i = 0; i < REFERENCE_RUNS; i++)
-      limit = Math.max(limit, await rawUpsertRate(database, FLEET_AGENTS));
-    const schemaLimit = await schemaInsertRate(database, FLEET_AGENTS);
-    console.log(
-      `${database.name}: fleet ingest of ${FLEET_AGENTS} × ${FLEET_PACKAGES} packages through the broker: ` +
-        `${rate.toFixed(0)} packages/s; raw upsert of the same rows ${limit.toFixed(0)} packages/s (fastest of ${REFERENCE_RUNS}); ` +
-        `ratio ${(rate / limit).toFixed(2)} (target ≥ 0.50: ${rate / limit >= 0.5 ? 'met' : 'NOT met'}); ` +
-        `raw insert into RedFlag's package_state with its indexes and triggers ${schemaLimit.toFixed(0)} packages/s, ` +
-        `ratio ${(rate / schemaLimit).toFixed(2)}`,
-    );
+    return (FLEET_AGENTS * FLEET_PACKAGES) / ((performance.now() - t0) / 1000);
   } finally {
     await Promise.all(clients.map((c) => c.endAsync(true).catch(() => {})));
     await core.stop();
   }
+}
+
+/**
+ * Rounds of RedFlag's fleet ingest interleaved with rounds of the reference, the fastest of
+ * each compared: one run of either varied by up to 1.7× on this VM (the reference from 49,000
+ * to 86,000 packages/s), which alone could make the ratio look met or missed.
+ */
+async function fleet(database: BenchDatabase) {
+  const url = database.env.REDFLAG_DATABASE_URL;
+  const schema = database.env.REDFLAG_DATABASE_SCHEMA;
+  const roundSchemas: string[] = [];
+  const rates: number[] = [];
+  const limits: number[] = [];
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      const env = { ...database.env };
+      if (schema) roundSchemas.push((env.REDFLAG_DATABASE_SCHEMA = `${schema}_${round}`));
+      rates.push(await fleetRound(env));
+      limits.push(await rawUpsertRate(database, FLEET_AGENTS));
+    }
+  } finally {
+    if (url && roundSchemas.length) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      for (const name of roundSchemas) await client.query(`drop schema if exists "${name}" cascade`);
+      await client.end();
+    }
+  }
+  const rate = Math.max(...rates);
+  const limit = Math.max(...limits);
+  const schemaLimit = await schemaInsertRate(database, FLEET_AGENTS);
+  const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
+  console.log(
+    `${database.name}: fleet ingest of ${FLEET_AGENTS} × ${FLEET_PACKAGES} packages through the broker: ` +
+      `${rate.toFixed(0)} packages/s (fastest of ${list(rates)}); raw upsert of the same rows ${limit.toFixed(0)} packages/s ` +
+      `(fastest of ${list(limits)}); ratio ${(rate / limit).toFixed(2)} (target ≥ 0.50: ${rate / limit >= 0.5 ? 'met' : 'NOT met'}); ` +
+      `raw insert into RedFlag's package_state with its indexes and triggers ${schemaLimit.toFixed(0)} packages/s, ` +
+      `ratio ${(rate / schemaLimit).toFixed(2)}`,
+  );
 }
 
 export async function run() {
