@@ -2,15 +2,20 @@ import type { ScanMessage, ScanPackage } from '../../broker/protocol/index.js';
 import type { Database, IngestOutcome, IngestPackage } from '../db/index.js';
 import type { EventRecorder, LiveBus } from '../events/index.js';
 
-/** Docker records carry their image fields beside the package record; they live in metadata. */
+const DOCKER_FIELDS = ['image', 'tag', 'containerIds', 'localDigests', 'remoteDigest', 'platform'] as const;
+
+/**
+ * Docker records carry their image fields beside the package record; they live in metadata.
+ * A plain loop, copying only for Docker records: it runs for every package of every scan.
+ */
 function metadataOf(p: ScanPackage): Record<string, unknown> {
-  const { image, tag, containerIds, localDigests, remoteDigest, platform } = p;
-  const docker = Object.fromEntries(
-    Object.entries({ image, tag, containerIds, localDigests, remoteDigest, platform }).filter(
-      ([, v]) => v !== undefined,
-    ),
-  );
-  return { ...p.metadata, ...docker };
+  let metadata: Record<string, unknown> = p.metadata;
+  for (const field of DOCKER_FIELDS) {
+    if (p[field] === undefined) continue;
+    if (metadata === p.metadata) metadata = { ...p.metadata };
+    metadata[field] = p[field];
+  }
+  return metadata;
 }
 
 /**
