@@ -56,7 +56,8 @@ const SET_REPORTED = `current_version = i.current_version, available_version = i
 /**
  * A scan batch into the fleet state in one transaction and a constant number of statements,
  * whatever the batch size (issue 4): the packages travel as parallel arrays through `unnest`.
- * 1. the batch row (its id makes a re-delivered batch a no-op),
+ * 1. the batch row (its id makes a re-delivered batch a no-op) and the per-agent lock, in one
+ *    statement,
  * 2. discovered/changed events, computed against the state before this batch, the update of
  *    known packages, the insert of new ones and of names the search has not seen, in one
  *    statement,
