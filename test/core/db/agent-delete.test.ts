@@ -2,32 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../../core/db/index.js';
 import { describeEachDatabase, withPgClient } from '../../helpers/databases.js';
-
-function ingestOf(agentId: string, names: string[]) {
-  const now = new Date();
-  return {
-    batchId: randomUUID(),
-    agentId,
-    plugin: 'apt',
-    complete: true,
-    startedAt: now,
-    finishedAt: now,
-    occurredAt: now,
-    error: null,
-    packages: names.map((name) => ({
-      name,
-      arch: 'amd64',
-      currentVersion: '1',
-      availableVersion: '2',
-      severity: 'high',
-      security: true,
-      source: 'bookworm-security',
-      rebootRequired: false,
-      held: false,
-      metadata: {},
-    })),
-  };
-}
+import { ingestBatchOf } from '../../helpers/ingest-batch.js';
 
 // package_state and update_events have no foreign key to agents (migration 20261203100000):
 // a trigger on agents removes them, and these tests hold it to what the foreign keys did.
@@ -45,7 +20,7 @@ describeEachDatabase('core/db deleting an agent', (target) => {
   it('removes its package states and update events, and leaves other agents their own', async () => {
     const [gone, kept] = await db.seed.seedFleet({ agents: 2, packagesPerAgent: 0 });
     for (const agentId of [gone!, kept!])
-      assert.equal((await db.scans.ingest(ingestOf(agentId, ['openssl', 'curl']))).status, 'stored');
+      assert.equal((await db.scans.ingest(ingestBatchOf(agentId, ['openssl', 'curl']))).status, 'stored');
     assert.ok(await db.agents.delete(gone!));
 
     assert.deepEqual(await db.packages.listForAgent(gone!, { includeClosed: true }), []);

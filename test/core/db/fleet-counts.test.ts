@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import type { Database } from '../../../core/db/index.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
+import { ingestBatchOf } from '../../helpers/ingest-batch.js';
 
 /** package_counts and update_event_days against a count of their source rows (the list). */
 async function listCount(db: Database, filter: Parameters<Database['updates']['keysByFilter']>[0]) {
@@ -36,29 +36,13 @@ describeEachDatabase('core/db count tables kept by triggers', (target) => {
     const resolvedToday = async () =>
       (await db.stats.stats({ days: 30, recentHours: 24 })).daily.at(-1)!.resolved;
     const resolvedBefore = await resolvedToday();
-    const now = new Date();
-    const outcome = await db.scans.ingest({
-      batchId: randomUUID(),
-      agentId: agents[0]!,
-      plugin: 'apt',
-      complete: true,
-      startedAt: now,
-      finishedAt: now,
-      occurredAt: now,
-      error: null,
-      packages: ['libpkg5', 'newpkg-1', 'newpkg-2'].map((name) => ({
-        name,
-        arch: 'amd64',
-        currentVersion: '1',
+    const outcome = await db.scans.ingest(
+      ingestBatchOf(agents[0]!, ['libpkg5', 'newpkg-1', 'newpkg-2'], {
         availableVersion: '9',
         severity: 'critical',
-        security: true,
         source: 'x',
-        rebootRequired: false,
-        held: false,
-        metadata: {},
-      })),
-    });
+      }),
+    );
     assert.equal(outcome.status, 'stored');
     assert.ok(outcome.resolved > 0, 'the complete scan resolved what it no longer reports');
     // Resolutions and discoveries come from one statement: both reach the daily series.
