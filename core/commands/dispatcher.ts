@@ -17,6 +17,7 @@ import type { EventRecorder, LiveBus } from '../events/index.js';
 import type { ServerKeyring } from '../fleet/index.js';
 import type { Logger } from '../log/index.js';
 import { createCommandOutput, type OutputCaps } from './output.js';
+import { createSentMarks } from './sent-marks.js';
 
 export interface DispatcherContext {
   db: Database;
@@ -34,6 +35,8 @@ export interface DispatcherContext {
   bus?: LiveBus;
   /** How much output is stored per command (config `commands.outputMaxLines`/`outputMaxKiB`). */
   outputCaps?: OutputCaps;
+  /** How long the time a command was sent waits for the agent's ack to record it (default 50). */
+  sentMarkDelayMs?: number;
 }
 
 export interface IssueRequest {
@@ -94,6 +97,12 @@ export function createDispatcher(ctx: DispatcherContext) {
     delayMs: 50,
   });
 
+  const sentMarks = createSentMarks({
+    write: (marks) => ctx.db.commands.recordSent(marks),
+    logger: ctx.logger,
+    delayMs: ctx.sentMarkDelayMs ?? 50,
+  });
+
   function sign(command: Command): CommandMessage {
     const key = ctx.keys.active();
     return signCommand(
@@ -140,7 +149,10 @@ export function createDispatcher(ctx: DispatcherContext) {
     if (!ctx.isConnected(command.agentId)) return false;
     try {
       await ctx.publish(command.agentId, JSON.stringify(sign(command)));
-      statusChanged(await ctx.db.commands.markSent(command.id));
+      const at = new Date();
+      sentMarks.add(command.id, command.agentId, at);
+      // A re-send (on reconnect) of a command already sent is no news.
+      if (command.status === 'pending') statusChanged({ ...command, status: 'sent', sentAt: at });
       return true;
     } catch (err) {
       log.error({ err, commandId: command.id, agentId: command.agentId }, 'could not send command');
@@ -223,7 +235,8 @@ export function createDispatcher(ctx: DispatcherContext) {
      * gets a signed `cancel` so it drops its copy.
      */
     async cancel(commandId: string, by: string | null): Promise<Command> {
-      const cancelled = await ctx.db.commands.cancel(commandId, `cancelled by ${by ?? 'unknown'}`);
+      const sentAt = await sentMarks.claimOrSettle(commandId);
+      const cancelled = await ctx.db.commands.cancel(commandId, `cancelled by ${by ?? 'unknown'}`, sentAt);
       if (!cancelled) {
         const current = await ctx.db.commands.findById(commandId);
         if (!current) throw new CommandRequestError('not_found', `no command with id ${commandId}`);
@@ -272,7 +285,16 @@ export function createDispatcher(ctx: DispatcherContext) {
     /** The agent's `ack`: accepted, or refused with its reason (bad signature, expired, replayed…). */
     async acknowledge(agentId: string, ack: AckMessage) {
       if (ack.accepted) {
-        statusChanged(await ctx.db.commands.markAcknowledged(ack.commandId, agentId, new Date(ack.ts)));
+        const sentAt = sentMarks.claim(ack.commandId, agentId);
+        const command = await ctx.db.commands.markAcknowledged(
+          ack.commandId,
+          agentId,
+          new Date(ack.ts),
+          sentAt,
+        );
+        // Not waiting for an ack any more (it timed out meanwhile): the mark is written as usual.
+        if (!command && sentAt) sentMarks.add(ack.commandId, agentId, sentAt);
+        statusChanged(command);
         return;
       }
       const why = [ack.reason ?? 'refused', ack.detail].filter(Boolean).join(': ');
@@ -315,8 +337,14 @@ export function createDispatcher(ctx: DispatcherContext) {
       return 'stored';
     },
 
-    /** Output lines still waiting are written (shutdown). */
-    drainOutput: () => output.drain(),
+    /** Output lines and send times still waiting are written (shutdown). */
+    drainOutput: async () => {
+      await sentMarks.flush();
+      await output.drain();
+    },
+
+    /** Send times still waiting are written (for readers that need `sent` in the table now). */
+    flushSentMarks: () => sentMarks.flush(),
 
     sign,
   };

@@ -233,21 +233,37 @@ export function commandsRepository(knex: Knex) {
       return byAgent;
     },
 
-    /** Returns the command when it moved (not on a re-send of one already sent). */
-    async markSent(id: string): Promise<Command | null> {
-      const rows = (await knex('commands')
-        .where({ id, status: 'pending' })
-        .update({ status: 'sent', sent_at: knex.fn.now() })
-        .returning('*')) as Row[];
-      return rows[0] ? fromRow(rows[0]) : null;
+    /**
+     * Records when commands went out, many in one statement. A command that moved on meanwhile
+     * (acknowledged, cancelled) keeps its status and gets only the time it was sent, if it had none.
+     */
+    async recordSent(marks: ReadonlyArray<{ id: string; at: Date }>): Promise<void> {
+      if (marks.length === 0) return;
+      await knex.raw(
+        `update commands c
+            set sent_at = coalesce(c.sent_at, m.at),
+                status = case when c.status = 'pending' then 'sent' else c.status end
+           from unnest(?::uuid[], ?::timestamptz[]) as m(id, at)
+          where c.id = m.id`,
+        [marks.map((m) => m.id), marks.map((m) => m.at.toISOString())],
+      );
     },
 
-    /** The agent verified and accepted the command; null if it was not waiting for that. */
-    async markAcknowledged(id: string, agentId: string, at: Date): Promise<Command | null> {
+    /**
+     * The agent verified and accepted the command; null if it was not waiting for that.
+     * `sentAt`: when it went out, if that is not recorded yet (the ack came first).
+     */
+    async markAcknowledged(id: string, agentId: string, at: Date, sentAt?: Date): Promise<Command | null> {
       const rows = (await knex('commands')
         .where({ id, agent_id: agentId })
         .whereIn('status', ['pending', 'sent'])
-        .update({ status: 'acknowledged', acknowledged_at: at })
+        .update({
+          status: 'acknowledged',
+          acknowledged_at: at,
+          ...(sentAt
+            ? { sent_at: knex.raw('coalesce(sent_at, ?::timestamptz)', [sentAt.toISOString()]) }
+            : {}),
+        })
         .returning('*')) as Row[];
       return rows[0] ? fromRow(rows[0]) : null;
     },
@@ -303,12 +319,22 @@ export function commandsRepository(knex: Knex) {
       return rows[0] ? fromRow(rows[0]) : null;
     },
 
-    /** Withdraws a command the agent has not acknowledged; returns it, or null when it was past that. */
-    async cancel(id: string, reason: string): Promise<Command | null> {
+    /**
+     * Withdraws a command the agent has not acknowledged; returns it, or null when it was past
+     * that. `sentAt`: when it went out, if that is not recorded yet.
+     */
+    async cancel(id: string, reason: string, sentAt?: Date): Promise<Command | null> {
       const rows = (await knex('commands')
         .where({ id })
         .whereIn('status', ['pending', 'sent'])
-        .update({ status: 'cancelled', cancelled_at: knex.fn.now(), error: reason })
+        .update({
+          status: 'cancelled',
+          cancelled_at: knex.fn.now(),
+          error: reason,
+          ...(sentAt
+            ? { sent_at: knex.raw('coalesce(sent_at, ?::timestamptz)', [sentAt.toISOString()]) }
+            : {}),
+        })
         .returning('*')) as Row[];
       return rows[0] ? fromRow(rows[0]) : null;
     },

@@ -108,6 +108,82 @@ describe('signed commands', function () {
     );
   });
 
+  /** The statement count once it has not moved for 200 ms. */
+  async function statementsAtRest(): Promise<number> {
+    for (let last = -1; ;) {
+      const now = core.db.statementCount();
+      if (now === last) return now;
+      last = now;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Resolves when the live bus says the command reached `status`. */
+  function statusOnBus(commandId: string, status: string) {
+    return new Promise<void>((resolve) => {
+      const off = core.live.subscribe((event) => {
+        if (
+          event.kind === 'command.status' &&
+          event.data.commandId === commandId &&
+          event.data.status === status
+        ) {
+          off();
+          resolve();
+        }
+      });
+    });
+  }
+
+  it('record when they went out: in the ack itself for an agent that answers at once, later for a silent one', async () => {
+    const { down } = await online();
+    // What connecting sets off (hello, presence, the look for undelivered commands) is done.
+    const before = await statementsAtRest();
+    const { command } = await core.dispatcher.issue({
+      agentId: agent.agentId,
+      type: 'scan',
+      params: { n: 'ack' },
+    });
+    await statusOnBus(command.id, 'acknowledged');
+    // The insert and the ack's update: the time it was sent needs no write of its own.
+    assert.equal(core.db.statementCount() - before, 2);
+    const acked = (await core.db.commands.findById(command.id))!;
+    assert.equal(acked.status, 'acknowledged');
+    assert.ok(acked.sentAt && acked.acknowledgedAt, 'sent and acknowledged times are both recorded');
+    assert.ok(acked.sentAt >= acked.createdAt);
+    await core.dispatcher.flushSentMarks();
+    assert.equal(
+      (await core.db.commands.findById(command.id))?.status,
+      'acknowledged',
+      'a late mark moved it back',
+    );
+    down.received.length = 0;
+
+    const quiet = await online({ autoAck: false });
+    const { command: unanswered } = await core.dispatcher.issue({ agentId: agent.agentId, type: 'scan' });
+    await quiet.down.waitFor((m) => m.type === 'command' && m.payload.id === unanswered.id);
+    const sent = await until('sent', async () => {
+      const c = await core.db.commands.findById(unanswered.id);
+      return c?.status === 'sent' && c;
+    });
+    assert.ok(sent.sentAt && sent.sentAt >= sent.createdAt && !sent.acknowledgedAt);
+  });
+
+  it('cancelled right after they went out are withdrawn from the agent too', async () => {
+    const { down } = await online({ autoAck: false });
+    const { command } = await core.dispatcher.issue({ agentId: agent.agentId, type: 'reboot' });
+    // No wait: the time it was sent is not in the table yet.
+    const cancelled = await core.dispatcher.cancel(command.id, 'test');
+    assert.equal(cancelled.status, 'cancelled');
+    assert.ok(cancelled.sentAt, 'the cancelled command says it had been sent');
+    const withdrawal = await down.waitFor(
+      (m) =>
+        m.type === 'command' &&
+        m.payload.type === 'cancel' &&
+        (m.payload.params as { commandId?: string }).commandId === command.id,
+    );
+    assert.ok(withdrawal);
+  });
+
   it('signed with a key the agent does not trust are refused by it, and recorded', async () => {
     const { down } = await online();
     const stranger = ServerKeyring.open(tempDir().path).active();
