@@ -17,7 +17,7 @@ import type { EventRecorder, LiveBus } from '../events/index.js';
 import type { ServerKeyring } from '../fleet/index.js';
 import type { Logger } from '../log/index.js';
 import { createCommandOutput, type OutputCaps } from './output.js';
-import { createSentMarks } from './sent-marks.js';
+import { createDeliveryMarks } from './delivery-marks.js';
 
 export interface DispatcherContext {
   db: Database;
@@ -35,8 +35,8 @@ export interface DispatcherContext {
   bus?: LiveBus;
   /** How much output is stored per command (config `commands.outputMaxLines`/`outputMaxKiB`). */
   outputCaps?: OutputCaps;
-  /** How long the time a command was sent waits for the agent's ack to record it (default 50). */
-  sentMarkDelayMs?: number;
+  /** How long `sent` and `acknowledged` gather before they are written together (ms, default 50). */
+  deliveryMarkDelayMs?: number;
 }
 
 export interface IssueRequest {
@@ -97,10 +97,10 @@ export function createDispatcher(ctx: DispatcherContext) {
     delayMs: 50,
   });
 
-  const sentMarks = createSentMarks({
-    write: (marks) => ctx.db.commands.recordSent(marks),
+  const deliveries = createDeliveryMarks({
+    write: (marks) => ctx.db.commands.recordDelivery(marks),
     logger: ctx.logger,
-    delayMs: ctx.sentMarkDelayMs ?? 50,
+    delayMs: ctx.deliveryMarkDelayMs ?? 50,
   });
 
   function sign(command: Command): CommandMessage {
@@ -150,7 +150,7 @@ export function createDispatcher(ctx: DispatcherContext) {
     try {
       await ctx.publish(command.agentId, JSON.stringify(sign(command)));
       const at = new Date();
-      sentMarks.add(command.id, command.agentId, at);
+      deliveries.sent(command, at);
       // A re-send (on reconnect) of a command already sent is no news.
       if (command.status === 'pending') statusChanged({ ...command, status: 'sent', sentAt: at });
       return true;
@@ -235,8 +235,9 @@ export function createDispatcher(ctx: DispatcherContext) {
      * gets a signed `cancel` so it drops its copy.
      */
     async cancel(commandId: string, by: string | null): Promise<Command> {
-      const sentAt = await sentMarks.claimOrSettle(commandId);
-      const cancelled = await ctx.db.commands.cancel(commandId, `cancelled by ${by ?? 'unknown'}`, sentAt);
+      // Whether it went out, and whether the agent took it already, must be in the table first.
+      await deliveries.flush();
+      const cancelled = await ctx.db.commands.cancel(commandId, `cancelled by ${by ?? 'unknown'}`);
       if (!cancelled) {
         const current = await ctx.db.commands.findById(commandId);
         if (!current) throw new CommandRequestError('not_found', `no command with id ${commandId}`);
@@ -271,6 +272,7 @@ export function createDispatcher(ctx: DispatcherContext) {
 
     /** Pending commands past their wait, and acknowledged ones past their run time, time out. */
     async expireOverdue(): Promise<void> {
+      await deliveries.flush();
       for (const command of await ctx.db.commands.timeOut(limits.timeoutSeconds)) {
         await finished(command);
         await recordFinished(
@@ -285,16 +287,18 @@ export function createDispatcher(ctx: DispatcherContext) {
     /** The agent's `ack`: accepted, or refused with its reason (bad signature, expired, replayed…). */
     async acknowledge(agentId: string, ack: AckMessage) {
       if (ack.accepted) {
-        const sentAt = sentMarks.claim(ack.commandId, agentId);
-        const command = await ctx.db.commands.markAcknowledged(
-          ack.commandId,
-          agentId,
-          new Date(ack.ts),
-          sentAt,
-        );
-        // Not waiting for an ack any more (it timed out meanwhile): the mark is written as usual.
-        if (!command && sentAt) sentMarks.add(ack.commandId, agentId, sentAt);
-        statusChanged(command);
+        const at = new Date(ack.ts);
+        const marked = deliveries.acknowledged(ack.commandId, agentId, at);
+        if (marked.kind === 'recorded')
+          ctx.bus?.emit('command.status', agentId, {
+            commandId: ack.commandId,
+            type: marked.type,
+            status: 'acknowledged',
+            error: null,
+          });
+        // Sent before the marks' last write (a slow agent, or a core restart in between).
+        if (marked.kind === 'unknown')
+          statusChanged(await ctx.db.commands.markAcknowledged(ack.commandId, agentId, at));
         return;
       }
       const why = [ack.reason ?? 'refused', ack.detail].filter(Boolean).join(': ');
@@ -313,8 +317,10 @@ export function createDispatcher(ctx: DispatcherContext) {
 
     /** The agent's `result`: stored once; a re-sent copy is a duplicate. */
     async result(agentId: string, result: ResultMessage): Promise<'stored' | 'duplicate'> {
-      // Lines still on their way are stored before the command is marked finished.
+      // Lines still on their way, and when it went out and was accepted, are stored before the
+      // command is marked finished: a finished command's record is whole.
       await output.settle(result.commandId);
+      await deliveries.flush();
       const done = await ctx.db.commands.finish(result.commandId, agentId, {
         status: result.status,
         startedAt: new Date(result.startedAt),
@@ -337,14 +343,14 @@ export function createDispatcher(ctx: DispatcherContext) {
       return 'stored';
     },
 
-    /** Output lines and send times still waiting are written (shutdown). */
+    /** Output lines and delivery marks still waiting are written (shutdown). */
     drainOutput: async () => {
-      await sentMarks.flush();
+      await deliveries.flush();
       await output.drain();
     },
 
-    /** Send times still waiting are written (for readers that need `sent` in the table now). */
-    flushSentMarks: () => sentMarks.flush(),
+    /** Delivery marks still waiting are written (for readers that need the table up to date now). */
+    flushDeliveryMarks: () => deliveries.flush(),
 
     sign,
   };

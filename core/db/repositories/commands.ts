@@ -234,36 +234,38 @@ export function commandsRepository(knex: Knex) {
     },
 
     /**
-     * Records when commands went out, many in one statement. A command that moved on meanwhile
-     * (acknowledged, cancelled) keeps its status and gets only the time it was sent, if it had none.
+     * Records when commands went out and when their agents accepted them, many in one
+     * statement. A command that moved on meanwhile (running, finished, cancelled) keeps its
+     * status and only gets the times it had none for.
      */
-    async recordSent(marks: ReadonlyArray<{ id: string; at: Date }>): Promise<void> {
+    async recordDelivery(
+      marks: ReadonlyArray<{ id: string; sentAt: Date; acknowledgedAt: Date | null }>,
+    ): Promise<void> {
       if (marks.length === 0) return;
       await knex.raw(
         `update commands c
-            set sent_at = coalesce(c.sent_at, m.at),
-                status = case when c.status = 'pending' then 'sent' else c.status end
-           from unnest(?::uuid[], ?::timestamptz[]) as m(id, at)
+            set sent_at = coalesce(c.sent_at, m.sent_at),
+                acknowledged_at = coalesce(c.acknowledged_at, m.acknowledged_at),
+                status = case when c.status not in ('pending', 'sent') then c.status
+                              when m.acknowledged_at is not null then 'acknowledged'
+                              else 'sent' end
+           from unnest(?::uuid[], ?::timestamptz[], ?::timestamptz[]) as m(id, sent_at, acknowledged_at)
           where c.id = m.id`,
-        [marks.map((m) => m.id), marks.map((m) => m.at.toISOString())],
+        [
+          marks.map((m) => m.id),
+          marks.map((m) => m.sentAt.toISOString()),
+          // null for a command not acknowledged yet; knex types arrays without nulls
+          marks.map((m) => m.acknowledgedAt?.toISOString() ?? null) as unknown as string[],
+        ],
       );
     },
 
-    /**
-     * The agent verified and accepted the command; null if it was not waiting for that.
-     * `sentAt`: when it went out, if that is not recorded yet (the ack came first).
-     */
-    async markAcknowledged(id: string, agentId: string, at: Date, sentAt?: Date): Promise<Command | null> {
+    /** The agent verified and accepted the command; null if it was not waiting for that. */
+    async markAcknowledged(id: string, agentId: string, at: Date): Promise<Command | null> {
       const rows = (await knex('commands')
         .where({ id, agent_id: agentId })
         .whereIn('status', ['pending', 'sent'])
-        .update({
-          status: 'acknowledged',
-          acknowledged_at: at,
-          ...(sentAt
-            ? { sent_at: knex.raw('coalesce(sent_at, ?::timestamptz)', [sentAt.toISOString()]) }
-            : {}),
-        })
+        .update({ status: 'acknowledged', acknowledged_at: at })
         .returning('*')) as Row[];
       return rows[0] ? fromRow(rows[0]) : null;
     },
@@ -319,22 +321,12 @@ export function commandsRepository(knex: Knex) {
       return rows[0] ? fromRow(rows[0]) : null;
     },
 
-    /**
-     * Withdraws a command the agent has not acknowledged; returns it, or null when it was past
-     * that. `sentAt`: when it went out, if that is not recorded yet.
-     */
-    async cancel(id: string, reason: string, sentAt?: Date): Promise<Command | null> {
+    /** Withdraws a command the agent has not acknowledged; returns it, or null when it was past that. */
+    async cancel(id: string, reason: string): Promise<Command | null> {
       const rows = (await knex('commands')
         .where({ id })
         .whereIn('status', ['pending', 'sent'])
-        .update({
-          status: 'cancelled',
-          cancelled_at: knex.fn.now(),
-          error: reason,
-          ...(sentAt
-            ? { sent_at: knex.raw('coalesce(sent_at, ?::timestamptz)', [sentAt.toISOString()]) }
-            : {}),
-        })
+        .update({ status: 'cancelled', cancelled_at: knex.fn.now(), error: reason })
         .returning('*')) as Row[];
       return rows[0] ? fromRow(rows[0]) : null;
     },
