@@ -10,6 +10,7 @@ import * as packageStateFillfactor from './20261202100000_package_state_fillfact
 import * as fleetStateDeleteTrigger from './20261203100000_fleet_state_delete_trigger.js';
 import * as updateEventsUnusedIndexes from './20261203110000_update_events_unused_indexes.js';
 import * as packageNames from './20261203120000_package_names.js';
+import * as packageStateRareStatusIndex from './20261203130000_package_state_rare_status_index.js';
 
 export interface Migration {
   name: string;
@@ -34,4 +35,5 @@ export const coreMigrations: Migration[] = [
   { name: '20261203100000_fleet_state_delete_trigger', ...fleetStateDeleteTrigger },
   { name: '20261203110000_update_events_unused_indexes', ...updateEventsUnusedIndexes },
   { name: '20261203120000_package_names', ...packageNames },
+  { name: '20261203130000_package_state_rare_status_index', ...packageStateRareStatusIndex },
 ];

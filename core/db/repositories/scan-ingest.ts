@@ -116,37 +116,43 @@ export function scanIngestRepository(knex: Knex) {
         // statement sees the same snapshot, so the events compare against the state before it.
         const counts = (await trx.raw(
           `with i as (select * from ${incoming}),
-           ev as (
-             insert into update_events (agent_id, batch_id, plugin, package, arch, from_version, to_version, kind, severity, occurred_at)
-             select ?, ?, ?, i.name, i.arch, i.current_version, i.available_version,
-                    case when s.name is null or s.status in ${CLOSED} then 'discovered' else 'changed' end,
-                    i.severity, ?
+           -- Each incoming package with what is known of it, looked up once for all the parts below.
+           j as (
+             select i.*, s.name is not null as known, s.status as old_status, s.available_version as old_available
                from i
                left join package_state s
-                 on s.agent_id = ? and s.plugin = ? and s.name = i.name and s.arch = i.arch
-              where s.name is null or s.status in ${CLOSED} or s.available_version is distinct from i.available_version
+                 on s.agent_id = ? and s.plugin = ? and s.name = i.name and s.arch = i.arch),
+           ev as (
+             insert into update_events (agent_id, batch_id, plugin, package, arch, from_version, to_version, kind, severity, occurred_at)
+             select ?, ?, ?, j.name, j.arch, j.current_version, j.available_version,
+                    case when not j.known or j.old_status in ${CLOSED} then 'discovered' else 'changed' end,
+                    j.severity, ?
+               from j
+              where not j.known or j.old_status in ${CLOSED} or j.old_available is distinct from j.available_version
              returning kind),
            upd as (
              update package_state s set ${SET_REPORTED}
-               from i
-              where s.agent_id = ? and s.plugin = ? and s.name = i.name and s.arch = i.arch
+               from j i
+              where i.known and s.agent_id = ? and s.plugin = ? and s.name = i.name and s.arch = i.arch
              returning 1),
+           -- Not known in this statement's snapshot; the per-agent lock keeps another ingest from
+           -- inserting the same packages meanwhile.
            ins as (
              insert into package_state as s
                (agent_id, plugin, name, arch, current_version, available_version, severity, security, source,
                 reboot_required, metadata, status, first_seen_at, last_seen_at, status_changed_at, last_batch_id)
-             select ?, ?, i.name, i.arch, i.current_version, i.available_version, i.severity, i.security, i.source,
-                    i.reboot_required, i.metadata, case when i.held then 'held' else 'pending' end, ?, ?, ?, ?
-               from i
-              where not exists (select 1 from package_state s
-                                 where s.agent_id = ? and s.plugin = ? and s.name = i.name and s.arch = i.arch)
+             select ?, ?, j.name, j.arch, j.current_version, j.available_version, j.severity, j.security, j.source,
+                    j.reboot_required, j.metadata, case when j.held then 'held' else 'pending' end, ?, ?, ?, ?
+               from j
+              where not j.known
              returning 1),
-           -- The name search reads package_names (migration 20261203120000). In name order, so
-           -- ingests adding the same new names wait for each other instead of deadlocking.
+           -- The name search reads package_names (migration 20261203120000): a known package's
+           -- name is there since it was first stored. In name order, so ingests adding the same
+           -- new names wait for each other instead of deadlocking.
            names as (
              insert into package_names (name)
-             select distinct i.name from i
-              where not exists (select 1 from package_names n where n.name = i.name)
+             select distinct j.name from j
+              where not j.known and not exists (select 1 from package_names n where n.name = j.name)
               order by 1
              on conflict do nothing)
            select (select count(*) from ev where kind = 'discovered')::int as discovered,
@@ -155,12 +161,14 @@ export function scanIngestRepository(knex: Knex) {
                   ${RULE_KINDS} as rule_kinds`,
           [
             ...arrays,
+            // j
+            batch.agentId,
+            batch.plugin,
+            // ev
             batch.agentId,
             batch.batchId,
             batch.plugin,
             batch.occurredAt,
-            batch.agentId,
-            batch.plugin,
             // upd
             batch.occurredAt,
             batch.batchId,
@@ -175,8 +183,6 @@ export function scanIngestRepository(knex: Knex) {
             batch.occurredAt,
             batch.occurredAt,
             batch.batchId,
-            batch.agentId,
-            batch.plugin,
           ],
         )) as { rows: Array<{ discovered: number; changed: number; rule_kinds: RuleKind[] }> };
 
