@@ -75,7 +75,7 @@ export function createDeliveryMarks(ctx: DeliveryMarksContext) {
       return { kind: 'recorded', type: mark.type };
     },
 
-    /** Everything waiting is written: before a step that reads or moves the status (cancel, time-outs, shutdown). */
+    /** Everything waiting is written: before a step that reads or moves the status (cancel, time-outs, a result, shutdown). */
     flush,
   };
 }
