@@ -35,8 +35,6 @@ export interface DispatcherContext {
   bus?: LiveBus;
   /** How much output is stored per command (config `commands.outputMaxLines`/`outputMaxKiB`). */
   outputCaps?: OutputCaps;
-  /** How long `sent` and `acknowledged` gather before they are written together (ms, default 50). */
-  deliveryMarkDelayMs?: number;
 }
 
 export interface IssueRequest {
@@ -81,6 +79,8 @@ export async function unlessAgentInactive<T>(issuing: Promise<T>): Promise<T | n
 
 const DEFAULT_LIMITS = { waitSeconds: 24 * 3600, timeoutSeconds: { default: 3600 } };
 const DEFAULT_OUTPUT_CAPS: OutputCaps = { maxLines: 5000, maxChars: 1024 * 1024 };
+/** How long `sent` and `acknowledged` gather before they are written together. */
+const DELIVERY_MARK_DELAY_MS = 50;
 const RETRYABLE = new Set(['failed', 'timed_out', 'cancelled', 'rejected']);
 
 /**
@@ -100,7 +100,7 @@ export function createDispatcher(ctx: DispatcherContext) {
   const deliveries = createDeliveryMarks({
     write: (marks) => ctx.db.commands.recordDelivery(marks),
     logger: ctx.logger,
-    delayMs: ctx.deliveryMarkDelayMs ?? 50,
+    delayMs: DELIVERY_MARK_DELAY_MS,
   });
 
   function sign(command: Command): CommandMessage {
@@ -120,7 +120,7 @@ export function createDispatcher(ctx: DispatcherContext) {
     );
   }
 
-  const statusChanged = (command: Command | null) => {
+  const statusChanged = (command: Pick<Command, 'id' | 'agentId' | 'type' | 'status' | 'error'> | null) => {
     if (!command) return;
     ctx.bus?.emit('command.status', command.agentId, {
       commandId: command.id,
@@ -149,10 +149,9 @@ export function createDispatcher(ctx: DispatcherContext) {
     if (!ctx.isConnected(command.agentId)) return false;
     try {
       await ctx.publish(command.agentId, JSON.stringify(sign(command)));
-      const at = new Date();
-      deliveries.sent(command, at);
+      deliveries.sent(command, new Date());
       // A re-send (on reconnect) of a command already sent is no news.
-      if (command.status === 'pending') statusChanged({ ...command, status: 'sent', sentAt: at });
+      if (command.status === 'pending') statusChanged({ ...command, status: 'sent' });
       return true;
     } catch (err) {
       log.error({ err, commandId: command.id, agentId: command.agentId }, 'could not send command');
@@ -290,8 +289,9 @@ export function createDispatcher(ctx: DispatcherContext) {
         const at = new Date(ack.ts);
         const marked = deliveries.acknowledged(ack.commandId, agentId, at);
         if (marked.kind === 'recorded')
-          ctx.bus?.emit('command.status', agentId, {
-            commandId: ack.commandId,
+          statusChanged({
+            id: ack.commandId,
+            agentId,
             type: marked.type,
             status: 'acknowledged',
             error: null,
