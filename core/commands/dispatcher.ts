@@ -148,8 +148,10 @@ export function createDispatcher(ctx: DispatcherContext) {
   async function send(command: Command): Promise<boolean> {
     if (!ctx.isConnected(command.agentId)) return false;
     try {
+      // Taken before the publish: the agent's ack (its clock) can come back before it resolves.
+      const at = new Date();
       await ctx.publish(command.agentId, JSON.stringify(sign(command)));
-      deliveries.sent(command, new Date());
+      deliveries.sent(command, at);
       // A re-send (on reconnect) of a command already sent is no news.
       if (command.status === 'pending') statusChanged({ ...command, status: 'sent' });
       return true;
