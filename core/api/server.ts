@@ -157,7 +157,7 @@ export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> 
       keys: ctx.fleet.keys,
       bundles: ctx.agentInstall?.bundles,
     });
-    await app.register(commandHistoryRoutes, { db: ctx.db });
+    await app.register(commandHistoryRoutes, { db: ctx.db, dispatcher: ops.dispatcher });
     await app.register(registrationTokenRoutes, { tokens: ops.manage });
     await app.register(policyRoutes, { db: ctx.db, policy: ops.policy });
     await app.register(maintenanceWindowRoutes, { db: ctx.db, policy: ops.policy });
@@ -168,7 +168,7 @@ export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> 
       dispatcher: ops.dispatcher,
       events: ctx.fleet.events,
     });
-    await app.register(commandOutputRoutes, { db: ctx.db });
+    await app.register(commandOutputRoutes, { db: ctx.db, dispatcher: ops.dispatcher });
     await app.register(eventRoutes, { db: ctx.db });
     await app.register(updateRoutes, { db: ctx.db, workflow: ops.workflow, events: ctx.fleet.events });
     await app.register(statsRoutes, { db: ctx.db });

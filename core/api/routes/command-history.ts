@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { COMMAND_TYPES } from '../../../broker/protocol/index.js';
+import type { Dispatcher } from '../../commands/index.js';
 import type { CommandSource, CommandStatus, Database } from '../../db/index.js';
 import '../access.js';
 import {
@@ -40,8 +41,15 @@ interface HistoryQuery {
   limit: number;
 }
 
-/** The command history and the commands still running (the panel's operations view). */
-export async function commandHistoryRoutes(app: FastifyInstance, opts: { db: Database }) {
+/**
+ * The command history and the commands still running (the panel's operations view). Each read
+ * waits for the delivery marks the dispatcher holds (sent, acknowledged): the panel reads a
+ * command again when the live stream says it moved, and must find it where the stream said.
+ */
+export async function commandHistoryRoutes(
+  app: FastifyInstance,
+  opts: { db: Database; dispatcher: Pick<Dispatcher, 'flushDeliveryMarks'> },
+) {
   app.get<{ Querystring: HistoryQuery }>(
     '/api/v1/commands',
     {
@@ -77,6 +85,7 @@ export async function commandHistoryRoutes(app: FastifyInstance, opts: { db: Dat
           return reply.status(400).send(invalidCursor);
         after = { createdAt: parts[0]!, id: parts[1]! };
       }
+      await opts.dispatcher.flushDeliveryMarks();
       const page = await opts.db.commands.page({
         agentId: q.agent,
         statuses: splitList<CommandStatus>(q.status),
@@ -108,6 +117,9 @@ export async function commandHistoryRoutes(app: FastifyInstance, opts: { db: Dat
         response: { 200: { type: 'array', items: commandSchema }, 400: errorRef, ...authErrors },
       },
     },
-    async (request) => opts.db.commands.active({ agentId: request.query.agent }),
+    async (request) => {
+      await opts.dispatcher.flushDeliveryMarks();
+      return opts.db.commands.active({ agentId: request.query.agent });
+    },
   );
 }

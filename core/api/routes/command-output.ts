@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Dispatcher } from '../../commands/index.js';
 import type { Database } from '../../db/index.js';
 import '../access.js';
 import { authErrors, errorRef, uuidParams } from '../schemas.js';
@@ -22,7 +23,10 @@ const MAX_PAGE = 5000;
  * (issue 5 §2 "detail with streamed output"). The panel reads what exists, then follows
  * `command.output` on the live stream; `after` continues from the last seq it has.
  */
-export async function commandOutputRoutes(app: FastifyInstance, opts: { db: Database }) {
+export async function commandOutputRoutes(
+  app: FastifyInstance,
+  opts: { db: Database; dispatcher: Pick<Dispatcher, 'flushDeliveryMarks'> },
+) {
   app.get<{ Params: { id: string }; Querystring: { after?: number; limit?: number } }>(
     '/api/v1/commands/:id/output',
     {
@@ -61,6 +65,8 @@ export async function commandOutputRoutes(app: FastifyInstance, opts: { db: Data
       },
     },
     async (request, reply) => {
+      // The status beside the lines is the one the live stream announced (delivery marks written).
+      await opts.dispatcher.flushDeliveryMarks();
       const command = await opts.db.commands.findById(request.params.id);
       if (!command)
         return reply

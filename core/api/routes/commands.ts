@@ -236,6 +236,8 @@ export async function commandRoutes(app: FastifyInstance, opts: CommandRoutesOpt
       },
     },
     async (request, reply) => {
+      // Where the live stream said it is: the sent and acknowledged marks are written first.
+      await opts.dispatcher.flushDeliveryMarks();
       const command = await opts.db.commands.findById(request.params.id);
       if (!command)
         return reply

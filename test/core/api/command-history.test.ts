@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
-import { registerSimAgent } from '../../helpers/sim-agent.js';
+import { connectAgent, listenDown, registerSimAgent } from '../../helpers/sim-agent.js';
 import { ApiClient, createTestToken } from './api-client.js';
 
 interface Command {
@@ -161,5 +161,48 @@ describeEachDatabase('API command history and active commands', (target) => {
     assert.equal(res.status, 400);
     assert.equal(res.json.error.code, 'invalid_cursor');
     assert.equal((await viewer.post(`/api/v1/commands/${issued[0]!.id}/cancel`)).status, 403);
+  });
+
+  it('reads a command where the live stream said it is, the moment its agent accepted it', async () => {
+    // The dispatcher writes sent and acknowledged a little later, many commands at once; the
+    // panel reads a command again as soon as the stream says it moved, and must not get it older.
+    const edge = (await registerSimAgent(core.httpUrl, await core.createToken(), { hostname: 'edge' }))
+      .identity!;
+    const client = await connectAgent(core.mqttUrl, edge);
+    try {
+      await listenDown(client, edge);
+      for (let i = 0; !(await core.db.agents.findById(edge.agentId))?.online; i++) {
+        assert.ok(i < 100, 'edge came online');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const accepted = new Promise<string>((resolve) => {
+        const off = core.live.subscribe((event) => {
+          const data = event.data as { commandId?: string; status?: string };
+          if (event.kind === 'command.status' && data.status === 'acknowledged') {
+            off();
+            resolve(data.commandId!);
+          }
+        });
+      });
+      const issuedNow = await operator.post('/api/v1/commands', { agentId: edge.agentId, type: 'reboot' });
+      assert.equal(issuedNow.status, 201);
+      assert.equal(await accepted, issuedNow.json.id);
+      const id = issuedNow.json.id as string;
+
+      const one = await viewer.get(`/api/v1/commands/${id}`);
+      assert.equal(one.json.status, 'acknowledged');
+      assert.ok(one.json.sentAt && one.json.acknowledgedAt, 'both times are there for the timeline');
+      const active = await viewer.get(`/api/v1/commands/active?agent=${edge.agentId}`);
+      assert.deepEqual(
+        active.json.map((c: Command) => [c.id, c.status]),
+        [[id, 'acknowledged']],
+      );
+      const history = await viewer.get(`/api/v1/commands?agent=${edge.agentId}`);
+      assert.equal(history.json.items[0].status, 'acknowledged');
+      const output = await viewer.get(`/api/v1/commands/${id}/output`);
+      assert.equal(output.json.status, 'acknowledged');
+    } finally {
+      client.end(true);
+    }
   });
 });
