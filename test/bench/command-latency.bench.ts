@@ -13,6 +13,7 @@ import {
   startBareAedes,
   startBenchCore,
 } from './lib.js';
+import { benchPauses } from './where-time-went.js';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 1000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 1000);
@@ -72,6 +73,9 @@ async function measure(database: BenchDatabase, r50: number, r99: number) {
     console.log(`${AGENTS} agents connected and listening`);
 
     const samples: number[] = [];
+    const spans: Array<[number, number]> = [];
+    // The agents live in this process: its own pauses are part of what it measures.
+    const pauses = benchPauses();
     for (let i = 0; i < SAMPLES; i++) {
       const k = (i * 7919) % AGENTS;
       const start = performance.now();
@@ -88,7 +92,10 @@ async function measure(database: BenchDatabase, r50: number, r99: number) {
         10000,
       );
       samples.push(got.at - start);
+      spans.push([start, got.at]);
     }
+    const slowest = [...spans].sort((a, b) => b[1] - b[0] - (a[1] - a[0])).slice(0, 20);
+    console.log(`  the bench process (${AGENTS} simulated agents) meanwhile: ${pauses.stop(slowest)}`);
     const p50 = percentile(samples, 50);
     const p99 = percentile(samples, 99);
     console.log(

@@ -21,6 +21,7 @@ import { createLogger } from '../../core/log/index.js';
 import { ingestScan } from '../../core/updates/index.js';
 import { connectAgent, envelope, listenDown, registerSimAgent } from '../helpers/sim-agent.js';
 import { type BenchDatabase, benchDatabases, percentile, pool, startBenchCore } from './lib.js';
+import { cpuSplit } from './where-time-went.js';
 
 const SCAN_SIZE = 5000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -264,6 +265,7 @@ async function fleetRound(env: Record<string, string>): Promise<number> {
     const scans = listeners.map(() => scanOf(packages(FLEET_PACKAGES, '3.0-1')));
     // Encoded before the clock starts: each agent runs on its own host, not in this process.
     const payloads = scans.map((scan) => JSON.stringify(scan));
+    const cpu = cpuSplit(core.pid);
     const t0 = performance.now();
     await Promise.all(
       listeners.map((l, i) =>
@@ -277,7 +279,10 @@ async function fleetRound(env: Record<string, string>): Promise<number> {
         l.down.waitFor((m) => m.type === 'receipt' && m.payload.ackOf === scans[i]!.id, 600_000),
       ),
     );
-    return (FLEET_AGENTS * FLEET_PACKAGES) / ((performance.now() - t0) / 1000);
+    const seconds = (performance.now() - t0) / 1000;
+    // Which process the round's time went to (PGlite runs inside the core).
+    console.log(`  round of ${seconds.toFixed(2)} s, CPU: ${cpu()}`);
+    return (FLEET_AGENTS * FLEET_PACKAGES) / seconds;
   } finally {
     await Promise.all(clients.map((c) => c.endAsync(true).catch(() => {})));
     await core.stop();
