@@ -1,5 +1,5 @@
 import type { Command, Page } from './api-types.js';
-import { applyStatus, mergeCommands, upsertCommand } from './commands.js';
+import { applyStatus, mergeCommands, statusRank, upsertCommand } from './commands.js';
 import type { LiveClient } from './live-client.js';
 import { Store } from './store.js';
 
@@ -34,13 +34,17 @@ export interface CommandFeedOptions {
  * The running and recent commands (the operations view and a host's page), kept current from
  * the live stream: a `command.status` moves a shown command at once and then reads the whole
  * row again (its timestamps); a command not shown yet (issued elsewhere, a retry) is read and
- * put in its place. A live `reset` reads everything again.
+ * put in its place, at the newest status heard for it if the row read is behind (the core
+ * waits for its delivery marks before answering, and the panel does not count on it). A live
+ * `reset` reads everything again.
  */
 export class CommandFeed {
   readonly state = new Store<FeedState>({ commands: [], nextCursor: null, loaded: false, error: null });
   private off: Array<() => void> = [];
   /** Commands being read again, and those whose status moved once more meanwhile. */
   private reading = new Map<string, boolean>();
+  /** Live statuses of commands not shown yet: a row read meanwhile may be older than they are. */
+  private heard = new Map<string, { commandId: string; status: string; error?: string | null }>();
   private generation = 0;
   private stopped = false;
 
@@ -56,6 +60,8 @@ export class CommandFeed {
         const change = event.data as { commandId: string; status: string; error?: string | null };
         const moved = applyStatus(this.state.value.commands, change);
         if (moved) this.patch({ commands: moved });
+        else if (!this.state.value.commands.some((c) => c.id === change.commandId))
+          this.heard.set(change.commandId, latest(this.heard.get(change.commandId), change));
         void this.refresh(change.commandId);
       }),
       live.onReset(() => void this.load()),
@@ -65,6 +71,7 @@ export class CommandFeed {
 
   stop(): void {
     this.stopped = true;
+    this.heard.clear();
     this.generation++;
     for (const off of this.off.splice(0)) off();
   }
@@ -82,7 +89,7 @@ export class CommandFeed {
       if (generation !== this.generation) return;
       this.patch({
         // What arrived live while reading stays (a status newer than the answer).
-        commands: mergeCommands(mergeCommands(this.state.value.commands, page.items), active),
+        commands: this.withHeard(mergeCommands(mergeCommands(this.state.value.commands, page.items), active)),
         nextCursor: page.nextCursor,
         loaded: true,
         error: null,
@@ -109,7 +116,19 @@ export class CommandFeed {
   /** A command an action returned (retry, cancel, scan now): shown at once. */
   put(command: Command): void {
     if (this.options.agentId && command.agentId !== this.options.agentId) return;
-    this.patch({ commands: upsertCommand(this.state.value.commands, command) });
+    this.patch({ commands: this.withHeard(upsertCommand(this.state.value.commands, command)) });
+  }
+
+  /** The live statuses heard before their commands were shown, applied to those now in `list`. */
+  private withHeard(list: readonly Command[]): readonly Command[] {
+    let commands = list;
+    for (const [id, change] of this.heard) {
+      const moved = applyStatus(commands, change);
+      if (!moved) continue;
+      commands = moved;
+      this.heard.delete(id);
+    }
+    return commands;
   }
 
   /** Reads one command again; a status that moves while reading gets one more read after. */
@@ -136,4 +155,9 @@ export class CommandFeed {
   private patch(change: Partial<FeedState>): void {
     this.state.set({ ...this.state.value, ...change });
   }
+}
+
+/** The further along of two live statuses of one command (they can arrive while it is read). */
+function latest<T extends { status: string }>(known: T | undefined, next: T): T {
+  return known && statusRank(known.status) > statusRank(next.status) ? known : next;
 }

@@ -98,6 +98,41 @@ describe('panel data: the live commands feed', () => {
     );
   });
 
+  it('keeps a live status heard before the command was shown when the row read is older', async () => {
+    feed = new CommandFeed({ api, live: live.client });
+    feed.start();
+    await until(feed, (s) => s.loaded);
+    // The core's table still says pending (its delivery marks are written a little later).
+    api.put(cmd('fresh', 7, 'pending'));
+    live.event('command.status', 'agent-1', {
+      commandId: 'fresh',
+      type: 'scan',
+      status: 'sent',
+      error: null,
+    });
+    live.event('command.status', 'agent-1', {
+      commandId: 'fresh',
+      type: 'scan',
+      status: 'acknowledged',
+      error: null,
+    });
+    await until(feed, (s) => statusOf(s, 'fresh') !== undefined);
+    // Every read of the row has come back, and none of them moved it back.
+    await until(feed, () => api.gets.filter((id) => id === 'fresh').length >= 2);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(statusOf(feed.state.value, 'fresh'), 'acknowledged');
+    // A later row from the table, further along, is taken as it is.
+    api.put({ ...cmd('fresh', 7, 'running'), runningAt: '2026-12-01T10:07:05.000Z' });
+    live.event('command.status', 'agent-1', {
+      commandId: 'fresh',
+      type: 'scan',
+      status: 'running',
+      error: null,
+    });
+    const s = await until(feed, (st) => st.commands.find((c) => c.id === 'fresh')?.runningAt !== undefined);
+    assert.equal(statusOf(s, 'fresh'), 'running');
+  });
+
   it('follows one host only when given one', async () => {
     feed = new CommandFeed({ api, live: live.client, agentId: 'agent-1' });
     feed.start();
