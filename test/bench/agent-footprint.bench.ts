@@ -14,16 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInstallScript } from '../agent/helpers/install-run.js';
 import { cleanEnv, tempDir } from '../helpers/cli.js';
-import { READY_TIMEOUT_MS, rssBytes, startBenchCore, waitFor } from './lib.js';
-
-const CLOCK_TICKS = 100; // USER_HZ on Linux
-
-/** utime + stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
+import { cpuSeconds, READY_TIMEOUT_MS, rssBytes, startBenchCore, waitFor } from './lib.js';
 
 async function sampleIdle(pid: number, seconds: number) {
   const rss: number[] = [];

@@ -17,6 +17,15 @@ export function rssBytes(pid: number): number {
   return match ? Number(match[1]) * 1024 : 0;
 }
 
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** utime + stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15). */
+export function cpuSeconds(pid: number | string): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
 export async function waitFor(probe: () => Promise<boolean>, timeoutMs = 30000, what = 'a condition') {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe().catch(() => false))) {

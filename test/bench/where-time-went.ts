@@ -3,13 +3,12 @@
 // simulated agents, so its own garbage collections land in what it measures).
 import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { cpuSeconds } from './lib.js';
 
-/** User + system CPU of a process in ms, from /proc (0 once it is gone). */
+/** User + system CPU of a process in ms (0 once it is gone). */
 function cpuMsOf(pid: number | string): number {
   try {
-    // The fields after the command name (which may hold spaces) start at ") ".
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks at USER_HZ 100
+    return cpuSeconds(pid) * 1000;
   } catch {
     return 0;
   }

@@ -62,6 +62,9 @@ describe('panel data: the live commands feed', () => {
     feed?.stop();
     await live.close();
   });
+  /** The core saying on the live stream that a scan command reached `status`. */
+  const announce = (commandId: string, status: Command['status'], agentId = 'agent-1') =>
+    live.event('command.status', agentId, { commandId, type: 'scan', status, error: null });
 
   it('lists the history’s newest page and every active command, even an older one', async () => {
     api.put(cmd('old-pending', 0, 'pending'), cmd('b', 10, 'succeeded'), cmd('c', 20, 'failed'));
@@ -81,16 +84,11 @@ describe('panel data: the live commands feed', () => {
     feed.start();
     await until(feed, (s) => s.loaded);
     api.put({ ...cmd('a', 1, 'running'), runningAt: '2026-12-01T10:01:05.000Z' });
-    live.event('command.status', 'agent-1', { commandId: 'a', type: 'scan', status: 'running', error: null });
+    announce('a', 'running');
     const s = await until(feed, (st) => st.commands[0]?.runningAt !== undefined);
     assert.equal(statusOf(s, 'a'), 'running');
     api.put(cmd('new', 5, 'pending'));
-    live.event('command.status', 'agent-1', {
-      commandId: 'new',
-      type: 'scan',
-      status: 'pending',
-      error: null,
-    });
+    announce('new', 'pending');
     const after = await until(feed, (st) => st.commands.length === 2);
     assert.deepEqual(
       after.commands.map((c) => c.id),
@@ -104,18 +102,8 @@ describe('panel data: the live commands feed', () => {
     await until(feed, (s) => s.loaded);
     // The core's table still says pending (its delivery marks are written a little later).
     api.put(cmd('fresh', 7, 'pending'));
-    live.event('command.status', 'agent-1', {
-      commandId: 'fresh',
-      type: 'scan',
-      status: 'sent',
-      error: null,
-    });
-    live.event('command.status', 'agent-1', {
-      commandId: 'fresh',
-      type: 'scan',
-      status: 'acknowledged',
-      error: null,
-    });
+    announce('fresh', 'sent');
+    announce('fresh', 'acknowledged');
     await until(feed, (s) => statusOf(s, 'fresh') !== undefined);
     // Every read of the row has come back, and none of them moved it back.
     await until(feed, () => api.gets.filter((id) => id === 'fresh').length >= 2);
@@ -123,12 +111,7 @@ describe('panel data: the live commands feed', () => {
     assert.equal(statusOf(feed.state.value, 'fresh'), 'acknowledged');
     // A later row from the table, further along, is taken as it is.
     api.put({ ...cmd('fresh', 7, 'running'), runningAt: '2026-12-01T10:07:05.000Z' });
-    live.event('command.status', 'agent-1', {
-      commandId: 'fresh',
-      type: 'scan',
-      status: 'running',
-      error: null,
-    });
+    announce('fresh', 'running');
     const s = await until(feed, (st) => st.commands.find((c) => c.id === 'fresh')?.runningAt !== undefined);
     assert.equal(statusOf(s, 'fresh'), 'running');
   });
@@ -138,12 +121,7 @@ describe('panel data: the live commands feed', () => {
     feed.start();
     await until(feed, (s) => s.loaded);
     api.put(cmd('elsewhere', 3, 'pending', 'agent-2'));
-    live.event('command.status', 'agent-2', {
-      commandId: 'elsewhere',
-      type: 'scan',
-      status: 'pending',
-      error: null,
-    });
+    announce('elsewhere', 'pending', 'agent-2');
     await live.settled();
     assert.deepEqual(api.gets, []);
     assert.deepEqual(feed.state.value.commands, []);
