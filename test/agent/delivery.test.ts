@@ -86,6 +86,8 @@ describe('agent spool delivery across a core outage (real core, stopped and star
     const receipts = record(agent.events, 'receipt');
     await core.up();
     await until('the spool to drain', () => agent!.spool.depth === 0, 30_000);
+    // A message leaves the spool before its receipt event is emitted: wait for the events too.
+    await until('a receipt for every report', () => receipts.length >= expected.length);
 
     assert.deepEqual(
       receipts.map(([r]) => [r.ackOf, r.status]),
