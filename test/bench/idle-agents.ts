@@ -1,0 +1,35 @@
+import { fork } from 'node:child_process';
+import type { AgentIdentity } from '../helpers/sim-agent.js';
+
+/**
+ * Connects `identities` to the broker at `url` from a process of their own
+ * (idle-agents-process.ts), each subscribed to its down topics and acknowledging commands like
+ * a real agent; resolves once all are connected.
+ */
+export async function startIdleAgents(
+  url: string,
+  identities: AgentIdentity[],
+): Promise<{ connected: number; stop(): Promise<void> }> {
+  const child = fork(new URL('./idle-agents-process.ts', import.meta.url).pathname, [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const answer = new Promise<{ ready?: number; failed?: string }>((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`the idle agents' process exited (${code})`)));
+  });
+  child.send({ start: { url, identities } });
+  const { ready, failed } = await answer;
+  if (failed !== undefined) {
+    child.kill('SIGKILL');
+    throw new Error(`the idle agents could not connect: ${failed}`);
+  }
+  return {
+    connected: ready!,
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.send({ stop: true });
+      await exited;
+    },
+  };
+}
