@@ -344,8 +344,11 @@ async function fleet(database: BenchDatabase) {
       `${database.name}: fleet ingest of ${FLEET_AGENTS} × ${FLEET_PACKAGES} packages through the broker, ` +
         `${kind === 'first' ? 'first report (all new)' : 're-report (every version changed)'}: ` +
         `${rate.toFixed(0)} packages/s (fastest of ${list(rates.map((r) => r[kind]))}); raw upsert of the same rows ` +
-        `${limit.toFixed(0)} packages/s (fastest of ${list(limits.map((r) => r[kind]))}); ratio ${(rate / limit).toFixed(2)} ` +
-        `(target ≥ 0.50: ${rate / limit >= 0.5 ? 'met' : 'NOT met'})` +
+        `${limit.toFixed(0)} packages/s (fastest of ${list(limits.map((r) => r[kind]))}); ratio ${(rate / limit).toFixed(2)}` +
+        // The target is set against PostgreSQL; PGlite runs in the core's own process.
+        (database.name === 'PostgreSQL'
+          ? ` (target ≥ 0.50: ${rate / limit >= 0.5 ? 'met' : 'NOT met'})`
+          : '') +
         (kind === 'first'
           ? `; raw insert into RedFlag's package_state with its indexes and triggers ${schemaLimit.toFixed(0)} packages/s, ` +
             `ratio ${(rate / schemaLimit).toFixed(2)}`
