@@ -110,6 +110,21 @@ async function singleScan(database: BenchDatabase) {
   }
 }
 
+/** The bindings of the references' statements: the agent, then one array per column ($2–$9). */
+function unnestParams(agentId: string, rows: ScanPackage[]): unknown[] {
+  return [
+    agentId,
+    rows.map((r) => r.name),
+    rows.map((r) => r.arch),
+    rows.map((r) => r.currentVersion),
+    rows.map((r) => r.availableVersion),
+    rows.map((r) => r.severity),
+    rows.map((r) => r.security),
+    rows.map((r) => r.source),
+    rows.map((r) => JSON.stringify(r.metadata)),
+  ];
+}
+
 interface RawConnection {
   query(sql: string, params?: unknown[]): Promise<unknown>;
   close(): Promise<void>;
@@ -181,17 +196,7 @@ async function rawUpsertRate(database: BenchDatabase, agents: number): Promise<F
                as i(name, arch, cur, avail, sev, sec, src, meta)
            on conflict (agent_id, plugin, name, arch) do update set available_version = excluded.available_version,
              last_seen_at = excluded.last_seen_at`,
-          [
-            agentId,
-            rows.map((r) => r.name),
-            rows.map((r) => r.arch),
-            rows.map((r) => r.currentVersion),
-            rows.map((r) => r.availableVersion),
-            rows.map((r) => r.severity),
-            rows.map((r) => r.security),
-            rows.map((r) => r.source),
-            rows.map((r) => JSON.stringify(r.metadata)),
-          ],
+          unnestParams(agentId, rows),
         );
       }
       return (agents * FLEET_PACKAGES) / ((performance.now() - t0) / 1000);
@@ -236,17 +241,7 @@ async function schemaInsertRate(database: BenchDatabase, agents: number): Promis
          select $1, 'apt', i.name, i.arch, i.cur, i.avail, i.sev, i.sec, i.src, false, i.meta, 'pending', now(), now(), now()
            from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::text[], $9::jsonb[])
              as i(name, arch, cur, avail, sev, sec, src, meta)`,
-        [
-          agentId,
-          rows.map((r) => r.name),
-          rows.map((r) => r.arch),
-          rows.map((r) => r.currentVersion),
-          rows.map((r) => r.availableVersion),
-          rows.map((r) => r.severity),
-          rows.map((r) => r.security),
-          rows.map((r) => r.source),
-          rows.map((r) => JSON.stringify(r.metadata)),
-        ],
+        unnestParams(agentId, rows),
       );
     }
     return (ids.length * FLEET_PACKAGES) / ((performance.now() - t0) / 1000);
