@@ -7,10 +7,11 @@
 // process holding a thousand MQTT clients are not counted as the core's.
 import type { MqttClient } from 'mqtt';
 import mqtt from 'mqtt';
-import { connectAgent, listenDown, registerSimAgent } from '../helpers/sim-agent.js';
+import { registerSimAgent } from '../helpers/sim-agent.js';
 import {
   type BenchDatabase,
   benchDatabases,
+  connectListening,
   percentile,
   pool,
   startBareAedes,
@@ -55,7 +56,7 @@ export async function run() {
 async function measure(database: BenchDatabase, r50: number, r99: number) {
   const core = await startBenchCore(database.env);
   const clients: MqttClient[] = [];
-  const stops: Array<() => Promise<void>> = [];
+  let idle: Awaited<ReturnType<typeof startIdleAgents>> | undefined;
   try {
     const { token } = await core.admin<{ token: string }>('POST', '/v1/tokens', {
       label: 'bench',
@@ -71,14 +72,9 @@ async function measure(database: BenchDatabase, r50: number, r99: number) {
     console.log(
       `${database.name}: registered ${AGENTS} agents in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
-    const idle = await startIdleAgents(core.mqttUrl, identities.slice(MEASURED));
-    stops.push(() => idle.stop());
+    idle = await startIdleAgents(core.mqttUrl, identities.slice(MEASURED));
     const measured = identities.slice(0, MEASURED);
-    const listeners = await pool(measured, 50, async (identity) => {
-      const client = await connectAgent(core.mqttUrl, identity, { will: false });
-      clients.push(client);
-      return listenDown(client, identity);
-    });
+    const listeners = await connectListening(core.mqttUrl, measured, clients);
     console.log(
       `${idle.connected + listeners.length} agents connected and listening (${listeners.length} timed here, ` +
         `${idle.connected} in a process of their own)`,
@@ -116,7 +112,7 @@ async function measure(database: BenchDatabase, r50: number, r99: number) {
     );
   } finally {
     await Promise.all(clients.map((c) => c.endAsync(true).catch(() => {})));
-    for (const stop of stops) await stop();
+    await idle?.stop();
     await core.stop();
     await database.cleanup();
   }

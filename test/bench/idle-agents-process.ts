@@ -3,19 +3,15 @@
 // (its own garbage collections then no longer land in the samples: a real agent is a process
 // of its own). Driven over IPC by test/bench/idle-agents.ts.
 import type { MqttClient } from 'mqtt';
-import { type AgentIdentity, connectAgent, listenDown } from '../helpers/sim-agent.js';
-import { pool } from './lib.js';
+import type { AgentIdentity } from '../helpers/sim-agent.js';
+import { connectListening } from './lib.js';
 
 const clients: MqttClient[] = [];
 
 process.on('message', (message: { start?: { url: string; identities: AgentIdentity[] }; stop?: true }) => {
   if (message.start) {
     const { url, identities } = message.start;
-    pool(identities, 50, async (identity) => {
-      const client = await connectAgent(url, identity, { will: false });
-      clients.push(client);
-      await listenDown(client, identity);
-    }).then(
+    connectListening(url, identities, clients).then(
       () => process.send!({ ready: clients.length }),
       (err: unknown) => process.send!({ failed: String(err) }),
     );

@@ -2,9 +2,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { MqttClient } from 'mqtt';
 import pg from 'pg';
 import { adminRequest } from '../../core/api/index.js';
 import { cleanEnv, freePort, REDFLAG_BIN, tempDir } from '../helpers/cli.js';
+import { type AgentIdentity, connectAgent, listenDown } from '../helpers/sim-agent.js';
 
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -236,4 +238,16 @@ export async function pool<T, R>(
     }),
   );
   return results;
+}
+
+/**
+ * Connects simulated agents (no last will) and subscribes each to its down topics, 50 at a time;
+ * `clients` gets every connection as it opens, so a caller can close them even after a failure.
+ */
+export function connectListening(url: string, identities: AgentIdentity[], clients: MqttClient[]) {
+  return pool(identities, 50, async (identity) => {
+    const client = await connectAgent(url, identity, { will: false });
+    clients.push(client);
+    return listenDown(client, identity);
+  });
 }
