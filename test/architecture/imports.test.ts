@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
+import { outsidePaths, outsidePathsIn } from './paths-outside.js';
 
 /**
  * DESIGN.md §2: who may import whom. Walks every source file's imports (TypeScript's own
@@ -167,5 +168,48 @@ describe('architecture: imports follow DESIGN.md §2', () => {
         null,
       );
     });
+  });
+});
+
+describe('architecture: the repository stands alone (issue 21 §1)', () => {
+  /**
+   * Paths that climb out of their own folder only in the compiled layout's search list:
+   * from dist/core/ and dist/agent/, `../../` is still the package root.
+   */
+  const BUILD_LAYOUT_LOOKUPS = new Set([
+    'agent/version.ts ../../package.json',
+    'core/version.ts ../../package.json',
+    'core/local-agent.ts ../../bin/redflag-agent.js',
+    'core/api/routes/panel.ts ../../../../panel/dist/',
+  ]);
+
+  it('reads no path outside the repository', () => {
+    const found = outsidePaths(ROOT)
+      .filter(({ file }) => file !== 'test/architecture/imports.test.ts') // its examples, below
+      .map(({ file, path }) => `${file} ${path}`);
+    // The known lookups are found too: the walk reached the real sources.
+    assert.deepEqual(
+      [...BUILD_LAYOUT_LOOKUPS].filter((lookup) => !found.includes(lookup)),
+      [],
+    );
+    assert.deepEqual(
+      found.filter((path) => !BUILD_LAYOUT_LOOKUPS.has(path)),
+      [],
+    );
+  });
+
+  it('notices a path outside it, relative or by name', () => {
+    const file = join(ROOT, 'test/plugins/apt/helpers/fixtures.ts');
+    const found = (text: string) => outsidePathsIn(ROOT, file, text).map((o) => o.path);
+    assert.deepEqual(found("new URL('../../../../../shared/fixtures/apt/x', import.meta.url)"), [
+      '../../../../../shared/fixtures/apt/x',
+      '../shared',
+    ]);
+    assert.deepEqual(found('readFileSync(`/work/shared/${name}`)'), ['/work/']);
+    assert.deepEqual(found("new URL('../../../fixtures/apt/x', import.meta.url)"), []);
+    assert.deepEqual(
+      outsidePathsIn(ROOT, join(ROOT, '.ci/run'), 'cp -r ../../elsewhere .').map((o) => o.path),
+      ['../../elsewhere'],
+    );
   });
 });

@@ -9,7 +9,7 @@ import { ingestScan } from '../../../core/updates/index.js';
 import { parseUpgradable } from '../../../plugins/apt/parse-upgradable.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
 
-const FIXTURE = new URL('../../../../shared/fixtures/apt/apt-list-upgradable.stdout', import.meta.url);
+const FIXTURE = new URL('../../fixtures/apt/apt-list-upgradable.stdout', import.meta.url);
 
 /** The real `apt list --upgradable` capture (136 upgradable, 81 from the security archive), as an agent reports it. */
 function aptFixturePackages(): ScanPackage[] {

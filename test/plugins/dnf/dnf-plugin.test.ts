@@ -7,7 +7,7 @@ import {
   PluginHost,
 } from '../../../plugins/sdk/index.js';
 import { FakeDnf, pathWith } from './helpers/fake-dnf.js';
-import { dnfFixture, sharedDnfFixture } from './helpers/fixtures.js';
+import { dnfFixture } from './helpers/fixtures.js';
 
 /**
  * The dnf plugin's decisions (which commands, which arguments, what to do when they fail)
@@ -49,7 +49,7 @@ const REPOQUERY = { stdout: dnfFixture('dnf-repoquery-upgrades.stdout') };
 const UPDATEINFO = { stdout: dnfFixture('dnf-updateinfo-list.stdout') };
 const NO_LOCKS = { stdout: [] };
 const ABORTED = (stdout: string[]) => ({ exitCode: 1, stdout, stderr: ['Operation aborted.'] });
-const UPGRADE_FOO = ABORTED(sharedDnfFixture('dnf-upgrade-foo-assumeno.txt'));
+const UPGRADE_FOO = ABORTED(dnfFixture('dnf-upgrade-foo-assumeno.txt'));
 const FOO_INSTALLED = { stdout: ['foo|0|1.0|1|noarch', 'baz|0|2.0|1|noarch'] };
 const FOO_UPGRADED = { stdout: ['foo|0|1.1|1|noarch', 'baz|0|2.0|1|noarch', 'bar|0|1.0|1|noarch'] };
 
@@ -210,7 +210,7 @@ describe('dnf plugin: dry run', () => {
     const fake = new FakeDnf()
       .on('dnf upgrade', UPGRADE_FOO)
       .on('rpm', FOO_INSTALLED)
-      .on('dnf updateinfo', { stdout: sharedDnfFixture('dnf-updateinfo.txt').slice(1, 3) })
+      .on('dnf updateinfo', { stdout: dnfFixture('dnf-updateinfo.txt').slice(1, 3) })
       .on('dnf versionlock', NO_LOCKS);
     const { dnf, bin } = await dnfWith(fake);
     const transaction = value(
@@ -264,7 +264,7 @@ describe('dnf plugin: dry run', () => {
     assert.equal(!failed.ok && failed.code, 'dry-run-failed');
     assert.match(!failed.ok ? failed.message : '', /dnf upgrade exited with 1: Error: rpmdb open failed/);
 
-    const garbled = sharedDnfFixture('dnf-upgrade-foo-assumeno.txt').map((l) =>
+    const garbled = dnfFixture('dnf-upgrade-foo-assumeno.txt').map((l) =>
       l.startsWith(' bar') ? ' bar  noarch' : l,
     );
     const unreadable = new FakeDnf().on('dnf upgrade', ABORTED(garbled));
@@ -298,7 +298,7 @@ describe('dnf plugin: install', () => {
       .on('dnf versionlock', NO_LOCKS)
       .on('dnf upgrade', UPGRADE_FOO, {
         stdout: [
-          ...sharedDnfFixture('dnf-upgrade-foo-assumeno.txt').slice(0, -1),
+          ...dnfFixture('dnf-upgrade-foo-assumeno.txt').slice(0, -1),
           'Running transaction',
           '  Preparing        :                                                        1/1 ',
           '  Installing       : bar-1.0-1.noarch                                       1/3 ',

@@ -7,7 +7,7 @@ import { parseNeedsRestarting } from '../../../plugins/dnf/parse-needs-restartin
 import { parseProgressLine } from '../../../plugins/dnf/parse-progress.js';
 import { parseRepoquery } from '../../../plugins/dnf/parse-repoquery.js';
 import { parseVersionlock } from '../../../plugins/dnf/parse-versionlock.js';
-import { dnfFixture, sharedDnfFixture } from './helpers/fixtures.js';
+import { dnfFixture } from './helpers/fixtures.js';
 
 const LONG = 'rf-test-this-is-a-very-long-package-name-that-will-not-fit-into-any-column-of-the-dnf-table';
 const LONG_EVR = '3:1.0.2020.11.23.very.long.version.string.for.testing-1';
@@ -37,7 +37,7 @@ describe('dnf: parsing update lists', () => {
 
   it('check-update (exit 100): the captured layouts, the Obsoleting section, a wrapped name', () => {
     for (const fixture of ['dnf-check-update.txt', 'dnf-check-update-q.txt', 'dnf-check-update2.stdout']) {
-      const parsed = parseCheckUpdate(sharedDnfFixture(fixture));
+      const parsed = parseCheckUpdate(dnfFixture(fixture));
       assert.deepEqual(parsed.warnings, [], fixture);
       assert.deepEqual(
         parsed.candidates.map((c) => [c.name, c.arch, c.evr, c.repo]),
@@ -89,7 +89,7 @@ describe('dnf: parsing advisories', () => {
       ],
     );
     // With -v, dnf4 adds the issue date after the package.
-    const verbose = sharedDnfFixture('dnf-updateinfo.txt').filter((l) =>
+    const verbose = dnfFixture('dnf-updateinfo.txt').filter((l) =>
       /^FEDORA-.* \d{4}-\d\d-\d\d /.test(l),
     );
     const dated = parseUpdateinfoList(verbose);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { parseTransaction } from '../../../plugins/dnf/parse-transaction.js';
 import type { TransactionItem } from '../../../plugins/sdk/index.js';
-import { dnfFixture, sharedDnfFixture } from './helpers/fixtures.js';
+import { dnfFixture } from './helpers/fixtures.js';
 
 const brief = (items: TransactionItem[]) =>
   items.map((i) => [i.name, i.arch, i.fromVersion, i.toVersion, i.source]);
@@ -24,8 +24,8 @@ function fmtRow(values: string[], widths: number[]): string {
 describe('dnf: parsing the transaction table of upgrade --assumeno', () => {
   it('reads the captured table: upgrades, a new dependency, no removals (shared fixture)', () => {
     const parsed = parseTransaction([
-      ...sharedDnfFixture('dnf-upgrade-assumeno.stdout'),
-      ...sharedDnfFixture('dnf-upgrade-assumeno.stderr'),
+      ...dnfFixture('dnf-upgrade-assumeno.stdout'),
+      ...dnfFixture('dnf-upgrade-assumeno.stderr'),
     ]);
     assert.deepEqual(parsed.warnings, []);
     assert.equal(parsed.table, true);
@@ -40,7 +40,7 @@ describe('dnf: parsing the transaction table of upgrade --assumeno', () => {
   });
 
   it('reads a widened table with a long name and an epoch (shared fixture)', () => {
-    const parsed = parseTransaction(sharedDnfFixture('dnf-install-long-assumeno.txt'));
+    const parsed = parseTransaction(dnfFixture('dnf-install-long-assumeno.txt'));
     assert.deepEqual(parsed.warnings, []);
     assert.deepEqual(
       parsed.transaction.newPackages.map((p) => [p.name, p.toVersion]),

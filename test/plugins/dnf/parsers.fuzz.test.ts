@@ -10,7 +10,7 @@ import { parseTransaction } from '../../../plugins/dnf/parse-transaction.js';
 import { parseVersionlock } from '../../../plugins/dnf/parse-versionlock.js';
 import type { TransactionItem } from '../../../plugins/sdk/index.js';
 import { type Mutation, mutate, seededRandom } from '../apt/helpers/mutate.js';
-import { dnfFixture, sharedDnfFixture } from './helpers/fixtures.js';
+import { dnfFixture } from './helpers/fixtures.js';
 
 const CASES = 3000;
 
@@ -71,7 +71,7 @@ describe('dnf parsers under fuzzing (mutated fixture lines, seeded)', () => {
 
   it(`check-update: ${CASES} cases`, () => {
     const good = [
-      ...sharedDnfFixture('dnf-check-update-q.txt').slice(1),
+      ...dnfFixture('dnf-check-update-q.txt').slice(1),
       ...dnfFixture('dnf-check-update-obsoletes.stdout').slice(2, 6),
     ];
     const random = seededRandom(0xd4f_2);
@@ -104,7 +104,7 @@ describe('dnf parsers under fuzzing (mutated fixture lines, seeded)', () => {
     const random = seededRandom(0xd4f_3);
     const advisories = [
       ...dnfFixture('dnf-updateinfo-list.stdout'),
-      ...sharedDnfFixture('dnf-updateinfo.txt').slice(1, 3),
+      ...dnfFixture('dnf-updateinfo.txt').slice(1, 3),
     ];
     const locks = [
       'rf-test-a-0:1.0-1.*',
@@ -169,10 +169,10 @@ describe('dnf parsers under fuzzing (mutated fixture lines, seeded)', () => {
   it(`transaction tables: ${CASES} cases, one row mutated in a captured table`, () => {
     const tables = [
       [
-        ...sharedDnfFixture('dnf-upgrade-assumeno.stdout'),
-        ...sharedDnfFixture('dnf-upgrade-assumeno.stderr'),
+        ...dnfFixture('dnf-upgrade-assumeno.stdout'),
+        ...dnfFixture('dnf-upgrade-assumeno.stderr'),
       ],
-      sharedDnfFixture('dnf-install-long-assumeno.txt'),
+      dnfFixture('dnf-install-long-assumeno.txt'),
       dnfFixture('dnf-upgrade-all-assumeno.stdout'),
       dnfFixture('dnf-upgrade-y.stdout'),
     ];

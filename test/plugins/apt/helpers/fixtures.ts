@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 
-/** A captured output from /work/shared/fixtures/apt (checked out beside the repository). */
+/** A captured output from test/fixtures/apt (its README says how each was made). */
 export function aptFixture(name: string): string {
-  return readFileSync(new URL(`../../../../../shared/fixtures/apt/${name}`, import.meta.url), 'utf8');
+  return readFileSync(new URL(`../../../fixtures/apt/${name}`, import.meta.url), 'utf8');
 }
 
 export function aptFixtureLines(name: string): string[] {

@@ -4,11 +4,6 @@ function lines(text: string): string[] {
   return (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
 }
 
-/** A captured output from /work/shared/fixtures/dnf (checked out beside the repository). */
-export function sharedDnfFixture(name: string): string[] {
-  return lines(readFileSync(new URL(`../../../../../shared/fixtures/dnf/${name}`, import.meta.url), 'utf8'));
-}
-
 /** A captured output from test/fixtures/dnf (its README says how each was made). */
 export function dnfFixture(name: string): string[] {
   return lines(readFileSync(new URL(`../../../fixtures/dnf/${name}`, import.meta.url), 'utf8'));

@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
 
-/** A captured output from /work/shared/fixtures/pacman (checked out beside the repository). */
+/** A captured output from test/fixtures/pacman (its README says how each was made). */
 export function pacmanFixtureLines(name: string): string[] {
-  const text = readFileSync(
-    new URL(`../../../../../shared/fixtures/pacman/${name}`, import.meta.url),
-    'utf8',
-  );
+  const text = readFileSync(new URL(`../../../fixtures/pacman/${name}`, import.meta.url), 'utf8');
   return (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
 }
