@@ -9,7 +9,7 @@ import { CORE_VERSION } from './version.js';
 
 async function serve(flags: CommonFlags) {
   const { config } = loadWithFlags(flags);
-  const logger = createLogger(config.log.level);
+  const logger = createLogger(config.log.level, process.stdout, config.log.format);
   const core = await startCore(config, logger).catch(handleStartError);
 
   let stopping = false;
