@@ -1,5 +1,4 @@
 import { type Logger, pino } from 'pino';
-import { prettyFactory } from 'pino-pretty';
 
 export type { Logger };
 
@@ -12,32 +11,42 @@ export type AgentLogFormat = (typeof LOG_FORMATS)[number];
 
 type Destination = NodeJS.WritableStream & { isTTY?: boolean };
 
+/** The agent's root logger: JSON lines (journald keeps them), each module adds its `component`. */
+export function createAgentLogger(
+  level: AgentLogLevel = 'info',
+  destination?: NodeJS.WritableStream,
+): Logger {
+  return pino({ level, base: { app: 'redflag-agent' } }, destination ?? process.stdout);
+}
+
 /** `auto`: readable lines for a person at a terminal, JSON lines for journald (not a terminal). */
 export function resolveLogFormat(format: AgentLogFormat, destination: Destination): 'pretty' | 'json' {
   if (format !== 'auto') return format;
   return destination.isTTY === true ? 'pretty' : 'json';
 }
 
-/** The agent's root logger: JSON lines (journald keeps them), each module adds its `component`. */
-export function createAgentLogger(
-  level: AgentLogLevel = 'info',
+/**
+ * The root logger in the format `--log-format` asks for. Pretty lines (time, level, [component],
+ * message, other fields as compact JSON) are formatted in-process, and pino-pretty is loaded only
+ * then: an agent under systemd (JSON) does not carry it (about 1.5 MB of RSS on every host).
+ */
+export async function createAgentLoggerWithFormat(
+  level: AgentLogLevel,
+  format: AgentLogFormat,
   destination: Destination = process.stdout,
-  format: AgentLogFormat = 'json',
-): Logger {
-  const options = { level, base: { app: 'redflag-agent' } };
-  if (resolveLogFormat(format, destination) === 'json') return pino(options, destination);
-  return pino(options, prettyStream(destination, destination.isTTY === true && !process.env.NO_COLOR));
-}
-
-/** One line per event (time, level, [component], message, other fields as compact JSON), in-process. */
-function prettyStream(destination: Destination, colorize: boolean): { write(line: string): boolean } {
+): Promise<Logger> {
+  if (resolveLogFormat(format, destination) === 'json') return createAgentLogger(level, destination);
+  const { prettyFactory } = await import('pino-pretty');
   const pretty = prettyFactory({
-    colorize,
+    colorize: destination.isTTY === true && !process.env.NO_COLOR,
     translateTime: 'SYS:HH:MM:ss',
     ignore: 'pid,hostname,app,component',
     singleLine: true,
     messageFormat: (record, messageKey) =>
       `${record.component ? `[${String(record.component)}] ` : ''}${String(record[messageKey] ?? '')}`,
   });
-  return { write: (line: string) => destination.write(pretty(line)) };
+  return pino(
+    { level, base: { app: 'redflag-agent' } },
+    { write: (line: string) => destination.write(pretty(line)) },
+  );
 }

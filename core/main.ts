@@ -96,7 +96,8 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
     log.info({ database: db.location }, 'database opened');
 
     const applied = await db.migrate();
-    if (applied.length) log.info({ applied }, 'migrations applied');
+    // Pretty mode shows the count, not every name (issue 21 §2); the JSON record keeps the names.
+    if (applied.length) log.info({ applied, terse: true }, `${applied.length} database migrations applied`);
     // Nobody is connected before the broker starts, whatever the previous run left recorded.
     await db.agents.markAllOffline();
 

@@ -3,7 +3,7 @@ import { AgentStartError, startAgent } from '../daemon.js';
 import {
   type AgentLogFormat,
   type AgentLogLevel,
-  createAgentLogger,
+  createAgentLoggerWithFormat,
   LOG_FORMATS,
   LOG_LEVELS,
 } from '../log.js';
@@ -28,7 +28,7 @@ export function runCommand(program: Command, io: CliIo): void {
       ),
   ).action(async (options: RunOptions) => {
     const paths = pathsOf(options);
-    const logger = createAgentLogger(options.logLevel, process.stdout, options.logFormat);
+    const logger = await createAgentLoggerWithFormat(options.logLevel, options.logFormat);
     let agent;
     try {
       agent = await startAgent({ ...paths, logger });

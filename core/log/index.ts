@@ -28,26 +28,30 @@ export const REDACTED_PATHS = [
   '*.cookie',
 ];
 
+/** The root logger, JSON lines; rooms take `logger.child({ component })` so every line says who wrote it. */
+export function createLogger(level: LogLevel, destination?: NodeJS.WritableStream): Logger {
+  return pino(
+    { ...baseOptions(level), formatters: { log: withoutPrettyHints } },
+    destination ?? process.stdout,
+  );
+}
+
 /**
- * The root logger; rooms take `logger.child({ component })` so every line says who wrote it.
- * `format` (log.format): JSON lines, readable lines, or `auto` by whether the destination is a
- * terminal (issue 21 §2).
+ * The root logger in the format log.format asks for: JSON lines, readable lines, or `auto` by
+ * whether the destination is a terminal (issue 21 §2).
  */
-export function createLogger(
+export async function createLoggerWithFormat(
   level: LogLevel,
+  format: LogFormat,
   destination: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
-  format: LogFormat = 'json',
-): Logger {
-  const options: LoggerOptions = {
-    level,
-    base: { app: 'redflag' },
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-  };
-  if (resolveLogFormat(format, destination) === 'pretty') {
-    const colorize = destination.isTTY === true && !process.env.NO_COLOR;
-    return pino(options, createPrettyStream({ destination, colorize }));
-  }
-  return pino({ ...options, formatters: { log: withoutPrettyHints } }, destination);
+): Promise<Logger> {
+  if (resolveLogFormat(format, destination) === 'json') return createLogger(level, destination);
+  const colorize = destination.isTTY === true && !process.env.NO_COLOR;
+  return pino(baseOptions(level), await createPrettyStream({ destination, colorize }));
+}
+
+function baseOptions(level: LogLevel): LoggerOptions {
+  return { level, base: { app: 'redflag' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
 }
 
 function withoutPrettyHints(record: Record<string, unknown>): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { prettyFactory, type PrettyOptions } from 'pino-pretty';
+import type { PrettyOptions } from 'pino-pretty';
 
 /**
  * Keys a record may carry to tell pretty mode how to show it (issue 21 §2). JSON mode leaves
@@ -17,10 +17,15 @@ export interface PrettyHints {
 /**
  * One readable line per event (time, level, [component], message, the other fields as compact
  * JSON), formatted in-process: no worker thread, so a small box pays no second V8 isolate for it.
+ * pino-pretty is loaded here, only when asked for: JSON mode does not carry it (about 1.5 MB).
  */
-export function createPrettyStream(opts: { destination: NodeJS.WritableStream; colorize: boolean }): {
+export async function createPrettyStream(opts: {
+  destination: NodeJS.WritableStream;
+  colorize: boolean;
+}): Promise<{
   write(line: string): boolean;
-} {
+}> {
+  const { prettyFactory } = await import('pino-pretty');
   const common: PrettyOptions = {
     colorize: opts.colorize,
     translateTime: 'SYS:HH:MM:ss',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { createLogger, resolveLogFormat } from '../../../core/log/index.js';
+import { stripVTControlCharacters } from 'node:util';
+import { createLoggerWithFormat, resolveLogFormat } from '../../../core/log/index.js';
 
 /** A destination that keeps what is written; `isTTY` set as a terminal would. */
 function sink(isTTY: boolean): Writable & { isTTY: boolean; text(): string } {
@@ -32,16 +33,13 @@ describe('core/log format (issue 21 §2)', () => {
     assert.equal(resolveLogFormat('json', { isTTY: true }), 'json');
   });
 
-  it('writes one readable line per event on a terminal: time, level, component, message, fields', () => {
+  it('writes one readable line per event on a terminal: time, level, component, message, fields', async () => {
     const out = sink(true);
-    const log = createLogger('info', out, 'auto').child({ component: 'core' });
+    const log = (await createLoggerWithFormat('info', 'auto', out)).child({ component: 'core' });
     log.info({ database: 'PGlite /srv/rf/db' }, 'database opened');
     log.warn({ detail: { nested: { deep: [1, 2, 3] } } }, 'something odd');
-    const lines = out
-      .text()
-      .replace(/\x1b\[[0-9;]*m/g, '')
-      .split('\n')
-      .filter(Boolean);
+    // On a terminal the level is coloured; the colours are not what is checked here.
+    const lines = stripVTControlCharacters(out.text()).split('\n').filter(Boolean);
     assert.equal(lines.length, 2, out.text());
     assert.match(
       lines[0]!,
@@ -54,9 +52,9 @@ describe('core/log format (issue 21 §2)', () => {
     assert.ok(!lines.some(isJson));
   });
 
-  it('writes JSON lines when stdout is not a terminal, without the pretty hints', () => {
+  it('writes JSON lines when stdout is not a terminal, without the pretty hints', async () => {
     const out = sink(false);
-    const log = createLogger('info', out, 'auto');
+    const log = await createLoggerWithFormat('info', 'auto', out);
     log.info({ url: 'http://x', terse: true }, 'ready');
     const record = JSON.parse(out.text()) as Record<string, unknown>;
     assert.equal(record.msg, 'ready');
@@ -64,9 +62,9 @@ describe('core/log format (issue 21 §2)', () => {
     assert.equal('terse' in record, false);
   });
 
-  it('pretty mode prints a terse record as its message alone, and sets a standOut field apart', () => {
+  it('pretty mode prints a terse record as its message alone, and sets a standOut field apart', async () => {
     const out = sink(false);
-    const log = createLogger('info', out, 'pretty');
+    const log = await createLoggerWithFormat('info', 'pretty', out);
     log.info({ panelUrl: 'http://10.0.0.5:8080/', terse: true }, 'ready: panel http://10.0.0.5:8080/');
     log.warn({ setupUrl: 'http://10.0.0.5:8080/#/setup?token=t', standOut: 'setupUrl' }, 'No users yet');
     log.info('after');
@@ -79,9 +77,9 @@ describe('core/log format (issue 21 §2)', () => {
     assert.match(lines[5]!, /INFO: after$/);
   });
 
-  it('keeps secrets out of pretty lines too', () => {
+  it('keeps secrets out of pretty lines too', async () => {
     const out = sink(false);
-    createLogger('info', out, 'pretty').info({ token: 'rfat_secret' }, 'request');
+    (await createLoggerWithFormat('info', 'pretty', out)).info({ token: 'rfat_secret' }, 'request');
     assert.doesNotMatch(out.text(), /rfat_secret/);
     assert.match(out.text(), /\[redacted\]/);
   });
