@@ -3,13 +3,13 @@ import { adminRequest, adminSocketPath, NoRunningCoreError } from './api/index.j
 import { type CommonFlags, EXIT, fail, handleStartError, loadWithFlags, parsePort } from './cli-common.js';
 import { addManagementCommands } from './cli-manage.js';
 import { type MigrationStatus, openDatabase, pgliteDirFor } from './db/index.js';
-import { createLogger } from './log/index.js';
+import { createLoggerWithFormat } from './log/index.js';
 import { startCore } from './main.js';
 import { CORE_VERSION } from './version.js';
 
 async function serve(flags: CommonFlags) {
   const { config } = loadWithFlags(flags);
-  const logger = createLogger(config.log.level);
+  const logger = await createLoggerWithFormat(config.log.level, config.log.format);
   const core = await startCore(config, logger).catch(handleStartError);
 
   let stopping = false;

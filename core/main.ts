@@ -26,7 +26,8 @@ import { createAgentHandlers } from './agent-handlers.js';
 import { createIntake } from './intake/index.js';
 import { startLocalAgent } from './local-agent.js';
 import type { Logger } from './log/index.js';
-import { brokerUrlFor, serverUrl } from './urls.js';
+import { readyLine, setupLinkLine } from './start-lines.js';
+import { brokerUrlFor, lanBaseUrl, serverUrl } from './urls.js';
 import { createPolicyService, type PolicyService } from './policy/index.js';
 import { createInstallWorkflow, type InstallWorkflow } from './updates/index.js';
 import { CORE_VERSION } from './version.js';
@@ -95,7 +96,8 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
     log.info({ database: db.location }, 'database opened');
 
     const applied = await db.migrate();
-    if (applied.length) log.info({ applied }, 'migrations applied');
+    // Pretty mode shows the count, not every name (issue 21 §2); the JSON record keeps the names.
+    if (applied.length) log.info({ applied, terse: true }, `${applied.length} database migrations applied`);
     // Nobody is connected before the broker starts, whatever the previous run left recorded.
     await db.agents.markAllOffline();
 
@@ -350,12 +352,10 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
     });
     opened.push(() => admin.close());
 
-    const setupUrl = setupToken ? `${serverUrl(config)}/#/setup?token=${setupToken}` : null;
-    if (setupUrl)
-      log.warn(
-        `No users yet. Create the first admin within ${SETUP_TOKEN_HOURS} h at ${setupUrl} ` +
-          '(or run `redflag user add --role admin` on this host)',
-      );
+    if (setupToken) {
+      const setup = setupLinkLine(lanBaseUrl(config), setupToken, SETUP_TOKEN_HOURS);
+      log.warn(setup.fields, setup.message);
+    }
 
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
     const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}`;
@@ -386,10 +386,8 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       message: `RedFlag core ${CORE_VERSION} started`,
       metadata: { version: CORE_VERSION, database: db.kind, pid: process.pid, migrationsApplied: applied },
     });
-    log.info(
-      { url: httpUrl, mqtt: broker.ports, version: CORE_VERSION, dataDir: config.dataDir },
-      'RedFlag core ready',
-    );
+    const ready = readyLine({ baseUrl: lanBaseUrl(config), mqtt: broker.ports, version: CORE_VERSION });
+    log.info({ ...ready.fields, url: httpUrl, dataDir: config.dataDir }, ready.message);
 
     return {
       db,

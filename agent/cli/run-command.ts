@@ -1,22 +1,34 @@
 import { type Command, Option } from 'commander';
 import { AgentStartError, startAgent } from '../daemon.js';
-import { type AgentLogLevel, createAgentLogger, LOG_LEVELS } from '../log.js';
+import {
+  type AgentLogFormat,
+  type AgentLogLevel,
+  createAgentLoggerWithFormat,
+  LOG_FORMATS,
+  LOG_LEVELS,
+} from '../log.js';
 import { type CliIo, type CommonOptions, pathsOf, withCommonOptions } from './common.js';
 import { CliError, EXIT } from './exit-codes.js';
 
 interface RunOptions extends CommonOptions {
   logLevel: AgentLogLevel;
+  logFormat: AgentLogFormat;
 }
 
 export function runCommand(program: Command, io: CliIo): void {
   withCommonOptions(
     program
       .command('run')
-      .description('run the agent: report updates, run commands from the core (logs JSON lines to stdout)')
-      .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info')),
+      .description('run the agent: report updates, run commands from the core (logs to stdout)')
+      .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
+      .addOption(
+        new Option('--log-format <format>', 'JSON lines, readable lines, or auto: readable on a terminal')
+          .choices(LOG_FORMATS)
+          .default('auto'),
+      ),
   ).action(async (options: RunOptions) => {
     const paths = pathsOf(options);
-    const logger = createAgentLogger(options.logLevel);
+    const logger = await createAgentLoggerWithFormat(options.logLevel, options.logFormat);
     let agent;
     try {
       agent = await startAgent({ ...paths, logger });

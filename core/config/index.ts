@@ -1,6 +1,13 @@
 export { ConfigError, type LoadConfigOptions, type LoadedConfig, loadConfig } from './load.js';
 export { renderConfigDocs, renderConfigYaml } from './render.js';
-export { configSchema, LOG_LEVELS, type LogLevel, type RedflagConfig } from './schema.js';
+export {
+  configSchema,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  type LogFormat,
+  type LogLevel,
+  type RedflagConfig,
+} from './schema.js';
 export { configLeaves, describeRule, envNameFor, type SchemaNode } from './schema-walk.js';
 export {
   RUNTIME_SETTING_DEFAULTS,

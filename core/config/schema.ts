@@ -5,6 +5,7 @@
  */
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
 
 export const configSchema = {
   type: 'object',
@@ -379,13 +380,22 @@ export const configSchema = {
       type: 'object',
       additionalProperties: false,
       default: {},
-      description: 'Logging (pino, JSON lines on stdout).',
+      description: 'Logging (pino, on stdout).',
       properties: {
         level: {
           type: 'string',
           enum: [...LOG_LEVELS],
           default: 'info',
           description: 'Least severe level written.',
+        },
+        format: {
+          type: 'string',
+          enum: [...LOG_FORMATS],
+          default: 'auto',
+          description:
+            'How each event is written: `json` (one JSON object a line, for journald, Docker and log ' +
+            'collectors), `pretty` (one readable line: time, level, component, message), or `auto`: ' +
+            'pretty when stdout is a terminal, JSON otherwise.',
         },
       },
     },
@@ -442,6 +452,7 @@ export const configSchema = {
 } as const;
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** The validated configuration, every default filled in. */
 export interface RedflagConfig {
@@ -471,7 +482,7 @@ export interface RedflagConfig {
   };
   live: { bufferSize: number; heartbeatSeconds: number; maxQueuedKiB: number; sessionCheckSeconds: number };
   database: { url: string | null; schema: string; poolMax: number; connectTimeoutMs: number };
-  log: { level: LogLevel };
+  log: { level: LogLevel; format: LogFormat };
   shutdown: { timeoutMs: number };
   localAgent: { enabled: boolean };
   agentBundle: { path: string | null };

@@ -64,7 +64,7 @@ export function startRedflag(
     }, opts.readyTimeoutMs ?? 30000);
     const onData = (d: Buffer) => {
       out += d;
-      const match = /"url":"(http:[^"]+)".*"msg":"RedFlag core ready"/.exec(out);
+      const match = /"url":"(http:[^"]+)".*"msg":"RedFlag core ready\b/.exec(out);
       if (match) {
         clearTimeout(timer);
         resolve({ child, url: match[1]!, output: () => out, exited });

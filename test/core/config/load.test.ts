@@ -54,7 +54,7 @@ describe('core/config loadConfig', () => {
       },
       live: { bufferSize: 10000, heartbeatSeconds: 30, maxQueuedKiB: 1024, sessionCheckSeconds: 60 },
       database: { url: null, schema: 'public', poolMax: 10, connectTimeoutMs: 10000 },
-      log: { level: 'info' },
+      log: { level: 'info', format: 'auto' },
       shutdown: { timeoutMs: 10000 },
       localAgent: { enabled: false },
       agentBundle: { path: null },
@@ -107,6 +107,32 @@ describe('core/config loadConfig', () => {
     assert.equal(
       err.message,
       'typo.yaml: http.prot is not a known setting (known under http: host, port, publicUrl, corsOrigins)',
+    );
+  });
+
+  it('takes log.format from the file or REDFLAG_LOG_FORMAT and refuses a format it does not know', () => {
+    const fromFile = loadConfig({
+      configPath: file('pretty.yaml', 'log:\n  format: pretty\n'),
+      env: {},
+      addonOptionsPath: noAddon,
+    });
+    assert.equal(fromFile.config.log.format, 'pretty');
+    const fromEnv = loadConfig({
+      configPath: file('pretty.yaml', 'log:\n  format: pretty\n'),
+      env: { REDFLAG_LOG_FORMAT: 'json' },
+      addonOptionsPath: noAddon,
+    });
+    assert.equal(fromEnv.config.log.format, 'json');
+    const bad = errorOf(() =>
+      loadConfig({
+        configPath: file('ok.yaml', ''),
+        env: { REDFLAG_LOG_FORMAT: 'colour' },
+        addonOptionsPath: noAddon,
+      }),
+    );
+    assert.equal(
+      bad.message,
+      'REDFLAG_LOG_FORMAT: log.format must be one of "auto", "pretty", "json", got "colour"',
     );
   });
 
