@@ -59,11 +59,7 @@ export class CommandRequestError extends Error {
   override name = 'CommandRequestError';
   constructor(
     readonly code:
-      | 'not_found'
-      | 'agent_not_active'
-      | 'not_retryable'
-      | 'not_cancellable'
-      | 'command_type_unsupported',
+      'not_found' | 'agent_not_active' | 'not_retryable' | 'not_cancellable' | 'command_type_unsupported',
     message: string,
     /** For `command_type_unsupported`: the agent, the type, and the types it runs. */
     readonly details?: { agentId: string; type: string; runs: string[] },

@@ -179,8 +179,7 @@ export function commandsRepository(knex: Knex) {
     const row = (await knex('agents')
       .where({ id: agentId, status: 'active' })
       .first('hostname', knex.raw(`metadata->'commandTypes' as command_types`))) as
-      | { hostname: string; command_types: string[] | null }
-      | undefined;
+      { hostname: string; command_types: string[] | null } | undefined;
     return row && { hostname: row.hostname, runs: row.command_types ?? [...BASELINE_COMMAND_TYPES] };
   };
 
