@@ -92,9 +92,25 @@ async function assemble(
   const scannerCtx = { runtime: plugins, stateDir, spool, logger };
 
   let rebootRequired = (await plugins.rebootRequired()).required;
+  let executor: CommandExecutor | null = null;
+  const handlers = createHandlers({
+    runtime: plugins,
+    scanner: scannerCtx,
+    reboot: () => ({ ...settings.config.reboot, configPath }),
+    settings,
+    cancel: (id, by) => executor!.cancel(id, by),
+    update: {
+      serverUrl: () => settings.config.server.url,
+      serverKeys: () => settings.config.serverKeys,
+      bundle: () => runningBundle(),
+    },
+    logger,
+  });
   const hello = helloBuilder({
     host: hostInfo(),
     capabilities: () => plugins.capabilities(),
+    // The core issues only what this agent has a handler for (issue 21 §7).
+    commandTypes: () => Object.keys(handlers),
     machineIdFile: () => settings.config.identity.machineIdFile,
     configRevision: () => settings.core.revision,
     rebootRequired: () => rebootRequired,
@@ -112,7 +128,6 @@ async function assemble(
   );
 
   const validator = new DownMessageValidator();
-  let executor: CommandExecutor | null = null;
   let delivery: SpoolDelivery | null = null;
   let trial: UpdateTrial | null = null;
   const refusedFromCore = (type: DownType, error: string, messageId: string | null) =>
@@ -186,19 +201,7 @@ async function assemble(
     journal,
     spool,
     publish: (type, message) => connection.publish(type, message),
-    handlers: createHandlers({
-      runtime: plugins,
-      scanner: scannerCtx,
-      reboot: () => ({ ...settings.config.reboot, configPath }),
-      settings,
-      cancel: (id, by) => executor!.cancel(id, by),
-      update: {
-        serverUrl: () => settings.config.server.url,
-        serverKeys: () => settings.config.serverKeys,
-        bundle: () => runningBundle(),
-      },
-      logger,
-    }),
+    handlers,
     isPluginAvailable: (name) => plugins.isAvailable(name),
     report,
     logger,

@@ -8,6 +8,8 @@ import { AGENT_VERSION } from './version.js';
 export interface HelloSource {
   host: HostInfo;
   capabilities(): Array<{ name: string; version: string; kind: string }>;
+  /** The command types this agent has a handler for (its handler registry's keys). */
+  commandTypes(): string[];
   machineIdFile(): string;
   configRevision(): number;
   rebootRequired(): boolean;
@@ -16,8 +18,9 @@ export interface HelloSource {
 
 /**
  * The `hello` sent on every connect (docs/protocol.md): what the host is, which package
- * managers it has, and the current machine id hash, read again each time, so a cloned host
- * shows up at the core as a different machine under the same identity.
+ * managers it has, which command types it runs, and the current machine id hash, read again
+ * each time, so a cloned host shows up at the core as a different machine under the same
+ * identity.
  */
 export function helloBuilder(source: HelloSource): () => HelloMessage {
   return () => {
@@ -35,6 +38,7 @@ export function helloBuilder(source: HelloSource): () => HelloMessage {
       arch: host.arch.slice(0, 32),
       hostname: host.hostname,
       capabilities: source.capabilities().slice(0, 64),
+      commandTypes: source.commandTypes(),
       ...(host.bootId ? { bootId: host.bootId } : {}),
       rebootRequired: source.rebootRequired(),
       ...(machine ? { machineIdHash: machine } : {}),

@@ -27,6 +27,7 @@ export function createAgentHandlers(ctx: {
         arch: hello.arch,
         hostname: hello.hostname,
         capabilities: hello.capabilities,
+        commandTypes: hello.commandTypes,
         rebootRequired: hello.rebootRequired,
         metadata: { osId: hello.os.id, kernel: hello.os.kernel ?? null, bootId: hello.bootId ?? null },
       });

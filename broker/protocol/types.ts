@@ -54,6 +54,8 @@ export interface HelloMessage extends Envelope {
   arch: string;
   hostname: string;
   capabilities: PluginCapability[];
+  /** The command types this agent has a handler for; absent: `BASELINE_COMMAND_TYPES`. */
+  commandTypes?: string[];
   bootId?: string;
   rebootRequired?: boolean;
   machineIdHash?: string;

@@ -21,6 +21,21 @@ export const COMMAND_TYPES = [
   'restart_container',
 ] as const;
 
+/**
+ * What every v1 agent runs that says hello without `commandTypes` (issue 21 §7): the handlers
+ * agents had before the list was added. The core issues only these to such an agent, and to
+ * one that has not said hello yet; `restart_container` never had a handler.
+ */
+export const BASELINE_COMMAND_TYPES = [
+  'scan',
+  'dry_run',
+  'install',
+  'reboot',
+  'cancel',
+  'update_agent',
+  'set_config',
+] as const satisfies ReadonlyArray<(typeof COMMAND_TYPES)[number]>;
+
 /** Why `verifyCommand` refuses a command. */
 export const COMMAND_VERIFY_FAILURES = [
   'malformed',

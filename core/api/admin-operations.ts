@@ -1,5 +1,5 @@
 import { COMMAND_TYPES, type CommandType } from '../../broker/protocol/index.js';
-import { type Dispatcher, unlessAgentInactive } from '../commands/index.js';
+import { CommandRequestError, type Dispatcher, unlessAgentInactive } from '../commands/index.js';
 import {
   allowAgentRebind,
   createToken,
@@ -147,7 +147,7 @@ export const adminOperations = {
           "update_agent carries the core's agent bundle: issue it with POST /api/v1/agents/{id}/update",
         );
       const ttl = body.ttlSeconds === undefined ? undefined : Number(body.ttlSeconds);
-      // The insert itself checks that the agent is active.
+      // The insert itself checks that the agent is active and runs the type (issue 21 §7).
       const issued = await unlessAgentInactive(
         ctx.dispatcher.issue({
           agentId: params.id!,
@@ -156,7 +156,11 @@ export const adminOperations = {
           ttlSeconds: ttl,
           createdBy: by,
         }),
-      );
+      ).catch((err: unknown) => {
+        if (err instanceof CommandRequestError && err.code === 'command_type_unsupported')
+          throw new AdminOperationError(409, err.message);
+        throw err;
+      });
       if (!issued) throw notFound('active agent', params.id!);
       return issued.command;
     },

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { CommandRequestError } from '../commands/index.js';
 
 /** Every API error has one shape: `{ error: { code, message, details? } }`. */
 export const errorResponseSchema = {
@@ -26,6 +27,12 @@ export function installErrorHandlers(app: FastifyInstance) {
         error: { code: 'validation_failed', message: err.message, details: err.validation },
       });
     }
+    // Issue 21 §7: a command type the agent does not run, asked for through any route (a
+    // command, a retry, an approval's dry run, plugin settings): nothing was queued.
+    if (err instanceof CommandRequestError && err.code === 'command_type_unsupported')
+      return reply
+        .status(409)
+        .send({ error: { code: err.code, message: err.message, details: err.details } });
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
       return reply.status(413).send({
         error: {

@@ -12,6 +12,7 @@ import {
   createBatcher,
   type Database,
   InactiveAgentError,
+  UnsupportedCommandTypeError,
 } from '../db/index.js';
 import type { EventRecorder, LiveBus } from '../events/index.js';
 import type { ServerKeyring } from '../fleet/index.js';
@@ -57,8 +58,11 @@ export interface IssueRequest {
 export class CommandRequestError extends Error {
   override name = 'CommandRequestError';
   constructor(
-    readonly code: 'not_found' | 'agent_not_active' | 'not_retryable' | 'not_cancellable',
+    readonly code:
+      'not_found' | 'agent_not_active' | 'not_retryable' | 'not_cancellable' | 'command_type_unsupported',
     message: string,
+    /** For `command_type_unsupported`: the agent, the type, and the types it runs. */
+    readonly details?: { agentId: string; type: string; runs: string[] },
   ) {
     super(message);
   }
@@ -188,6 +192,13 @@ export function createDispatcher(ctx: DispatcherContext) {
       });
     } catch (err) {
       if (err instanceof InactiveAgentError) throw new CommandRequestError('agent_not_active', err.message);
+      // Not queued: the agent would only refuse it `unknown_type` (issue 21 §7).
+      if (err instanceof UnsupportedCommandTypeError)
+        throw new CommandRequestError('command_type_unsupported', err.message, {
+          agentId: err.agentId,
+          type: err.type,
+          runs: err.runs,
+        });
       throw err;
     }
   }
@@ -195,7 +206,8 @@ export function createDispatcher(ctx: DispatcherContext) {
   const dispatcher = {
     /**
      * Creates (or, for a dedup or idempotency key, finds) the command and sends it when it can.
-     * Throws CommandRequestError `agent_not_active` for an unknown or revoked agent.
+     * Throws CommandRequestError `agent_not_active` for an unknown or revoked agent, and
+     * `command_type_unsupported` for a type the agent's hello did not list.
      */
     async issue(req: IssueRequest): Promise<{ command: Command; created: boolean }> {
       const outcome = await createCommand(req);

@@ -85,6 +85,7 @@ export {
   type CommandSource,
   type CommandStatus,
   InactiveAgentError,
+  UnsupportedCommandTypeError,
   type NewCommand,
 } from './repositories/commands.js';
 export type { StoredOutputLine } from './repositories/command-output.js';

@@ -202,6 +202,11 @@ export function createInstallWorkflow(ctx: WorkflowContext) {
       await ctx.db.packages.inStatus(command.agentId, plugin, 'checking_dependencies')
     ).filter((p) => p.dependencies?.dryRunCommandId === command.id);
     const refs = checking.map((p) => ({ agentId: command.agentId, plugin, name: p.name, arch: p.arch }));
+    // Issue 21 §4: only a dry run this workflow issued for approved packages (they wait in
+    // checking_dependencies naming it) leads on. One asked for on its own (POST
+    // /api/v1/commands), or a retry of one whose packages moved on, has its transaction stored
+    // on its command and stops: an install of nothing would follow otherwise.
+    if (refs.length === 0) return;
     if (command.status !== 'succeeded') {
       // Failed: the packages failed with the package manager's message. Timed out or
       // cancelled: they go back to approved and are checked again.
@@ -328,13 +333,22 @@ export function createInstallWorkflow(ctx: WorkflowContext) {
         command.id,
       );
     const bad = outcomes.filter((o) => o.result === 'failed');
+    // Issue 21 §4: a refused or failed install is never a success, whatever its packages; a
+    // succeeded one that installed nothing of the workflow's has no outcome to tell.
+    const unsuccessful = bad.length > 0 || command.status !== 'succeeded';
+    if (!unsuccessful && outcomes.length === 0) return;
     await record(
       command.agentId,
-      bad.length ? 'install_failed' : 'install_succeeded',
-      bad.length ? 'warning' : 'info',
-      `${plugin} install: ${outcomes.length - bad.length} updated, ${bad.length} failed` +
-        (bad.length ? ` (${bad.map((b) => `${b.name}: ${b.message}`).join('; ')})` : ''),
-      { commandId: command.id },
+      unsuccessful ? 'install_failed' : 'install_succeeded',
+      unsuccessful ? 'warning' : 'info',
+      `${plugin} install${command.status === 'succeeded' ? '' : ` ${command.status}`}: ` +
+        `${outcomes.length - bad.length} updated, ${bad.length} failed` +
+        (bad.length
+          ? ` (${bad.map((b) => `${b.name}: ${b.message}`).join('; ')})`
+          : command.error
+            ? ` (${command.error})`
+            : ''),
+      { commandId: command.id, status: command.status },
     );
   }
 

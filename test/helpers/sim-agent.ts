@@ -159,10 +159,15 @@ export function helloMessage() {
  * Subscribes to the agent's down topics and collects what arrives; commands are verified with
  * the reference verifier and acknowledged like a real agent would.
  */
+/** Command types a test agent refuses in its `ack`, as a real one refuses params its handler rejects. */
+export type CommandRefusals = Partial<
+  Record<string, { reason: 'invalid_params' | 'unknown_type'; detail: string }>
+>;
+
 export async function listenDown(
   client: MqttClient,
   identity: AgentIdentity,
-  opts: { autoAck?: boolean } = {},
+  opts: { autoAck?: boolean; refuse?: CommandRefusals } = {},
 ) {
   const received: Array<{ type: string; payload: Record<string, unknown>; at: number }> = [];
   const waiters: Array<() => void> = [];
@@ -175,11 +180,12 @@ export async function listenDown(
         agentId: identity.agentId,
         keys: identity.serverKeys,
       });
+      const refusal = check.ok ? opts.refuse?.[String(message.type)] : undefined;
       publishUp(client, identity, 'ack', {
         ...envelope(),
         commandId: message.id,
-        accepted: check.ok,
-        ...(check.ok ? {} : { reason: check.reason, detail: check.detail }),
+        accepted: check.ok && !refusal,
+        ...(check.ok ? (refusal ?? {}) : { reason: check.reason, detail: check.detail }),
       }).catch(() => {
         // the connection closed before the ack went out: the core re-sends the command
       });

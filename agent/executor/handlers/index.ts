@@ -12,8 +12,9 @@ import { updateAgentHandler } from './update-agent.js';
 export type { HandlerDeps, SettingsApplier } from './deps.js';
 
 /**
- * The command types this agent runs. `restart_container` has no handler here, so it is
- * refused `unknown_type` (docs/protocol.md, `ack`).
+ * The command types this agent runs; its `hello` lists them (`commandTypes`), so the core
+ * issues no other (issue 21 §7). `restart_container` has no handler here: were it sent anyway,
+ * it is refused `unknown_type` (docs/protocol.md, `ack`).
  */
 export function createHandlers(deps: HandlerDeps): Partial<Record<CommandType, CommandHandler>> {
   return {

@@ -45,6 +45,16 @@ export const helloSchema = {
         },
       },
     },
+    commandTypes: {
+      type: 'array',
+      maxItems: 32,
+      uniqueItems: true,
+      description:
+        'Command types this agent has a handler for (issue 21 §7); the core issues no other. ' +
+        'Absent (older agents): the v1 baseline, `BASELINE_COMMAND_TYPES`. Words, not an enum, ' +
+        'so a newer agent that runs a type this core does not know is still heard.',
+      items: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,31}$' },
+    },
     bootId: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$', description: 'Changes on every boot.' },
     rebootRequired: { type: 'boolean' },
     machineIdHash: {

@@ -157,6 +157,9 @@ export async function commandRoutes(app: FastifyInstance, opts: CommandRoutesOpt
         description:
           'An `Idempotency-Key` header makes a retried request return the command the first one made. ' +
           'A scan of a plugin that already has one active answers 409 with that command in `details.command`. ' +
+          'A type the agent does not run (its `hello` lists `commandTypes`; without the list, the v1 baseline, ' +
+          'which has no `restart_container`) answers 409 `command_type_unsupported` with `details: { agentId, type, runs }`, ' +
+          'and nothing is queued. ' +
           "`update_agent` takes only `{ connectTimeoutSeconds? }`: the core fills in its own agent bundle's version, URL, SHA-256, size and signature (400 for anything else).",
         headers: {
           type: 'object',
@@ -194,7 +197,8 @@ export async function commandRoutes(app: FastifyInstance, opts: CommandRoutesOpt
       const outcome = await paramsFor(body.type, body.params ?? {}, opts);
       if (!('params' in outcome)) return reply.status(outcome.status).send({ error: outcome.error });
       const idempotencyKey = request.headers['idempotency-key'] ?? null;
-      // The insert itself checks that the agent is active (one statement fewer on this path).
+      // The insert itself checks that the agent is active and runs the type (one statement
+      // fewer on this path); a type it does not run is a 409 (core/api/errors.ts).
       const issued = await unlessAgentInactive(
         opts.dispatcher.issue({
           agentId: body.agentId,

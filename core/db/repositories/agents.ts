@@ -30,6 +30,8 @@ export interface AgentHello {
   arch: string;
   hostname: string;
   capabilities: unknown[];
+  /** The command types it runs, kept in `metadata.commandTypes`; absent: an older agent's hello. */
+  commandTypes?: string[];
   rebootRequired?: boolean;
   metadata?: Record<string, unknown>;
 }
@@ -209,7 +211,14 @@ export function agentsRepository(knex: Knex) {
           capabilities: JSON.stringify(hello.capabilities),
           last_seen_at: knex.fn.now(),
           ...(hello.rebootRequired === undefined ? {} : { reboot_required: hello.rebootRequired }),
-          metadata: knex.raw(`metadata || ?::jsonb`, [JSON.stringify(hello.metadata ?? {})]),
+          // A hello without the list (an agent downgraded to an older release) drops the one
+          // an earlier hello left: the core falls back to the v1 baseline (issue 21 §7).
+          metadata: knex.raw(`(metadata - 'commandTypes') || ?::jsonb`, [
+            JSON.stringify({
+              ...hello.metadata,
+              ...(hello.commandTypes ? { commandTypes: hello.commandTypes } : {}),
+            }),
+          ]),
         });
     },
   };

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { BASELINE_COMMAND_TYPES } from '../../../broker/protocol/index.js';
 import { isUuid } from './agents.js';
 
 export type CommandStatus =
@@ -143,6 +144,23 @@ export class InactiveAgentError extends Error {
   }
 }
 
+/**
+ * A command of a type the agent has no handler for (issue 21 §7): it is not queued, since the
+ * agent would only refuse it `unknown_type`. `runs` is what the agent's hello listed, or the
+ * v1 baseline for an agent whose hello had no list or that has not said hello yet.
+ */
+export class UnsupportedCommandTypeError extends Error {
+  override name = 'UnsupportedCommandTypeError';
+  constructor(
+    readonly agentId: string,
+    readonly hostname: string,
+    readonly type: string,
+    readonly runs: string[],
+  ) {
+    super(`agent ${hostname} (${agentId}) does not run ${type} commands; it runs ${runs.join(', ')}`);
+  }
+}
+
 export function commandsRepository(knex: Knex) {
   const findConflicting = async (cmd: NewCommand) =>
     (await knex('commands')
@@ -156,26 +174,33 @@ export function commandsRepository(knex: Knex) {
           );
       })
       .first()) as Row | undefined;
-  const isActiveAgent = async (agentId: string) =>
-    (await knex('agents').where({ id: agentId, status: 'active' }).first('id')) !== undefined;
+  /** An active agent and the command types it runs; undefined for an unknown or revoked one. */
+  const activeAgent = async (agentId: string) => {
+    const row = (await knex('agents')
+      .where({ id: agentId, status: 'active' })
+      .first('hostname', knex.raw(`metadata->'commandTypes' as command_types`))) as
+      { hostname: string; command_types: string[] | null } | undefined;
+    return row && { hostname: row.hostname, runs: row.command_types ?? [...BASELINE_COMMAND_TYPES] };
+  };
 
   return {
     /**
      * Inserts a command, unless an active one with the same agent and dedup key, or any with
      * the same idempotency key, exists: then that one is returned. The partial unique index
      * decides, so concurrent requests create exactly one. Throws InactiveAgentError for an
-     * unknown or revoked agent.
+     * unknown or revoked agent, UnsupportedCommandTypeError for a type the agent does not run.
      */
     async create(cmd: NewCommand): Promise<CreateOutcome> {
       if (!isUuid(cmd.agentId)) throw new InactiveAgentError(cmd.agentId);
-      // Only for an active agent, decided in the same statement: a revocation racing the request
-      // cannot leave a command behind that nobody will ever receive.
+      // Only for an active agent that runs the type, decided in the same statement: a revocation
+      // racing the request cannot leave a command behind that nobody will ever receive.
       const inserted = (await knex.raw(
         `insert into commands (agent_id, type, params, source, expires_at, dedup_key, idempotency_key, created_by,
                                retried_from_id, attempt)
          select a.id, ?, ?::jsonb, ?, ?::timestamptz, ?, ?, ?, ?::uuid, ?::integer
            from agents a
           where a.id = ? and a.status = 'active'
+            and coalesce(a.metadata->'commandTypes', ?::jsonb) @> ?::jsonb
          on conflict do nothing
          returning *`,
         [
@@ -189,10 +214,15 @@ export function commandsRepository(knex: Knex) {
           cmd.retriedFromId ?? null,
           cmd.attempt ?? 1,
           cmd.agentId,
+          JSON.stringify(BASELINE_COMMAND_TYPES),
+          JSON.stringify([cmd.type]),
         ],
       )) as { rows: Row[] };
       if (inserted.rows[0]) return { command: fromRow(inserted.rows[0]), created: true };
-      if (!(await isActiveAgent(cmd.agentId))) throw new InactiveAgentError(cmd.agentId);
+      const agent = await activeAgent(cmd.agentId);
+      if (!agent) throw new InactiveAgentError(cmd.agentId);
+      if (!agent.runs.includes(cmd.type))
+        throw new UnsupportedCommandTypeError(cmd.agentId, agent.hostname, cmd.type, agent.runs);
       const existing = cmd.idempotencyKey || cmd.dedupKey ? await findConflicting(cmd) : undefined;
       if (existing) return { command: fromRow(existing), created: false };
       // The conflicting command finished between the insert and this read: try once more.

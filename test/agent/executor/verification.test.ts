@@ -118,16 +118,36 @@ describe('agent executor: what it refuses, and what it never runs twice', functi
     nothingRan(command.id);
   });
 
-  it('refuses command types it does not run (unknown_type): restart_container', async () => {
-    for (const type of ['restart_container'] as const) {
-      const command = await issue(core, files.agentId, type, { image: 'x' });
-      const refused = await commandIn(core, command.id);
-      assert.equal(refused.status, 'rejected');
-      assert.match(
-        refused.error ?? '',
-        new RegExp(`^unknown_type: this agent does not run ${type} commands`),
-      );
-    }
+  it('lists what it runs in its hello, so the core does not queue restart_container (issue 21 §7)', async () => {
+    const row = await core.core.db.agents.findById(files.agentId);
+    assert.deepEqual(row?.metadata.commandTypes, [
+      'scan',
+      'dry_run',
+      'install',
+      'reboot',
+      'cancel',
+      'set_config',
+      'update_agent',
+    ]);
+    await assert.rejects(
+      issue(core, files.agentId, 'restart_container', { container: 'x' }),
+      (err: Error & { code?: string }) => err.code === 'command_type_unsupported',
+    );
+    assert.deepEqual(
+      (await core.core.db.commands.listForAgent(files.agentId)).filter((c) => c.type === 'restart_container'),
+      [],
+    );
+  });
+
+  it('refuses command types it does not run (unknown_type): restart_container, signed and sent anyway', async () => {
+    const message = signedCommand(core.core.keys.active(), {
+      agentId: files.agentId,
+      type: 'restart_container',
+      params: { container: 'x' },
+    });
+    const ack = await deliver(message);
+    assert.deepEqual([ack.accepted, ack.reason], [false, 'unknown_type']);
+    assert.match(ack.detail ?? '', /^this agent does not run restart_container commands/);
     assert.deepEqual(control.calls, { scan: 0, dryRun: 0, install: 0 });
   });
 

@@ -63,6 +63,7 @@ export const maximal = {
     arch: 'x86_64',
     hostname: 'media-lxc',
     capabilities: [{ name: 'apt', version: '0.1.0', kind: 'package-manager' }],
+    commandTypes: ['scan', 'dry_run', 'install', 'reboot', 'cancel', 'set_config', 'update_agent'],
     bootId: '4b6f0a2e-5c1d-4d3e-9f7a-0e1b2c3d4e5f',
     rebootRequired: true,
     machineIdHash: 'f'.repeat(64),

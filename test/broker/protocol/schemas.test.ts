@@ -122,6 +122,11 @@ describe('broker/protocol schemas', () => {
       );
       assert.equal(isValid('scan', { ...minimal.scan, plugin: 'Apt' }), false);
       assert.equal(isValid('command', { ...minimal.command, type: 'rm_rf' }), false);
+      // hello's commandTypes: words (a newer agent's type is still a valid hello), each once.
+      assert.equal(isValid('hello', { ...minimal.hello, commandTypes: ['scan', 'flush_cache'] }), true);
+      assert.equal(isValid('hello', { ...minimal.hello, commandTypes: ['Scan'] }), false);
+      assert.equal(isValid('hello', { ...minimal.hello, commandTypes: ['scan', 'scan'] }), false);
+      assert.equal(isValid('hello', { ...minimal.hello, commandTypes: 'scan' }), false);
       assert.equal(isValid('command', { ...minimal.command, attempt: 0 }), false);
       assert.equal(isValid('command', { ...minimal.command, params: [] }), false);
       assert.equal(isValid('command', { ...minimal.command, signature: 'c2lnbmF0dXJl' }), false);

@@ -13,7 +13,8 @@ import {
 } from '../../../core/updates/index.js';
 import { answeringAgent, type Responder } from '../../helpers/answering-agent.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
-import { envelope, registerSimAgent, scanPackage } from '../../helpers/sim-agent.js';
+import { type CommandRefusals, envelope, registerSimAgent, scanPackage } from '../../helpers/sim-agent.js';
+import { ApiClient, createTestToken } from '../api/api-client.js';
 
 const STATES = Object.keys(PACKAGE_TRANSITIONS) as PackageStatus[];
 
@@ -89,9 +90,13 @@ describe('the safe install workflow, against a test agent speaking the real prot
   });
   after(() => core.close());
 
-  async function hostWith(names: string[], answers: { dry_run: Responder; install: Responder }) {
+  async function hostWith(
+    names: string[],
+    answers: { dry_run: Responder; install: Responder },
+    opts: { refuse?: CommandRefusals } = {},
+  ) {
     const identity = (await registerSimAgent(core.httpUrl, await core.createToken(1))).identity!;
-    const agent = await answeringAgent(core, identity, answers);
+    const agent = await answeringAgent(core, identity, answers, opts);
     clients.push(agent.client);
     const now = new Date().toISOString();
     const { ingestScan } = await import('../../../core/updates/index.js');
@@ -235,6 +240,129 @@ describe('the safe install workflow, against a test agent speaking the real prot
     );
     const history = await core.db.packages.historyFor(host.identity.agentId);
     assert.equal(history.find((h) => h.name === 'nano')?.message, 'dpkg: error processing package nano');
+  });
+
+  /** The install event the workflow recorded for a command, once there is one. */
+  const installEventOf = (agentId: string, commandId: string) =>
+    until(`the install event of ${commandId}`, async () =>
+      (await core.db.systemEvents.list({ agentId, type: 'install' })).find(
+        (e) => e.metadata.commandId === commandId,
+      ),
+    );
+
+  // The agent refuses an install of nothing, as the real one does (its params schema wants a package).
+  const refusesEmptyInstall: CommandRefusals = {
+    install: { reason: 'invalid_params', detail: 'params: /packages must NOT have fewer than 1 items' },
+  };
+
+  it('a dry run asked for on its own reports its transaction and stops: no install, no confirmation (issue 21 §4)', async () => {
+    // curl has an update; zsh is current, so its dry run's transaction is empty.
+    const host = await hostWith(
+      ['curl'],
+      {
+        dry_run: (params) => ({
+          data: {
+            transaction: tx({
+              upgrades: (params.packages as Array<{ name: string }>)
+                .filter((p) => p.name === 'curl')
+                .map((p) => upgrade(p.name)),
+            }),
+          },
+        }),
+        install: () => ({}),
+      },
+      { refuse: refusesEmptyInstall },
+    );
+    const operator = new ApiClient(core.httpUrl).bearer((await createTestToken(core, 'operator')).token);
+    const transactions: Transaction[] = [];
+    for (const name of ['curl', 'zsh']) {
+      const issued = await operator.post('/api/v1/commands', {
+        agentId: host.identity.agentId,
+        type: 'dry_run',
+        params: { plugin: 'apt', packages: [{ name }] },
+      });
+      assert.equal(issued.status, 201, JSON.stringify(issued.json));
+      await host.agent.handled(issued.json.id);
+      const done = await core.db.commands.findById(issued.json.id);
+      assert.equal(done?.status, 'succeeded');
+      transactions.push((done!.result!.data as { transaction: Transaction }).transaction);
+    }
+    assert.deepEqual(
+      transactions.map((t) => t.upgrades.map((u) => u.name)),
+      [['curl'], []],
+    );
+    const commands = await core.db.commands.listForAgent(host.identity.agentId);
+    assert.deepEqual(
+      commands.map((c) => c.type),
+      ['dry_run', 'dry_run'],
+      'an install followed a dry run nobody approved',
+    );
+    assert.equal(await host.status('curl'), 'pending');
+    const workflowEvents = await core.db.systemEvents.list({
+      agentId: host.identity.agentId,
+      type: 'install',
+    });
+    assert.deepEqual(
+      workflowEvents.map((e) => `${e.subtype}: ${e.message}`),
+      [],
+    );
+  });
+
+  it('records a refused install as failed, never as install_succeeded (issue 21 §4)', async () => {
+    const host = await hostWith(
+      ['curl'],
+      {
+        dry_run: () => ({ data: { transaction: tx({ upgrades: [upgrade('curl')] }) } }),
+        install: () => ({}),
+      },
+      { refuse: { install: { reason: 'invalid_params', detail: 'params: /expected must be object' } } },
+    );
+    // Through the workflow: its package fails with the agent's reason.
+    await core.workflow.approve(host.refs, 'admin');
+    await until('failed', async () => (await host.status('curl')) === 'failed');
+    const [history] = await core.db.packages.historyFor(host.identity.agentId);
+    assert.deepEqual(
+      [history?.name, history?.result, history?.message],
+      ['curl', 'failed', 'invalid_params: params: /expected must be object'],
+    );
+    const viaWorkflow = await installEventOf(host.identity.agentId, history!.command_id as string);
+    assert.equal(viaWorkflow.subtype, 'install_failed');
+    // Issued on its own (the admin socket may), for no package the workflow tracks.
+    const { command } = await core.dispatcher.issue({
+      agentId: host.identity.agentId,
+      type: 'install',
+      params: { plugin: 'apt', packages: [] },
+    });
+    const direct = await installEventOf(host.identity.agentId, command.id);
+    assert.equal(
+      `${direct.subtype}: ${direct.message}`,
+      `install_failed: apt install rejected: 0 updated, 0 failed (invalid_params: params: /expected must be object)`,
+    );
+  });
+
+  it('records a failed install as failed, even when every package changed (issue 21 §4)', async () => {
+    const host = await hostWith(['curl'], {
+      dry_run: () => ({ data: { transaction: tx({ upgrades: [upgrade('curl')] }) } }),
+      install: (params) => ({
+        status: 'failed',
+        error: 'dpkg: post-installation script of man-db failed',
+        data: {
+          changed: (params.packages as Array<{ name: string }>).map((p) => upgrade(p.name)),
+        },
+      }),
+    });
+    await core.workflow.approve(host.refs, 'admin');
+    // curl itself was upgraded; the install as a whole failed and says so.
+    await until('updated', async () => (await host.status('curl')) === 'updated');
+    const install = (await core.db.commands.listForAgent(host.identity.agentId)).find(
+      (c) => c.type === 'install',
+    )!;
+    const event = await installEventOf(host.identity.agentId, install.id);
+    assert.equal(
+      `${event.subtype}: ${event.message}`,
+      'install_failed: apt install failed: 1 updated, 0 failed (dpkg: post-installation script of man-db failed)',
+    );
+    assert.equal(event.severity, 'warning');
   });
 
   it('refuses to approve a held package, saying why', async () => {
