@@ -165,7 +165,7 @@ export function createIntake(ctx: IntakeContext): Intake {
         component: 'intake',
         agentId,
         message:
-          `dropped a ${type} message of ${payload.length} bytes unread: ${waiting.messages} messages ` +
+          `dropped an unread ${type} message of ${payload.length} bytes: ${waiting.messages} messages ` +
           `(${waiting.bytes} bytes) of this agent are still waiting; a spooled one is sent again later`,
         metadata: { messageType: type, bytes: payload.length, waiting },
       });
