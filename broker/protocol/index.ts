@@ -34,7 +34,16 @@ export {
   RECEIPT_STATUSES,
 } from './vocabulary.js';
 export * from './schemas/index.js';
-export { MAX_PAYLOAD_BYTES } from './payload-limits.js';
+export { MAX_PAYLOAD_BYTES, MAX_MESSAGE_DEPTH } from './payload-limits.js';
+export {
+  REPLACEMENT_CHARACTER,
+  storableText,
+  makeStorable,
+  storableJson,
+  mayHoldUnstorableText,
+  scanJsonPayload,
+} from './json-rules.js';
+export type { JsonPayloadScan } from './json-rules.js';
 export type * from './types.js';
 export { canonicalJson, CANONICAL_JSON_MAX_DEPTH } from './canonical-json.js';
 export {

@@ -32,3 +32,11 @@ export const MAX_PAYLOAD_BYTES: Readonly<Record<MessageType, number>> = {
   // Retained and replayed to every subscriber: kept tiny.
   presence: 1 * KiB,
 };
+
+/**
+ * Deepest nesting of objects and arrays in any message, the message object itself being level
+ * 1 (issue 21 §8). The fixed parts take at most 4 levels (scan → packages → package →
+ * metadata), so every open map (`metadata`, `data`, `params`, plugin settings) keeps at least 8
+ * of its own. The receiver checks it on the raw bytes, before parsing (`scanJsonPayload`).
+ */
+export const MAX_MESSAGE_DEPTH = 12;

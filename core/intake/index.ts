@@ -4,5 +4,7 @@ export {
   type IntakeContext,
   type IntakeHandlers,
   type StoreOutcome,
+  QUEUE_LIMITS,
 } from './intake.js';
+export type { QueueLimits } from './agent-queue.js';
 export { type IntakeType, MessageValidator } from './validator.js';

@@ -13,7 +13,9 @@ import type {
 } from '../../broker/protocol/index.js';
 import type { EventRecorder } from '../events/index.js';
 import type { Logger } from '../log/index.js';
-import { PerAgentQueue } from './agent-queue.js';
+import { MAX_PAYLOAD_BYTES, storableText } from '../../broker/protocol/index.js';
+import { PerAgentQueue, type QueueLimits } from './agent-queue.js';
+import { permanentStoreFailure } from './store-failure.js';
 import { type IntakeType, MessageValidator } from './validator.js';
 
 /** Messages the agent keeps in its spool until it gets a receipt (DESIGN.md §3.4). */
@@ -41,7 +43,20 @@ export interface IntakeContext {
   logger: Logger;
   sendReceipt(agentId: string, receipt: ReceiptMessage): Promise<void>;
   handlers: IntakeHandlers;
+  /** How much may wait to be handled (QUEUE_LIMITS unless a test says otherwise). */
+  queueLimits?: QueueLimits;
 }
+
+/**
+ * What may wait to be handled (issue 21 §8). Per agent: two of the largest scans, and more
+ * progress lines than a chatty install sends while a slow ingest holds its turn. For all
+ * agents: a fleet reconnecting at once with its spooled scans, not an unbounded heap.
+ */
+export const QUEUE_LIMITS: QueueLimits = {
+  bytesPerAgent: 2 * MAX_PAYLOAD_BYTES.scan,
+  messagesPerAgent: 10_000,
+  bytes: 256 * 1024 * 1024,
+};
 
 export interface Intake {
   /** Queues a message from an agent; never throws. */
@@ -54,8 +69,9 @@ export interface Intake {
 export function createIntake(ctx: IntakeContext): Intake {
   const log = ctx.logger.child({ component: 'intake' });
   const validator = new MessageValidator();
-  const queue = new PerAgentQueue((agentId, err) =>
-    log.error({ err, agentId }, 'handling an agent message failed'),
+  const queue = new PerAgentQueue(
+    (agentId, err) => log.error({ err, agentId }, 'handling an agent message failed'),
+    ctx.queueLimits ?? QUEUE_LIMITS,
   );
 
   const receipt = (
@@ -98,15 +114,61 @@ export function createIntake(ctx: IntakeContext): Intake {
       log.debug({ agentId, type }, 'no handler for message type yet; not acknowledged');
       return;
     }
-    const outcome = await handler(agentId, checked.message);
-    if (type !== 'presence' && DURABLE.has(type) && outcome) {
-      await receipt(agentId, (checked.message as { id: string }).id, type, outcome);
+    const messageId = type === 'presence' ? null : (checked.message as { id: string }).id;
+    let outcome: StoreOutcome | void;
+    try {
+      outcome = await handler(agentId, checked.message);
+    } catch (err) {
+      await storeFailed(agentId, type, messageId, err);
+      return;
     }
+    if (messageId && DURABLE.has(type as UpType) && outcome)
+      await receipt(agentId, messageId, type as UpType, outcome);
+  }
+
+  /**
+   * A valid message the core could not store. When a re-send would fail the same way, a durable
+   * message is answered `rejected` so the agent drops it from its spool instead of sending it
+   * forever; otherwise it is left unanswered and the agent sends it again later (issue 21 §8).
+   */
+  async function storeFailed(agentId: string, type: IntakeType, messageId: string | null, err: unknown) {
+    const permanent = permanentStoreFailure(err);
+    log.error(
+      { err, agentId, type, messageId, permanent: permanent !== null },
+      'storing an agent message failed',
+    );
+    const reason = storableText(
+      permanent ?? `storing it failed, the agent sends it again: ${(err as Error)?.message ?? String(err)}`,
+    );
+    await ctx.events.recordLimited(`intake:${agentId}`, {
+      type: 'protocol',
+      subtype: permanent ? 'message_rejected' : 'message_not_stored',
+      severity: permanent ? 'warning' : 'error',
+      component: 'intake',
+      agentId,
+      message: `could not store a ${type} message: ${reason}`,
+      metadata: { messageType: type, messageId },
+    });
+    if (permanent && messageId && DURABLE.has(type as UpType))
+      await receipt(agentId, messageId, type as UpType, 'rejected', reason.slice(0, 500));
   }
 
   return {
     accept(agentId, type, payload) {
-      void queue.push(agentId, () => handle(agentId, type, payload));
+      if (queue.offer(agentId, payload.length, () => handle(agentId, type, payload))) return;
+      // Not read, so not answered: a spooled message comes again when the agent re-sends.
+      const waiting = queue.usage(agentId);
+      void ctx.events.recordLimited(`intake:${agentId}`, {
+        type: 'protocol',
+        subtype: 'message_dropped',
+        severity: 'warning',
+        component: 'intake',
+        agentId,
+        message:
+          `dropped an unread ${type} message of ${payload.length} bytes: ${waiting.messages} messages ` +
+          `(${waiting.bytes} bytes) of this agent are still waiting; a spooled one is sent again later`,
+        metadata: { messageType: type, bytes: payload.length, waiting },
+      });
     },
     enqueue(agentId, work) {
       void queue.push(agentId, work);

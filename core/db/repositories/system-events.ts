@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { storableJson, storableText } from '../../../broker/protocol/index.js';
 
 export type EventSeverity = 'info' | 'warning' | 'error' | 'critical';
 
@@ -58,7 +59,11 @@ interface Row {
 
 export function systemEventsRepository(knex: Knex) {
   return {
-    /** Appends one event; returns it as stored. */
+    /**
+     * Appends one event; returns it as stored. Its message and metadata often quote what the
+     * core was handed (an error text, a name): they follow the protocol's string rules, so a NUL
+     * or a lone surrogate in them cannot lose the event (issue 21 §8).
+     */
     async record(event: NewSystemEvent): Promise<SystemEvent> {
       const [row] = (await knex('system_events')
         .insert({
@@ -67,8 +72,8 @@ export function systemEventsRepository(knex: Knex) {
           subtype: event.subtype ?? null,
           severity: event.severity,
           component: event.component,
-          message: event.message,
-          metadata: JSON.stringify(event.metadata ?? {}),
+          message: storableText(event.message),
+          metadata: storableJson(event.metadata ?? {}),
         })
         .returning('*')) as Row[];
       return fromRow(row!);
