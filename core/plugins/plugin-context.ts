@@ -1,3 +1,5 @@
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import type {
   CoreBus,
   JobScheduler,
@@ -11,6 +13,11 @@ import type { Database } from '../db/index.js';
 import type { LiveBus } from '../events/index.js';
 import type { JobRunner } from '../jobs/index.js';
 import { commandIssuer, fleetReader } from './fleet-facade.js';
+
+// ajv-formats is CommonJS; under NodeNext its default import is the module object.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+/** Compiles a route's schemas at declaration: a bad one fails its plugin, not the HTTP server. */
+const schemaCheck = addFormats(new Ajv({ strict: false }));
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const ROLES = new Set(['viewer', 'operator', 'admin']);
@@ -47,7 +54,11 @@ export function corePluginContext(
       const off = parts.bus.on(kind, (event) => {
         if (!parts.isActive(name)) return;
         // Outside the emitter: the part that emitted does not wait for a plugin.
-        void parts.guarded(name, 'event', (signal) => Promise.resolve(listener(event, { signal }))).catch(() => {});
+        void parts
+          .guarded(name, 'event', async (signal) => {
+            await listener(event, { signal });
+          })
+          .catch(() => {});
       });
       registrations.unsubscribes.push(off);
       return off;
@@ -64,6 +75,15 @@ export function corePluginContext(
         throw new Error(`plugin ${name}: route ${route.path} must declare a role (viewer, operator or admin)`);
       if (typeof route.schema?.response !== 'object')
         throw new Error(`plugin ${name}: route ${route.path} must declare its response schema`);
+      for (const part of ['params', 'querystring', 'body'] as const) {
+        const schema = route.schema[part];
+        if (schema === undefined) continue;
+        try {
+          schemaCheck.compile(schema);
+        } catch (err) {
+          throw new Error(`plugin ${name}: the ${part} schema of ${route.path} is invalid: ${(err as Error).message}`);
+        }
+      }
       if (registrations.routes.some((r) => r.method === route.method && r.path === route.path))
         throw new Error(`plugin ${name}: ${route.method} ${route.path} is declared twice`);
       registrations.routes.push(route);

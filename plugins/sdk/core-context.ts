@@ -34,7 +34,7 @@ export interface CoreBus {
    */
   on<K extends CoreEventKind>(
     kind: K,
-    listener: (event: CoreEvent<K>, op: OperationContext) => void | Promise<void>,
+    listener: (event: CoreEvent<K>, op: OperationContext) => void | Promise<unknown>,
   ): () => void;
 }
 
