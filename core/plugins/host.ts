@@ -84,6 +84,7 @@ export function createCorePluginHost(ctx: CorePluginHostContext): CorePluginHost
   const lastErrors = new Map<string, string>();
   let routesOpen = true;
   let notifierOff: (() => void) | null = null;
+  let migrations: Promise<void> = Promise.resolve();
 
   const record = (event: PluginEvent) => {
     const message = redact(event.plugin, event.message);
@@ -111,11 +112,16 @@ export function createCorePluginHost(ctx: CorePluginHostContext): CorePluginHost
       const fields = redact(entry.plugin, entry.fields);
       log[entry.level](fields, redact(entry.plugin, entry.message));
     },
-    prepare: async (plugin) => {
-      const applied = await ctx.db
-        .plugin(plugin.name)
-        .migrate(plugin.migrations as readonly PluginMigration[]);
-      if (applied.length) log.info({ plugin: plugin.name, applied }, 'plugin migrations applied');
+    // One plugin's migrations at a time: each checks that only its own tables changed.
+    prepare: (plugin) => {
+      const migrating = migrations.then(async () => {
+        const applied = await ctx.db
+          .plugin(plugin.name)
+          .migrate(plugin.migrations as readonly PluginMigration[]);
+        if (applied.length) log.info({ plugin: plugin.name, applied }, 'plugin migrations applied');
+      });
+      migrations = migrating.catch(() => {});
+      return migrating;
     },
     extendContext: (plugin) => {
       const own: PluginRegistrations = { routes: [], unsubscribes: [], removeJobs: [] };
