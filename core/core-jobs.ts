@@ -52,7 +52,8 @@ export function addCoreJobs(
     jitterMs: JOB_JITTER_MS,
     run: async () => {
       const pruned = await pruneHistory(db);
-      if (pruned.commands + pruned.events + pruned.clientErrors > 0) log.info({ pruned }, 'old history deleted');
+      if (pruned.commands + pruned.events + pruned.clientErrors > 0)
+        log.info({ pruned }, 'old history deleted');
     },
   });
 }

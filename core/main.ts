@@ -45,7 +45,6 @@ const AGENT_EXISTS = new Set([
   'subscribe_denied',
 ]);
 
-
 export interface CoreHandle {
   db: Database;
   keys: ServerKeyring;

@@ -437,7 +437,7 @@ export const configSchema = {
           default: [],
           description:
             'Integration and notifier plugins to load, by folder name under `plugins.directory`. ' +
-            "Environment: a JSON list (REDFLAG_PLUGINS_ENABLED='[\"proxmox\"]').",
+            'Environment: a JSON list (REDFLAG_PLUGINS_ENABLED=\'["proxmox"]\').',
         },
         directory: {
           type: ['string', 'null'],

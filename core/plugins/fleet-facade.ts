@@ -12,7 +12,12 @@ import type { Agent, Command, Database, PackageState } from '../db/index.js';
  * What integration plugins may ask hosts to do. Installs go through approval (their dry run
  * first); changing an agent's config or the agent itself is for admins, not plugins.
  */
-export const PLUGIN_COMMAND_TYPES: readonly CommandType[] = ['scan', 'dry_run', 'reboot', 'restart_container'];
+export const PLUGIN_COMMAND_TYPES: readonly CommandType[] = [
+  'scan',
+  'dry_run',
+  'reboot',
+  'restart_container',
+];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

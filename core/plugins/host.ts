@@ -50,8 +50,7 @@ export interface PluginRouteEntry {
 }
 
 export type RouteAnswer =
-  | { status: 200; body: unknown }
-  | { status: 500 | 502 | 503; error: { code: string; message: string } };
+  { status: 200; body: unknown } | { status: 500 | 502 | 503; error: { code: string; message: string } };
 
 export interface CorePluginHost extends Service {
   /**

@@ -38,7 +38,11 @@ export interface ContextParts {
   /** False once plugins are created: routes must exist before the HTTP server starts. */
   routesOpen(): boolean;
   /** Runs a listener or job of the plugin under the host's guard; rejects with the failure. */
-  guarded(plugin: string, operation: 'event' | 'job', invoke: (signal: AbortSignal) => Promise<void>): Promise<void>;
+  guarded(
+    plugin: string,
+    operation: 'event' | 'job',
+    invoke: (signal: AbortSignal) => Promise<void>,
+  ): Promise<void>;
   isActive(plugin: string): boolean;
 }
 
@@ -72,7 +76,9 @@ export function corePluginContext(
       if (route.path !== '/' && !ROUTE_PATH.test(route.path))
         throw new Error(`plugin ${name}: route path ${route.path} must look like /items or /items/:id`);
       if (!ROLES.has(route.role))
-        throw new Error(`plugin ${name}: route ${route.path} must declare a role (viewer, operator or admin)`);
+        throw new Error(
+          `plugin ${name}: route ${route.path} must declare a role (viewer, operator or admin)`,
+        );
       if (typeof route.schema?.response !== 'object')
         throw new Error(`plugin ${name}: route ${route.path} must declare its response schema`);
       for (const part of ['params', 'querystring', 'body'] as const) {
@@ -81,7 +87,10 @@ export function corePluginContext(
         try {
           schemaCheck.compile(schema);
         } catch (err) {
-          throw new Error(`plugin ${name}: the ${part} schema of ${route.path} is invalid: ${(err as Error).message}`);
+          throw new Error(
+            `plugin ${name}: the ${part} schema of ${route.path} is invalid: ${(err as Error).message}`,
+            { cause: err },
+          );
         }
       }
       if (registrations.routes.some((r) => r.method === route.method && r.path === route.path))

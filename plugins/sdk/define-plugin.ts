@@ -22,15 +22,13 @@ interface CorePluginFields {
 }
 
 export interface IntegrationPluginDefinition<TConfig = NoConfig, TSecrets = NoConfig>
-  extends PluginManifest,
-    CorePluginFields {
+  extends PluginManifest, CorePluginFields {
   kind: 'integration';
   create(ctx: CorePluginContext<TConfig, TSecrets>): Integration | Promise<Integration>;
 }
 
 export interface NotifierPluginDefinition<TConfig = NoConfig, TSecrets = NoConfig>
-  extends PluginManifest,
-    CorePluginFields {
+  extends PluginManifest, CorePluginFields {
   kind: 'notifier';
   create(ctx: CorePluginContext<TConfig, TSecrets>): Notifier | Promise<Notifier>;
 }
@@ -67,9 +65,7 @@ export function definePlugin<TConfig, TSecrets>(
   return Object.freeze({ ...definition, [PLUGIN_DEFINITION]: true as const });
 }
 
-export function isDefinedPlugin(
-  value: unknown,
-): value is DefinedPlugin<PluginDefinition<unknown, unknown>> {
+export function isDefinedPlugin(value: unknown): value is DefinedPlugin<PluginDefinition<unknown, unknown>> {
   return (
     typeof value === 'object' &&
     value !== null &&

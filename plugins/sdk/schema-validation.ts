@@ -28,9 +28,7 @@ export function compileChecker(schema: object): Checker {
 /** `hideValues`: secrets; a problem names the key, never the value given. */
 function toChecker(validate: ValidateFunction, schema: object, hideValues = false): Checker {
   return (value) =>
-    validate(value)
-      ? []
-      : (validate.errors ?? []).map((e) => describeError(e, value, schema, hideValues));
+    validate(value) ? [] : (validate.errors ?? []).map((e) => describeError(e, value, schema, hideValues));
 }
 
 /** `lockTimeoutSeconds must be >= 0, got -1`; `colour is not a known setting (known: a, b)`. */

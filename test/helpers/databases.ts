@@ -116,10 +116,14 @@ export function describePostgres(title: string, body: (target: DatabaseTarget) =
   if (PG_URL) describe(`${title} [PostgreSQL]`, () => body(postgres));
   else
     describe(`${title} [PostgreSQL]`, () => {
-      it(IN_CI ? 'needs PostgreSQL' : 'skipped: set REDFLAG_TEST_PG_URL to run on PostgreSQL (CI always does)', function () {
-        if (IN_CI) throw new Error('CI=true but REDFLAG_TEST_PG_URL is not set: PostgreSQL tests cannot run');
-        this.skip();
-      });
+      it(
+        IN_CI ? 'needs PostgreSQL' : 'skipped: set REDFLAG_TEST_PG_URL to run on PostgreSQL (CI always does)',
+        function () {
+          if (IN_CI)
+            throw new Error('CI=true but REDFLAG_TEST_PG_URL is not set: PostgreSQL tests cannot run');
+          this.skip();
+        },
+      );
     });
 }
 

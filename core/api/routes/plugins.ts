@@ -17,7 +17,10 @@ const pluginInfoSchema = {
         'active: running. refused: not loaded (apiVersion, config, kind). failed: its module, migrations or ' +
         'create() failed. disabled: it threw at start or in a handler, job or listener. stopped: the core is stopping.',
     },
-    lastError: { type: ['string', 'null'], description: 'Why it is not active, or its last reported failure' },
+    lastError: {
+      type: ['string', 'null'],
+      description: 'Why it is not active, or its last reported failure',
+    },
   },
 } as const;
 
@@ -33,7 +36,8 @@ export async function pluginRoutes(app: FastifyInstance, opts: { plugins: CorePl
       config: { access: 'admin' },
       schema: {
         tags: ['plugins'],
-        summary: "The core's integration and notifier plugins (config.yaml `plugins.enabled`), with their state",
+        summary:
+          "The core's integration and notifier plugins (config.yaml `plugins.enabled`), with their state",
         response: {
           200: {
             type: 'object',

@@ -23,7 +23,14 @@ describe('lifecycle: startServices', () => {
     const running = await startServices([service('db'), service('jobs'), service('plugins')], () => {});
     assert.deepEqual(running.started, ['db', 'jobs', 'plugins']);
     await running.stop();
-    assert.deepEqual(journal, ['start db', 'start jobs', 'start plugins', 'stop plugins', 'stop jobs', 'stop db']);
+    assert.deepEqual(journal, [
+      'start db',
+      'start jobs',
+      'start plugins',
+      'stop plugins',
+      'stop jobs',
+      'stop db',
+    ]);
   });
 
   it('stops what already started, in reverse, when one fails to start, and throws its error', async () => {
@@ -36,8 +43,9 @@ describe('lifecycle: startServices', () => {
 
   it('keeps stopping the others when one fails to stop, and reports it', async () => {
     const failures: string[] = [];
-    const running = await startServices([service('db'), service('jobs', 'stop'), service('plugins')], (name) =>
-      failures.push(name),
+    const running = await startServices(
+      [service('db'), service('jobs', 'stop'), service('plugins')],
+      (name) => failures.push(name),
     );
     await running.stop();
     assert.deepEqual(journal.slice(3), ['stop plugins', 'stop jobs', 'stop db']);

@@ -115,8 +115,13 @@ describeEachDatabase('core plugin host', (target) => {
   it('hears bus events and issues commands through the normal queue, as source integration', async () => {
     const { identity } = await registerSimAgent(core.httpUrl, await core.createToken(1));
     clients.push(await connectAgent(core.mqttUrl, identity!));
-    const heard = () => viewer.get(`${BASE}/heard`).then((r) => r.json.events as Array<Record<string, unknown>>);
-    await until(heard, (e) => e.some((x) => x.kind === 'agent.online' && x.agentId === identity!.agentId), 'agent.online');
+    const heard = () =>
+      viewer.get(`${BASE}/heard`).then((r) => r.json.events as Array<Record<string, unknown>>);
+    await until(
+      heard,
+      (e) => e.some((x) => x.kind === 'agent.online' && x.agentId === identity!.agentId),
+      'agent.online',
+    );
 
     const res = await operator.post(`${BASE}/hosts/${identity!.agentId}/scan`);
     assert.equal(res.status, 200, JSON.stringify(res.json));
@@ -127,7 +132,11 @@ describeEachDatabase('core plugin host', (target) => {
     assert.equal(command?.source, 'integration');
 
     assert.equal((await operator.post(`/api/v1/commands/${res.json.commandId}/cancel`)).status, 200);
-    const events = await until(heard, (e) => e.some((x) => x.kind === 'command.finished'), 'command.finished');
+    const events = await until(
+      heard,
+      (e) => e.some((x) => x.kind === 'command.finished'),
+      'command.finished',
+    );
     assert.deepEqual(events.find((x) => x.kind === 'command.finished')!.detail, {
       status: 'cancelled',
       source: 'integration',
@@ -159,7 +168,12 @@ describeEachDatabase('core plugin host', (target) => {
     assert.equal(visit.status, 503);
     assert.equal(visit.json.error.code, 'plugin_unavailable');
     // The notifier still hears of what goes wrong.
-    await core.events.record({ type: 'test', severity: 'warning', component: 'test', message: 'disk almost full' });
+    await core.events.record({
+      type: 'test',
+      severity: 'warning',
+      component: 'test',
+      message: 'disk almost full',
+    });
     const store = core.db.plugin('test-notifier').database;
     await until(
       () => store.query<{ message: string }>('select message from test_notifier_received'),

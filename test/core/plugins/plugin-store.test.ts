@@ -24,7 +24,9 @@ describeEachDatabase('plugin tables and migrations', (target) => {
     assert.deepEqual(await store.migrate(migrations), ['001_sent']);
     assert.deepEqual(await store.migrate(migrations), []);
     await store.database.query('insert into notify_demo_sent (message) values (?)', ['hello']);
-    assert.deepEqual(await store.database.query('select message from notify_demo_sent'), [{ message: 'hello' }]);
+    assert.deepEqual(await store.database.query('select message from notify_demo_sent'), [
+      { message: 'hello' },
+    ]);
     const tables = await db.tables();
     assert.ok(tables.includes('knex_migrations_notify_demo'), tables.join());
   });
@@ -55,7 +57,7 @@ describeEachDatabase('plugin tables and migrations', (target) => {
     assert.deepEqual(await db.schemaSnapshot(), before);
   });
 
-  it("refuses a migration that changes a core table, even by one column or index", async () => {
+  it('refuses a migration that changes a core table, even by one column or index', async () => {
     for (const sql of [
       'alter table agents add column demo_flag boolean',
       'create index demo_agents_hostname on agents (hostname)',
@@ -69,7 +71,9 @@ describeEachDatabase('plugin tables and migrations', (target) => {
 
   it('rolls a transaction back when its work throws', async () => {
     const store = db.plugin('demo');
-    await store.migrate([{ name: '001', up: async (q) => void (await q.query('create table demo_t (v int)')) }]);
+    await store.migrate([
+      { name: '001', up: async (q) => void (await q.query('create table demo_t (v int)')) },
+    ]);
     await assert.rejects(
       store.database.transaction(async (tx) => {
         await tx.query('insert into demo_t values (1)');
