@@ -19,11 +19,14 @@ import {
   createPresenceEvents,
   type EventRecorder,
   type LiveBus,
-  pruneHistory,
 } from './events/index.js';
 import { AgentBundleProvider, AgentKeyCache, createToken, ServerKeyring } from './fleet/index.js';
 import { createAgentHandlers } from './agent-handlers.js';
+import { addCoreJobs } from './core-jobs.js';
 import { createIntake } from './intake/index.js';
+import { createJobRunner, type JobRunner } from './jobs/index.js';
+import { startServices } from './lifecycle/index.js';
+import { type CorePluginHost, createCorePluginHost } from './plugins/index.js';
 import { startLocalAgent } from './local-agent.js';
 import type { Logger } from './log/index.js';
 import { readyLine, setupLinkLine } from './start-lines.js';
@@ -43,11 +46,6 @@ const AGENT_EXISTS = new Set([
   'subscribe_denied',
 ]);
 
-const COMMAND_EXPIRY_INTERVAL_MS = 5000;
-const WINDOW_CHECK_INTERVAL_MS = 60_000;
-const SESSION_CLEANUP_INTERVAL_MS = 3600_000;
-const RETENTION_INTERVAL_MS = 3600_000;
-
 export interface CoreHandle {
   db: Database;
   keys: ServerKeyring;
@@ -60,6 +58,10 @@ export interface CoreHandle {
   broker: RunningBroker;
   /** What management operations run with (the admin socket's context). */
   manage: AdminContext;
+  /** Periodic work, once per interval across cores sharing the database (issue 22 §3). */
+  jobs: JobRunner;
+  /** The integration and notifier plugins config.yaml enables (issue 22 §4). */
+  plugins: CorePluginHost;
   /** The HTTP app (tests inject requests from chosen addresses). */
   http: FastifyInstance;
   /** The first-run setup token when no user exists yet, else null (also printed in the log). */
@@ -196,6 +198,22 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
     opened.push(() => dispatcher.drainOutput());
     opened.push(() => intake.drain());
 
+    const jobs = createJobRunner({ db, events, logger });
+    // Loaded (migrated, created) before the HTTP server is built: their routes are part of it.
+    const plugins = createCorePluginHost({
+      enabled: config.plugins.enabled,
+      directory: config.plugins.directory,
+      configs: config.plugins.config,
+      secrets: config.plugins.secrets,
+      db,
+      bus: live,
+      events,
+      dispatcher,
+      jobs,
+      logger,
+    });
+    await plugins.load();
+
     broker = await startBroker({
       host: config.broker.host,
       port: config.broker.port,
@@ -259,36 +277,12 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
     });
     opened.push(() => broker.close());
 
-    // Commands nobody acknowledged in time become timed_out, with an event saying so.
-    const expiry = setInterval(() => {
-      dispatcher.expireOverdue().catch((err: unknown) => log.error({ err }, 'expiring commands failed'));
-    }, COMMAND_EXPIRY_INTERVAL_MS);
-    opened.push(async () => clearInterval(expiry));
-    // Approved updates waiting for a maintenance window start when it opens.
-    const windows = setInterval(() => {
-      void (async () => {
-        for (const { agentId, plugin } of await db.policies.waitingApprovals())
-          await workflow.resume(agentId, plugin);
-      })().catch((err: unknown) => log.error({ err }, 'resuming approved updates failed'));
-    }, WINDOW_CHECK_INTERVAL_MS);
-    opened.push(async () => clearInterval(windows));
-    // Expired sessions are refused anyway; this keeps the table from growing without end.
-    const sessions = setInterval(() => {
-      db.sessions
-        .deleteExpired()
-        .catch((err: unknown) => log.error({ err }, 'removing expired sessions failed'));
-    }, SESSION_CLEANUP_INTERVAL_MS);
-    opened.push(async () => clearInterval(sessions));
-    // History older than the retention settings (changed in the panel) is deleted hourly.
-    const retention = setInterval(() => {
-      pruneHistory(db)
-        .then((pruned) => {
-          if (pruned.commands + pruned.events + pruned.clientErrors > 0)
-            log.info({ pruned }, 'old history deleted');
-        })
-        .catch((err: unknown) => log.error({ err }, 'deleting old history failed'));
-    }, RETENTION_INTERVAL_MS);
-    opened.push(async () => clearInterval(retention));
+    addCoreJobs(jobs, { db, dispatcher, workflow, log });
+    // Services in dependency order, stopped in reverse (docs/development.md "Services").
+    const services = await startServices([jobs, plugins], (service, err) =>
+      log.error({ err, service }, 'stopping a service failed'),
+    );
+    opened.push(() => services.stop());
     await dispatcher.expireOverdue();
 
     // First start with no users: the one way in is a link printed below (issue 5); issued
@@ -319,6 +313,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         publicUrl: config.http.publicUrl,
       },
       cors: { origins: config.http.corsOrigins, publicUrl: config.http.publicUrl },
+      plugins,
       operations: { dispatcher, workflow, manage, policy },
       agentInstall: {
         // Built (or loaded) on first use: a core that installs no agent never runs esbuild.
@@ -398,6 +393,8 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       workflow,
       policy,
       broker,
+      jobs,
+      plugins,
       manage,
       http: app,
       httpUrl,

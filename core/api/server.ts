@@ -6,6 +6,7 @@ import type { Dispatcher } from '../commands/index.js';
 import type { Database } from '../db/index.js';
 import type { AgentBundleProvider, RegisterContext } from '../fleet/index.js';
 import type { Logger } from '../log/index.js';
+import type { CorePluginHost } from '../plugins/index.js';
 import type { PolicyService } from '../policy/index.js';
 import type { InstallWorkflow } from '../updates/index.js';
 import type { Access } from './access.js';
@@ -34,6 +35,7 @@ import { registerRoutes } from './routes/register.js';
 import { registrationTokenRoutes } from './routes/registration-tokens.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { pluginSettingsRoutes } from './routes/plugin-settings.js';
+import { pluginRoutes } from './routes/plugins.js';
 import { settingsRoutes } from './routes/settings.js';
 import { statsRoutes } from './routes/stats.js';
 import { updateRoutes } from './routes/updates.js';
@@ -67,6 +69,8 @@ export interface ApiContext {
   live?: LiveOptions;
   /** Pages on other origins that may call the API with a bearer token; none by default. */
   cors?: CorsOptions;
+  /** The core's integration and notifier plugins: GET /api/v1/plugins and their own routes. */
+  plugins?: CorePluginHost;
 }
 
 const DEFAULT_AUTH: AuthOptions = {
@@ -173,6 +177,7 @@ export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> 
     await app.register(updateRoutes, { db: ctx.db, workflow: ops.workflow, events: ctx.fleet.events });
     await app.register(statsRoutes, { db: ctx.db });
   }
+  if (ctx.plugins) await app.register(pluginRoutes, { plugins: ctx.plugins });
   if (ctx.live) await app.register(liveRoutes, { live: ctx.live, db: ctx.db, events: ctx.fleet.events });
   return app;
 }

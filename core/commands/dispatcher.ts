@@ -147,6 +147,14 @@ export function createDispatcher(ctx: DispatcherContext) {
   async function finished(command: Command) {
     await output.settle(command.id);
     statusChanged(command);
+    // Issue 22 §3: what integration plugins and other parts wait for, the row already final.
+    ctx.bus?.emit('command.finished', command.agentId, {
+      commandId: command.id,
+      type: command.type,
+      status: command.status,
+      source: command.source,
+      error: command.error,
+    });
   }
 
   async function send(command: Command): Promise<boolean> {

@@ -124,7 +124,10 @@ function coerceEnvValue(text: string, schema: SchemaNode): unknown {
   if ((types.includes('integer') || types.includes('number')) && /^-?\d+(\.\d+)?$/.test(text))
     return Number(text);
   if (types.includes('boolean') && (text === 'true' || text === 'false')) return text === 'true';
-  if (types.includes('array') && text.startsWith('[')) {
+  if (
+    (types.includes('array') && text.startsWith('[')) ||
+    (types.includes('object') && text.startsWith('{'))
+  ) {
     try {
       return JSON.parse(text);
     } catch {

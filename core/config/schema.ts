@@ -431,6 +431,49 @@ export const configSchema = {
         },
       },
     },
+    plugins: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description:
+        "The core's integration and notifier plugins (docs/plugins.md). Package-manager plugins run in the " +
+        'agents and are set up in the panel (Settings, Plugins).',
+      properties: {
+        enabled: {
+          type: 'array',
+          items: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,62}$' },
+          uniqueItems: true,
+          maxItems: 50,
+          default: [],
+          description:
+            'Integration and notifier plugins to load, by folder name under `plugins.directory`. ' +
+            'Environment: a JSON list (REDFLAG_PLUGINS_ENABLED=\'["proxmox"]\').',
+        },
+        directory: {
+          type: ['string', 'null'],
+          minLength: 1,
+          default: null,
+          description:
+            "Folder holding one folder per plugin (`<name>/index.js`). Unset: this RedFlag's own plugins/ folder.",
+        },
+        config: {
+          type: 'object',
+          additionalProperties: { type: 'object' },
+          default: {},
+          description:
+            "Each plugin's settings by plugin name, checked against the plugin's own schema " +
+            '(`config: { proxmox: { url: https://pve.lan:8006 } }`). Environment: a JSON object.',
+        },
+        secrets: {
+          type: 'object',
+          default: {},
+          description:
+            "Each plugin's secrets (API tokens, passwords) by plugin name, checked against its secrets schema; " +
+            'never shown by the API or written to the log. Prefer the environment: ' +
+            'REDFLAG_PLUGINS_SECRETS=\'{"proxmox":{"tokenSecret":"…"}}\'.',
+        },
+      },
+    },
     shutdown: {
       type: 'object',
       additionalProperties: false,
@@ -486,4 +529,10 @@ export interface RedflagConfig {
   shutdown: { timeoutMs: number };
   localAgent: { enabled: boolean };
   agentBundle: { path: string | null };
+  plugins: {
+    enabled: string[];
+    directory: string | null;
+    config: Record<string, Record<string, unknown>>;
+    secrets: Record<string, unknown>;
+  };
 }

@@ -1,3 +1,4 @@
+import { type AdvisoryLocks, createAdvisoryLocks } from './advisory-locks.js';
 import { type Connection, type ConnectOptions, connect, type DatabaseKind } from './connect.js';
 import { type MigrationStatus, migrateLatest, migrationStatus } from './migrate.js';
 import type { Migration } from './migrations/index.js';
@@ -9,6 +10,8 @@ import { commandsRepository } from './repositories/commands.js';
 import { fleetReadRepository } from './repositories/fleet-read.js';
 import { fleetSeedRepository } from './repositories/fleet-seed.js';
 import { fleetStatsRepository } from './repositories/fleet-stats.js';
+import { jobsRepository } from './repositories/jobs.js';
+import { type PluginStore, pluginStore } from './plugin-store.js';
 import { packageStateRepository } from './repositories/package-state.js';
 import { policiesRepository } from './repositories/policies.js';
 import { registrationRepository } from './repositories/registration.js';
@@ -21,6 +24,9 @@ import type { SearchBounds } from './repositories/update-page.js';
 import { usersRepository } from './repositories/users.js';
 
 export { createBatcher } from './batcher.js';
+export type { AdvisoryLocks, LockedRun } from './advisory-locks.js';
+export type { JobRecord } from './repositories/jobs.js';
+export { type PluginStore, tablePrefixFor } from './plugin-store.js';
 export { DatabaseUnavailableError, pgliteDirFor, redactUrl } from './connect.js';
 export { MigrationError, type MigrationStatus } from './migrate.js';
 export type { Migration } from './migrations/index.js';
@@ -128,6 +134,12 @@ export interface Database {
   /** GET /api/v1/updates: filtered, sorted keyset pages, details, bulk-action targets. */
   updates: ReturnType<typeof updateListRepository>;
   stats: ReturnType<typeof fleetStatsRepository>;
+  /** The job runner's bookkeeping: when each periodic job last ran (issue 22 §3). */
+  jobs: ReturnType<typeof jobsRepository>;
+  /** PostgreSQL advisory locks, so periodic work runs once when several cores share the database. */
+  locks: AdvisoryLocks;
+  /** An integration or notifier plugin's own tables and migrations (issue 22 §4). */
+  plugin(name: string): PluginStore;
   /** Synthetic fleets for tests and benchmarks (set-based SQL); never called by the core itself. */
   seed: ReturnType<typeof fleetSeedRepository>;
   /** Round trip to the database; rejects when it is unreachable. */
@@ -161,6 +173,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const { knex } = conn;
   let closed = false;
   let statements = 0;
+  const locks = createAdvisoryLocks(conn.kind === 'postgres' ? options.url : null, conn.schema);
   knex.on('query', () => {
     statements++;
   });
@@ -183,6 +196,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     fleet: fleetReadRepository(knex),
     updates: updateListRepository(knex, options.searchBounds),
     stats: fleetStatsRepository(knex),
+    jobs: jobsRepository(knex),
+    locks,
+    plugin: (name) => pluginStore(conn, name),
     seed: fleetSeedRepository(knex),
     async ping() {
       await knex.raw('select 1');
@@ -219,6 +235,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     async close() {
       if (closed) return;
       closed = true;
+      await locks.close();
       await knex.destroy();
     },
   };

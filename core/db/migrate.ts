@@ -86,7 +86,7 @@ export async function migrationStatus(
 }
 
 /** knex prefixes the statement to the driver's message; keep the driver's words and code. */
-function sqlErrorText(err: unknown): string {
+export function sqlErrorText(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const pgErr = err as Error & { code?: string };
   const message = err.message.includes(' - ')

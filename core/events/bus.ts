@@ -1,95 +1,28 @@
 import { randomUUID } from 'node:crypto';
 
-/** A package moved to `status` (one event per host, package manager and move, not per package). */
-export interface PackageStatusData {
-  plugin: string;
-  status: string;
-  count: number;
-  /** The first PACKAGE_SAMPLE packages that moved; `count` says how many did. */
-  packages: Array<{ name: string; arch: string }>;
-  commandId?: string;
-}
+import {
+  CORE_EVENT_KINDS,
+  type CoreEvent,
+  type CoreEventData,
+  type CoreEventKind,
+} from '../../plugins/sdk/index.js';
 
-export interface OutputLine {
-  seq: number;
-  stream: string;
-  line: string;
-  /** The agent's clock. */
-  ts: string;
-}
+export type { OutputLine, PackageStatusData } from '../../plugins/sdk/index.js';
 
-/** What each kind of bus event carries in `data` (docs/api.md "Live stream" shows each). */
-export interface LiveEventData {
-  'agent.online': Record<string, never>;
-  'agent.offline': Record<string, never>;
-  /** A new metrics sample was stored (the agent's clock); GET /api/v1/agents/{id} has it. */
-  'agent.metrics': { reportedAt: string };
-  'scan.ingested': {
-    plugin: string;
-    batchId: string;
-    complete: boolean;
-    packageCount: number;
-    discovered: number;
-    changed: number;
-    resolved: number;
-    error: string | null;
-  };
-  'command.status': {
-    commandId: string;
-    type: string;
-    status: string;
-    error: string | null;
-  };
-  'command.output': {
-    commandId: string;
-    lines: OutputLine[];
-    /** The last percentage the agent reported in these lines. */
-    percent?: number;
-    /** Set on the batch after which the core stores and streams no more lines of this command. */
-    truncated?: boolean;
-  };
-  'package.status': PackageStatusData;
-  /** Many packages changed at once (a new hold or ignore rule): reload what is shown. */
-  'packages.changed': { reason: string; count: number; policyId?: string };
-  'system.event': {
-    id: string;
-    type: string;
-    subtype: string | null;
-    severity: string;
-    component: string;
-    message: string;
-    metadata: Record<string, unknown>;
-    createdAt: string;
-  };
-}
+/**
+ * What each kind of bus event carries in `data`: the one event map of the core's internal bus
+ * (issue 22 §3), defined in plugins/sdk so integration plugins listen to the same events the
+ * live stream sends (docs/api.md "Live stream" shows each).
+ */
+export type LiveEventData = CoreEventData;
 
-export type LiveEventKind = keyof LiveEventData;
+export type LiveEventKind = CoreEventKind;
 
-export const LIVE_EVENT_KINDS = [
-  'agent.online',
-  'agent.offline',
-  'agent.metrics',
-  'scan.ingested',
-  'command.status',
-  'command.output',
-  'package.status',
-  'packages.changed',
-  'system.event',
-] as const satisfies readonly LiveEventKind[];
+export const LIVE_EVENT_KINDS = CORE_EVENT_KINDS;
 
 export const PACKAGE_SAMPLE = 50;
 
-export type LiveEvent = {
-  [K in LiveEventKind]: {
-    /** Increases by one per event of this bus (this core instance since it started). */
-    id: number;
-    ts: string;
-    kind: K;
-    /** The host the event is about; null for fleet-wide ones. */
-    agentId: string | null;
-    data: LiveEventData[K];
-  };
-}[LiveEventKind];
+export type LiveEvent = CoreEvent;
 
 export type LiveListener = (event: LiveEvent) => void;
 
@@ -105,6 +38,8 @@ export interface LiveBus {
   emit<K extends LiveEventKind>(kind: K, agentId: string | null, data: LiveEventData[K]): LiveEvent;
   /** Listeners run synchronously inside `emit`; one that throws is logged by the caller's `onError`. */
   subscribe(listener: LiveListener): () => void;
+  /** One kind only, typed: how a part of the core listens to another (issue 22 §3). */
+  on<K extends LiveEventKind>(kind: K, listener: (event: CoreEvent<K>) => void): () => void;
   /** Events after `id` still in the ring buffer, oldest first. */
   since(id: number, stream?: string): Replay;
 }
@@ -141,6 +76,13 @@ export function createLiveBus(opts: { bufferSize: number; onError?(err: unknown)
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    on(kind, listener) {
+      const filtered: LiveListener = (event) => {
+        if (event.kind === kind) listener(event as CoreEvent<typeof kind>);
+      };
+      listeners.add(filtered);
+      return () => listeners.delete(filtered);
     },
     since(id, otherStream) {
       const oldestId = Math.max(1, lastId - size + 1);

@@ -1,4 +1,5 @@
 import type { PluginContext } from './context.js';
+import type { CorePluginContext, PluginMigration } from './core-context.js';
 import type { Integration, Notifier } from './integration.js';
 import type { PluginManifest } from './manifest.js';
 import type { PackageManager } from './package-manager.js';
@@ -11,20 +12,31 @@ export interface PackageManagerPluginDefinition<TConfig = NoConfig> extends Plug
   create(ctx: PluginContext<TConfig>): PackageManager | Promise<PackageManager>;
 }
 
-export interface IntegrationPluginDefinition<TConfig = NoConfig> extends PluginManifest {
+/** What the core's plugins (integration, notifier) may add to their manifest (issue 22 §4). */
+interface CorePluginFields {
+  /**
+   * Its own tables, oldest first: run by the core's migrator before create(), each in a
+   * transaction; a migration that touches a table not named `<name>_…` is refused.
+   */
+  migrations?: readonly PluginMigration[];
+}
+
+export interface IntegrationPluginDefinition<TConfig = NoConfig, TSecrets = NoConfig>
+  extends PluginManifest, CorePluginFields {
   kind: 'integration';
-  create(ctx: PluginContext<TConfig>): Integration | Promise<Integration>;
+  create(ctx: CorePluginContext<TConfig, TSecrets>): Integration | Promise<Integration>;
 }
 
-export interface NotifierPluginDefinition<TConfig = NoConfig> extends PluginManifest {
+export interface NotifierPluginDefinition<TConfig = NoConfig, TSecrets = NoConfig>
+  extends PluginManifest, CorePluginFields {
   kind: 'notifier';
-  create(ctx: PluginContext<TConfig>): Notifier | Promise<Notifier>;
+  create(ctx: CorePluginContext<TConfig, TSecrets>): Notifier | Promise<Notifier>;
 }
 
-export type PluginDefinition<TConfig = NoConfig> =
+export type PluginDefinition<TConfig = NoConfig, TSecrets = NoConfig> =
   | PackageManagerPluginDefinition<TConfig>
-  | IntegrationPluginDefinition<TConfig>
-  | NotifierPluginDefinition<TConfig>;
+  | IntegrationPluginDefinition<TConfig, TSecrets>
+  | NotifierPluginDefinition<TConfig, TSecrets>;
 
 /**
  * Marks objects made by definePlugin. `Symbol.for` so a plugin bundled with another copy of
@@ -41,19 +53,19 @@ export type DefinedPlugin<TDefinition> = Readonly<TDefinition> & { readonly [PLU
 export function definePlugin<TConfig = NoConfig>(
   definition: PackageManagerPluginDefinition<TConfig>,
 ): DefinedPlugin<PackageManagerPluginDefinition<TConfig>>;
-export function definePlugin<TConfig = NoConfig>(
-  definition: IntegrationPluginDefinition<TConfig>,
-): DefinedPlugin<IntegrationPluginDefinition<TConfig>>;
-export function definePlugin<TConfig = NoConfig>(
-  definition: NotifierPluginDefinition<TConfig>,
-): DefinedPlugin<NotifierPluginDefinition<TConfig>>;
-export function definePlugin<TConfig>(
-  definition: PluginDefinition<TConfig>,
-): DefinedPlugin<PluginDefinition<TConfig>> {
+export function definePlugin<TConfig = NoConfig, TSecrets = NoConfig>(
+  definition: IntegrationPluginDefinition<TConfig, TSecrets>,
+): DefinedPlugin<IntegrationPluginDefinition<TConfig, TSecrets>>;
+export function definePlugin<TConfig = NoConfig, TSecrets = NoConfig>(
+  definition: NotifierPluginDefinition<TConfig, TSecrets>,
+): DefinedPlugin<NotifierPluginDefinition<TConfig, TSecrets>>;
+export function definePlugin<TConfig, TSecrets>(
+  definition: PluginDefinition<TConfig, TSecrets>,
+): DefinedPlugin<PluginDefinition<TConfig, TSecrets>> {
   return Object.freeze({ ...definition, [PLUGIN_DEFINITION]: true as const });
 }
 
-export function isDefinedPlugin(value: unknown): value is DefinedPlugin<PluginDefinition<unknown>> {
+export function isDefinedPlugin(value: unknown): value is DefinedPlugin<PluginDefinition<unknown, unknown>> {
   return (
     typeof value === 'object' &&
     value !== null &&

@@ -11,6 +11,17 @@ export interface PluginModuleEntry {
   load(): Promise<unknown>;
 }
 
+/** A plugin that passed the host's checks, about to be created. */
+export interface PreparedPlugin {
+  name: string;
+  version: string;
+  kind: PluginKind;
+  /** The definition's `migrations`, when it has some (core plugins). */
+  migrations: readonly unknown[];
+  /** Validated, defaults filled in. */
+  secrets: Record<string, unknown>;
+}
+
 export type PluginState = 'active' | 'refused' | 'failed' | 'disabled' | 'stopped';
 
 export interface PluginStatus {
@@ -50,7 +61,10 @@ export type OperationName =
   | 'holds'
   | 'start'
   | 'stop'
-  | 'notify';
+  | 'notify'
+  | 'route'
+  | 'job'
+  | 'event';
 
 /**
  * How long each operation may run before the host stops it and disables the plugin. Generous:
@@ -69,6 +83,9 @@ export const DEFAULT_OPERATION_TIMEOUTS_MS: Readonly<Record<OperationName, numbe
   start: 60_000,
   stop: 30_000,
   notify: 60_000,
+  route: 60_000,
+  job: 30 * 60_000,
+  event: 60_000,
 };
 
 export interface PluginHostOptions {
@@ -78,6 +95,15 @@ export interface PluginHostOptions {
   accept: readonly PluginKind[];
   /** Config of each plugin by name, before defaults; validated against the plugin's schema. */
   configs?: Readonly<Record<string, unknown>>;
+  /** Secrets of each plugin by name, validated against its `secretsSchema` (core plugins). */
+  secrets?: Readonly<Record<string, unknown>>;
+  /**
+   * Runs before a plugin's create(), inside its guard (the core runs the plugin's migrations
+   * here); a throw fails the plugin, the others load.
+   */
+  prepare?: (plugin: PreparedPlugin) => Promise<void>;
+  /** What the host adds to the plugin's context (the core's bus, fleet, routes, jobs…). */
+  extendContext?: (plugin: PreparedPlugin, lifetime: AbortSignal) => Record<string, unknown>;
   /** Every load, refusal and failure; a throwing callback is ignored. */
   onEvent?: (event: PluginEvent) => void;
   /** Where plugin log lines go; dropped when absent. */

@@ -1,13 +1,17 @@
 import { PLUGIN_API_VERSION } from './api-version.js';
+import type { OperationContext } from './context.js';
 import { errorMessage } from './errors.js';
 import { type GuardReport, type GuardTarget, guardOperation } from './guarded-operation.js';
 import {
+  type CallOptions,
   DEFAULT_OPERATION_TIMEOUTS_MS,
   type OperationName,
+  type OperationOutcome,
   type PluginEvent,
   type PluginHostOptions,
   type PluginModuleEntry,
   type PluginStatus,
+  type PreparedPlugin,
 } from './host-types.js';
 import {
   type HostedIntegration,
@@ -18,7 +22,6 @@ import {
   hostPackageManager,
   type OperationCaller,
 } from './hosted-plugins.js';
-import type { PluginContext } from './context.js';
 import type { Integration, Notifier } from './integration.js';
 import type { PackageManager } from './package-manager.js';
 import { type AnyPlugin, checkPlugin } from './plugin-checks.js';
@@ -100,6 +103,30 @@ export class PluginHost {
     return hostNotifier(name, hosted.plugin.version, hosted.instance as Notifier, this.caller(hosted));
   }
 
+  /**
+   * Runs one more kind of operation of an active plugin under the same guard as its own
+   * (the core's route handlers, jobs and bus listeners): a throw or a hang disables the plugin.
+   */
+  call<T>(
+    name: string,
+    operation: OperationName,
+    invoke: (op: OperationContext) => Promise<T> | T,
+    options?: CallOptions,
+  ): Promise<OperationOutcome<T>> {
+    const hosted = this.hosted.get(name);
+    if (!hosted)
+      return Promise.resolve({ ok: false, reason: 'disabled', message: `plugin ${name} is not loaded` });
+    return this.caller(hosted)(operation, acceptAnything, options, async (op) => invoke(op));
+  }
+
+  /** Stops calling a plugin (its start() failed); `enable()` takes it back. False when not active. */
+  disable(name: string, message: string): boolean {
+    const hosted = this.hosted.get(name);
+    if (hosted?.status.state !== 'active') return false;
+    hosted.target.disable(message);
+    return true;
+  }
+
   /** Takes a disabled plugin back (after its cause was fixed); false when it is not disabled. */
   enable(name: string): boolean {
     const hosted = this.hosted.get(name);
@@ -173,6 +200,7 @@ export class PluginHost {
         accept: this.options.accept,
         apiVersion: this.options.apiVersion ?? PLUGIN_API_VERSION,
         configs: this.options.configs ?? {},
+        secrets: this.options.secrets ?? {},
         loaded: taken,
       });
       if (!check.ok) {
@@ -196,7 +224,9 @@ export class PluginHost {
         message: 'not created yet',
       };
       this.statuses.push(status);
-      creations.push(this.create(entry.id, check.plugin, check.config, this.statuses.length - 1));
+      creations.push(
+        this.create(entry.id, check.plugin, check.config, check.secrets, this.statuses.length - 1),
+      );
     });
     await Promise.all(creations);
     return this.list();
@@ -228,6 +258,7 @@ export class PluginHost {
     id: string,
     plugin: AnyPlugin,
     config: Record<string, unknown>,
+    secrets: Record<string, unknown>,
     index: number,
   ): Promise<void> {
     const { name, version, kind } = plugin;
@@ -252,7 +283,14 @@ export class PluginHost {
         },
       },
     };
-    const context = createPluginContext({
+    const prepared: PreparedPlugin = {
+      name,
+      version,
+      kind,
+      migrations: 'migrations' in plugin && Array.isArray(plugin.migrations) ? plugin.migrations : [],
+      secrets,
+    };
+    const base = createPluginContext({
       name,
       version,
       config,
@@ -261,6 +299,9 @@ export class PluginHost {
       clock: this.options.clock,
       log: this.options.log,
     });
+    // The core's plugins get its parts too (issue 22 §4); the agent's get the common context.
+    const extension = this.options.extendContext?.(prepared, lifetime.signal);
+    const context = extension ? Object.freeze({ ...base, ...extension }) : base;
     const creating: GuardTarget = {
       ...hosted.target,
       unavailable: () => null,
@@ -274,7 +315,10 @@ export class PluginHost {
         timeoutMs: this.timeout('create'),
         check: instanceCheck(kind),
         // create() may be async; `this` stays the definition.
-        invoke: () => plugin.create(context as PluginContext<never>) as Promise<object> | object,
+        invoke: async () => {
+          await this.options.prepare?.(prepared);
+          return (await plugin.create(context as never)) as object;
+        },
       },
       { operationFailed: () => {}, crashed: () => {} },
     );

@@ -15,6 +15,33 @@ export type {
 export { manifestSchema, PLUGIN_KINDS } from './manifest.js';
 export type { JsonSchema, PluginKind, PluginManifest } from './manifest.js';
 export type { OperationContext, PluginContext } from './context.js';
+export type {
+  CommandIssuer,
+  CommandRequest,
+  CoreBus,
+  CorePluginContext,
+  FleetAgent,
+  FleetCommand,
+  FleetPackage,
+  FleetReader,
+  JobScheduler,
+  PluginDatabase,
+  PluginJob,
+  PluginMigration,
+  PluginRequest,
+  PluginRoute,
+  RouteRegistrar,
+  RouteRole,
+  Row,
+} from './core-context.js';
+export { CORE_EVENT_KINDS } from './core-events.js';
+export type {
+  CoreEvent,
+  CoreEventData,
+  CoreEventKind,
+  OutputLine,
+  PackageStatusData,
+} from './core-events.js';
 export type { LogEntry, LogFields, Logger, LogLevel, LogSink } from './logger.js';
 export { createPluginLogger } from './logger.js';
 export { abortError, systemClock } from './clock.js';
@@ -51,4 +78,5 @@ export type {
   PluginModuleEntry,
   PluginState,
   PluginStatus,
+  PreparedPlugin,
 } from './host-types.js';

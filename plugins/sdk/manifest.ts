@@ -16,6 +16,11 @@ export interface PluginManifest {
   description?: string;
   /** Schema of the plugin's config; `default`s are filled in. Absent: the plugin takes no config. */
   configSchema?: JsonSchema;
+  /**
+   * Core plugins: schema of its secrets (API tokens, passwords), given apart from its config so
+   * they are never shown or logged. Absent: the plugin takes no secrets.
+   */
+  secretsSchema?: JsonSchema;
 }
 
 /** The manifest as a JSON schema: a plugin built against another SDK copy is checked the same way. */
@@ -29,5 +34,14 @@ export const manifestSchema = {
     kind: { enum: [...PLUGIN_KINDS] },
     description: { type: 'string' },
     configSchema: { type: 'object' },
+    secretsSchema: { type: 'object' },
+    migrations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'up'],
+        properties: { name: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,120}$' } },
+      },
+    },
   },
 } as const;

@@ -4,16 +4,17 @@ import { errorMessage } from './errors.js';
 import { manifestSchema, type PluginKind } from './manifest.js';
 import { compileChecker, compileConfigChecker } from './schema-validation.js';
 
-export type AnyPlugin = DefinedPlugin<PluginDefinition<unknown>>;
+export type AnyPlugin = DefinedPlugin<PluginDefinition<unknown, unknown>>;
 
 export type PluginCheck =
-  | { ok: true; plugin: AnyPlugin; config: Record<string, unknown> }
+  | { ok: true; plugin: AnyPlugin; config: Record<string, unknown>; secrets: Record<string, unknown> }
   | { ok: false; name?: string; message: string };
 
 export interface CheckOptions {
   accept: readonly PluginKind[];
   apiVersion: string;
   configs: Readonly<Record<string, unknown>>;
+  secrets?: Readonly<Record<string, unknown>>;
   /** Names already taken, with the module that took them. */
   loaded: ReadonlyMap<string, string>;
 }
@@ -57,24 +58,41 @@ export function checkPlugin(id: string, moduleValue: unknown, options: CheckOpti
   if (owner !== undefined)
     return refuse(`a plugin with this name is already loaded from ${owner} (not loading ${id})`);
 
-  const given = options.configs[name] ?? {};
+  const config = checkSettings(plugin.configSchema, options.configs[name], 'config', false);
+  if (typeof config === 'string') return refuse(config);
+  const secrets = checkSettings(plugin.secretsSchema, options.secrets?.[name], 'secrets', true);
+  if (typeof secrets === 'string') return refuse(secrets);
+  return { ok: true, plugin, config, secrets };
+}
+
+/**
+ * A plugin's config (or secrets) checked against its schema, defaults filled in; a string says
+ * what is wrong. Secrets are never echoed: a problem names the key, not the value.
+ */
+function checkSettings(
+  schema: Record<string, unknown> | undefined,
+  given: unknown,
+  what: 'config' | 'secrets',
+  hideValues: boolean,
+): Record<string, unknown> | string {
+  given ??= {};
   if (typeof given !== 'object' || given === null || Array.isArray(given))
-    return refuse(`its config must be a mapping of settings, got ${JSON.stringify(given)}`);
+    return hideValues
+      ? `its ${what} must be a mapping of settings`
+      : `its ${what} must be a mapping of settings, got ${JSON.stringify(given)}`;
   // A copy: defaults are filled into it, and the caller's object stays as the user wrote it.
-  const config = structuredClone(given) as Record<string, unknown>;
-  if (!plugin.configSchema) {
-    const keys = Object.keys(config);
-    return keys.length
-      ? refuse(`it takes no config, but got ${keys.join(', ')}`)
-      : { ok: true, plugin, config };
+  const settings = structuredClone(given) as Record<string, unknown>;
+  if (!schema) {
+    const keys = Object.keys(settings);
+    return keys.length ? `it takes no ${what}, but got ${keys.join(', ')}` : settings;
   }
-  let checkConfig;
+  let check;
   try {
-    checkConfig = compileConfigChecker(plugin.configSchema);
+    check = compileConfigChecker(schema, { hideValues });
   } catch (error) {
-    return refuse(`its configSchema is not a valid JSON schema: ${errorMessage(error)}`);
+    const key = what === 'config' ? 'configSchema' : 'secretsSchema';
+    return `its ${key} is not a valid JSON schema: ${errorMessage(error)}`;
   }
-  const problems = checkConfig(config);
-  if (problems.length) return refuse(`invalid config: ${problems.join('; ')}`);
-  return { ok: true, plugin, config };
+  const problems = check(settings);
+  return problems.length ? `invalid ${what}: ${problems.join('; ')}` : settings;
 }

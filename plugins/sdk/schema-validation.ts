@@ -17,21 +17,22 @@ export type Checker = (value: unknown) => string[];
  * Compiles a plugin's config schema. Throws with ajv's message when the schema itself is
  * invalid (strict mode: a misspelt keyword is an error, not silently ignored).
  */
-export function compileConfigChecker(schema: object): Checker {
-  return toChecker(configAjv.compile(schema), schema);
+export function compileConfigChecker(schema: object, options: { hideValues?: boolean } = {}): Checker {
+  return toChecker(configAjv.compile(schema), schema, options.hideValues);
 }
 
 export function compileChecker(schema: object): Checker {
   return toChecker(checkAjv.compile(schema), schema);
 }
 
-function toChecker(validate: ValidateFunction, schema: object): Checker {
+/** `hideValues`: secrets; a problem names the key, never the value given. */
+function toChecker(validate: ValidateFunction, schema: object, hideValues = false): Checker {
   return (value) =>
-    validate(value) ? [] : (validate.errors ?? []).map((e) => describeError(e, value, schema));
+    validate(value) ? [] : (validate.errors ?? []).map((e) => describeError(e, value, schema, hideValues));
 }
 
 /** `lockTimeoutSeconds must be >= 0, got -1`; `colour is not a known setting (known: a, b)`. */
-function describeError(error: ErrorObject, root: unknown, schema: object): string {
+function describeError(error: ErrorObject, root: unknown, schema: object, hideValues: boolean): string {
   const path = error.instancePath.split('/').slice(1).map(decodePointer);
   if (error.keyword === 'additionalProperties') {
     const extra = String((error.params as { additionalProperty: unknown }).additionalProperty);
@@ -39,7 +40,7 @@ function describeError(error: ErrorObject, root: unknown, schema: object): strin
     return `${[...path, extra].join('.')} is not a known setting${known ? ` (known: ${known})` : ''}`;
   }
   const where = path.join('.') || '(root)';
-  const got = path.length ? `, got ${preview(valueAt(root, path))}` : '';
+  const got = path.length && !hideValues ? `, got ${preview(valueAt(root, path))}` : '';
   return `${where} ${error.message ?? 'is invalid'}${got}`;
 }
 

@@ -16,6 +16,8 @@ export interface TestCore extends CoreHandle {
 export async function startTestCore(
   target: DatabaseTarget['name'] = 'PGlite',
   overrides: (config: RedflagConfig) => void = () => {},
+  /** Where log lines go (config.log.level decides which); stdout when not given. */
+  logTo?: NodeJS.WritableStream,
 ): Promise<TestCore> {
   const dir = tempDir('redflag-core-');
   const { config } = loadConfig({ configPath: '/dev/null', env: {}, addonOptionsPath: '/nonexistent' });
@@ -30,7 +32,7 @@ export async function startTestCore(
     config.database.schema = newSchemaName();
   }
   overrides(config);
-  const core = await startCore(config, createLogger(config.log.level));
+  const core = await startCore(config, createLogger(config.log.level, logTo));
   const { createToken } = await import('../../core/fleet/index.js');
   return {
     ...core,

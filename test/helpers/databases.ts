@@ -108,6 +108,25 @@ export function describeEachDatabase(title: string, body: (target: DatabaseTarge
     });
 }
 
+/**
+ * A suite that needs PostgreSQL itself (several cores on one database): skipped on a developer
+ * machine without REDFLAG_TEST_PG_URL, failed in CI, like the PostgreSQL half of describeEachDatabase.
+ */
+export function describePostgres(title: string, body: (target: DatabaseTarget) => void) {
+  if (PG_URL) describe(`${title} [PostgreSQL]`, () => body(postgres));
+  else
+    describe(`${title} [PostgreSQL]`, () => {
+      it(
+        IN_CI ? 'needs PostgreSQL' : 'skipped: set REDFLAG_TEST_PG_URL to run on PostgreSQL (CI always does)',
+        function () {
+          if (IN_CI)
+            throw new Error('CI=true but REDFLAG_TEST_PG_URL is not set: PostgreSQL tests cannot run');
+          this.skip();
+        },
+      );
+    });
+}
+
 // Registered only under mocha (benchmarks import these helpers too).
 if (typeof after === 'function')
   after(async () => {

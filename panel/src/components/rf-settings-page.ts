@@ -5,6 +5,7 @@ import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
 import './rf-api-tokens-settings.js';
 import './rf-collection-settings.js';
+import './rf-core-plugins.js';
 import type { CollectionSpec } from './rf-collection-settings.js';
 import './rf-plugin-settings.js';
 import './rf-users-settings.js';
@@ -29,7 +30,8 @@ export class RfSettingsPage extends LitElement {
             .spec=${spec as unknown as AnySpec}
           ></rf-collection-settings>`,
       )}
-      <rf-plugin-settings .ctx=${this.ctx}></rf-plugin-settings>`;
+      <rf-plugin-settings .ctx=${this.ctx}></rf-plugin-settings>
+      <rf-core-plugins .ctx=${this.ctx}></rf-core-plugins>`;
   }
 }
 

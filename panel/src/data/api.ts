@@ -22,6 +22,7 @@ import type {
   PackageRef,
   PackageUpdate,
   PluginSettingsEntry,
+  CorePlugin,
   RegistrationToken,
   Role,
   Session,
@@ -187,6 +188,10 @@ export function createApi(client: ApiClient) {
       'api/v1/maintenance-windows',
     ),
     schedules: resource<ScanSchedule, Omit<ScanSchedule, 'id'>>(client, 'api/v1/schedules'),
+    /** The core's integration and notifier plugins (config.yaml `plugins.enabled`). */
+    plugins: {
+      list: () => client.get<{ items: CorePlugin[] }>('api/v1/plugins').then((a) => a.items),
+    },
     pluginSettings: {
       list: () => client.get<{ items: PluginSettingsEntry[] }>('api/v1/plugin-settings').then((a) => a.items),
       /** Replaces the plugin's settings; the core sends them, signed, to every host of the plugin. */

@@ -58,6 +58,27 @@ describe('core/config loadConfig', () => {
       shutdown: { timeoutMs: 10000 },
       localAgent: { enabled: false },
       agentBundle: { path: null },
+      plugins: { enabled: [], directory: null, config: {}, secrets: {} },
+    });
+  });
+
+  it('reads plugin secrets and the enabled plugins from the environment as JSON (issue 22 §4)', () => {
+    const { config } = loadConfig({
+      configPath: file(
+        'plugins.yaml',
+        'plugins:\n  config:\n    proxmox:\n      url: https://pve.lan:8006\n',
+      ),
+      env: {
+        REDFLAG_PLUGINS_ENABLED: '["proxmox"]',
+        REDFLAG_PLUGINS_SECRETS: '{"proxmox":{"tokenSecret":"s3cr3t-value"}}',
+      },
+      addonOptionsPath: noAddon,
+    });
+    assert.deepEqual(config.plugins, {
+      enabled: ['proxmox'],
+      directory: null,
+      config: { proxmox: { url: 'https://pve.lan:8006' } },
+      secrets: { proxmox: { tokenSecret: 's3cr3t-value' } },
     });
   });
 

@@ -1,0 +1,7 @@
+export {
+  createJobRunner,
+  type Job,
+  type JobOutcome,
+  type JobRunner,
+  type JobRunnerContext,
+} from './runner.js';

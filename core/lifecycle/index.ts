@@ -1,0 +1,1 @@
+export { type RunningServices, type Service, startServices } from './services.js';

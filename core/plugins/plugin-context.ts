@@ -1,0 +1,132 @@
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type {
+  CoreBus,
+  JobScheduler,
+  PluginJob,
+  PluginRoute,
+  PreparedPlugin,
+  RouteRegistrar,
+} from '../../plugins/sdk/index.js';
+import type { Dispatcher } from '../commands/index.js';
+import type { Database } from '../db/index.js';
+import type { LiveBus } from '../events/index.js';
+import type { JobRunner } from '../jobs/index.js';
+import { commandIssuer, fleetReader } from './fleet-facade.js';
+
+// ajv-formats is CommonJS; under NodeNext its default import is the module object.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+/** Compiles a route's schemas at declaration: a bad one fails its plugin, not the HTTP server. */
+const schemaCheck = addFormats(new Ajv({ strict: false }));
+
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+const ROLES = new Set(['viewer', 'operator', 'admin']);
+const ROUTE_PATH = /^(\/[A-Za-z0-9_.~-]+|\/:[A-Za-z][A-Za-z0-9_]*)+$/;
+
+/** What one plugin registered through its context; the host undoes it when the plugin stops. */
+export interface PluginRegistrations {
+  routes: PluginRoute[];
+  unsubscribes: Array<() => void>;
+  removeJobs: Array<() => void>;
+}
+
+export interface ContextParts {
+  db: Database;
+  bus: LiveBus;
+  dispatcher: Pick<Dispatcher, 'issue'>;
+  jobs: JobRunner;
+  /** False once plugins are created: routes must exist before the HTTP server starts. */
+  routesOpen(): boolean;
+  /** Runs a listener or job of the plugin under the host's guard; rejects with the failure. */
+  guarded(
+    plugin: string,
+    operation: 'event' | 'job',
+    invoke: (signal: AbortSignal) => Promise<void>,
+  ): Promise<void>;
+  isActive(plugin: string): boolean;
+}
+
+/** The core's part of a plugin's context (issue 22 §4), the SDK's common part comes from its host. */
+export function corePluginContext(
+  plugin: PreparedPlugin,
+  parts: ContextParts,
+  registrations: PluginRegistrations,
+): Record<string, unknown> {
+  const { name } = plugin;
+  const bus: CoreBus = {
+    on(kind, listener) {
+      const off = parts.bus.on(kind, (event) => {
+        if (!parts.isActive(name)) return;
+        // Outside the emitter: the part that emitted does not wait for a plugin.
+        void parts
+          .guarded(name, 'event', async (signal) => {
+            await listener(event, { signal });
+          })
+          .catch(() => {});
+      });
+      registrations.unsubscribes.push(off);
+      return off;
+    },
+  };
+  const routes: RouteRegistrar = {
+    add(route: PluginRoute) {
+      if (!parts.routesOpen())
+        throw new Error(`plugin ${name}: routes are declared in create(), before the HTTP server starts`);
+      if (!METHODS.has(route.method)) throw new Error(`plugin ${name}: unknown method ${route.method}`);
+      if (route.path !== '/' && !ROUTE_PATH.test(route.path))
+        throw new Error(`plugin ${name}: route path ${route.path} must look like /items or /items/:id`);
+      if (!ROLES.has(route.role))
+        throw new Error(
+          `plugin ${name}: route ${route.path} must declare a role (viewer, operator or admin)`,
+        );
+      if (typeof route.schema?.response !== 'object')
+        throw new Error(`plugin ${name}: route ${route.path} must declare its response schema`);
+      for (const part of ['params', 'querystring', 'body'] as const) {
+        const schema = route.schema[part];
+        if (schema === undefined) continue;
+        try {
+          schemaCheck.compile(schema);
+        } catch (err) {
+          throw new Error(
+            `plugin ${name}: the ${part} schema of ${route.path} is invalid: ${(err as Error).message}`,
+            { cause: err },
+          );
+        }
+      }
+      if (registrations.routes.some((r) => r.method === route.method && r.path === route.path))
+        throw new Error(`plugin ${name}: ${route.method} ${route.path} is declared twice`);
+      registrations.routes.push(route);
+    },
+  };
+  const jobs: JobScheduler = {
+    add(job: PluginJob) {
+      registrations.removeJobs.push(
+        parts.jobs.add({
+          name: `plugin:${name}:${job.name}`,
+          intervalMs: job.intervalMs,
+          jitterMs: job.jitterMs,
+          run: async () => {
+            if (parts.isActive(name)) await parts.guarded(name, 'job', (signal) => job.run({ signal }));
+          },
+        }),
+      );
+    },
+  };
+  return {
+    secrets: deepFreeze(structuredClone(plugin.secrets)),
+    bus,
+    fleet: fleetReader(parts.db),
+    commands: commandIssuer(name, parts.dispatcher),
+    database: parts.db.plugin(name).database,
+    routes,
+    jobs,
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
