@@ -38,6 +38,8 @@ export type { Integration, Notification, Notifier } from './integration.js';
 export { scanPackageSchema } from '../../broker/protocol/index.js';
 export type { ScanPackage, Transaction, TransactionItem } from '../../broker/protocol/index.js';
 export { diffTransactions, emptyTransaction } from './transaction.js';
+export { packagesTouched, runInstallSequence, versionsNotReached } from './install-sequence.js';
+export type { InstallPlan, InstallSteps } from './install-sequence.js';
 export * from './severity.js';
 export { PluginHost } from './host.js';
 export type { HostedIntegration, HostedNotifier, HostedPackageManager } from './hosted-plugins.js';
