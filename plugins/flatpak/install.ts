@@ -1,4 +1,5 @@
 import {
+  countingProgress,
   describeFailure,
   type InstallProgress,
   type InstallRequest,
@@ -41,14 +42,7 @@ export async function installFlatpak(
     offeredBy: 'the remote now offers',
     readInventory: async () => (await readInstalled(ctx, op)).items,
     run: async ({ transaction, targets }, report) => {
-      const operations = packagesTouched(transaction).length;
-      let steps = 0;
-      const output = (line: string) => {
-        const progress = parseProgressLine(line, steps, operations);
-        if (!progress) return;
-        if (progress.stage === 'install') steps++;
-        report(progress);
-      };
+      const output = countingProgress(parseProgressLine, packagesTouched(transaction).length, report);
       const result = await runFlatpak(ctx, op, {
         args: ['update', '-y', '--noninteractive'],
         refs: targets.map(refArgument),

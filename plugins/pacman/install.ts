@@ -1,4 +1,5 @@
 import {
+  countingProgress,
   type InstallProgress,
   type InstallRequest,
   type InstallResult,
@@ -46,14 +47,7 @@ export async function installPacman(
     offeredBy: 'the repositories now offer',
     readInventory: ({ transaction }) => installedVersions(ctx, op, packagesTouched(transaction)),
     run: async ({ transaction }, report) => {
-      let steps = 0;
-      const total = packagesTouched(transaction).length;
-      const output = (line: string) => {
-        const progress = parseProgressLine(line, steps, total);
-        if (!progress) return;
-        if (progress.stage === 'install') steps++;
-        report(progress);
-      };
+      const output = countingProgress(parseProgressLine, packagesTouched(transaction).length, report);
       const system = ctx.config.upgradeScope === 'system';
       // Only packages that are installed and have an upgrade: `pacman -S` would install any other name.
       const targets = names.filter((name) => transaction.upgrades.some((u) => u.name === name));

@@ -20,7 +20,7 @@ export type { LogEntry, LogFields, Logger, LogLevel, LogSink } from './logger.js
 export { createPluginLogger } from './logger.js';
 export { abortError, systemClock } from './clock.js';
 export type { Clock } from './clock.js';
-export { describeFailure, runProcess, succeeded } from './process-runner.js';
+export { describeFailure, requireSuccess, runProcess, succeeded } from './process-runner.js';
 export type { ProcessResult, ProcessRunner, RunOptions } from './process-runner.js';
 export { errorMessage, isPluginError, PluginError } from './errors.js';
 export type {
@@ -38,7 +38,12 @@ export type { Integration, Notification, Notifier } from './integration.js';
 export { scanPackageSchema } from '../../broker/protocol/index.js';
 export type { ScanPackage, Transaction, TransactionItem } from '../../broker/protocol/index.js';
 export { diffTransactions, emptyTransaction } from './transaction.js';
-export { packagesTouched, runInstallSequence, versionsNotReached } from './install-sequence.js';
+export {
+  countingProgress,
+  packagesTouched,
+  runInstallSequence,
+  versionsNotReached,
+} from './install-sequence.js';
 export type { InstallPlan, InstallSteps } from './install-sequence.js';
 export * from './severity.js';
 export { PluginHost } from './host.js';

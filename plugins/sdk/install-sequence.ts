@@ -112,6 +112,24 @@ export function versionsNotReached(
   });
 }
 
+/**
+ * A line handler for a package manager that prints a line per package as it goes: `parse` is
+ * told how many of the `total` are done, for the percentage; each `install` line counts one.
+ */
+export function countingProgress(
+  parse: (line: string, done: number, total: number) => InstallProgress | null,
+  total: number,
+  report: (progress: InstallProgress) => void,
+): (line: string) => void {
+  let done = 0;
+  return (line) => {
+    const progress = parse(line, done, total);
+    if (!progress) return;
+    if (progress.stage === 'install') done++;
+    report(progress);
+  };
+}
+
 function refuseChanged(confirmed: Transaction, fresh: Transaction): void {
   const differences = diffTransactions(confirmed, fresh);
   if (differences.length)

@@ -1,4 +1,5 @@
 import {
+  countingProgress,
   describeFailure,
   type InstallProgress,
   type InstallRequest,
@@ -35,13 +36,7 @@ export async function installSnap(
     readInventory: async () => (await readInstalled(ctx, op)).snaps,
     run: async ({ transaction }, report) => {
       const targets = transaction.upgrades.map((u) => u.name);
-      let steps = 0;
-      const output = (line: string) => {
-        const progress = parseProgressLine(line, steps, targets.length);
-        if (!progress) return;
-        if (progress.stage === 'install') steps++;
-        report(progress);
-      };
+      const output = countingProgress(parseProgressLine, targets.length, report);
       const result = await runSnap(ctx, op, {
         args: ['refresh', ...PLAIN],
         names: targets,
