@@ -1,4 +1,10 @@
-import { diffTransactions, type Transaction, type TransactionItem } from '../../plugins/sdk/index.js';
+import {
+  MAX_TRANSACTION_ITEMS,
+  type Transaction,
+  type TransactionItem,
+  transactionSchema,
+} from '../../broker/protocol/index.js';
+import { diffTransactions } from '../../plugins/sdk/index.js';
 
 /**
  * The transaction a person confirmed, as an install command carries it: either the dry run's
@@ -6,45 +12,20 @@ import { diffTransactions, type Transaction, type TransactionItem } from '../../
  * docs/protocol.md's example (`upgrade`, `install`, `remove`: package names, `name:arch` allowed).
  */
 export type ConfirmedTransaction =
-  | {
-      upgrades: TransactionItem[];
-      newPackages: TransactionItem[];
-      removals: TransactionItem[];
-      warnings?: string[];
-    }
+  | (Omit<Transaction, 'warnings'> & Partial<Pick<Transaction, 'warnings'>>)
   | { upgrade: string[]; install: string[]; remove: string[] };
 
-const item = {
-  type: 'object',
-  required: ['name'],
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 256 },
-    arch: { type: 'string', maxLength: 64 },
-    fromVersion: { type: 'string', maxLength: 256 },
-    toVersion: { type: 'string', maxLength: 256 },
-    source: { type: 'string', maxLength: 512 },
-    security: { type: 'boolean' },
-  },
-} as const;
-const items = { type: 'array', maxItems: 20000, items: item } as const;
 const names = {
   type: 'array',
-  maxItems: 20000,
+  maxItems: MAX_TRANSACTION_ITEMS,
+  // `name:arch`: a package name (256) and an architecture (64).
   items: { type: 'string', minLength: 1, maxLength: 321 },
 } as const;
 
 export const confirmedTransactionSchema = {
   oneOf: [
-    {
-      type: 'object',
-      required: ['upgrades', 'newPackages', 'removals'],
-      properties: {
-        upgrades: items,
-        newPackages: items,
-        removals: items,
-        warnings: { type: 'array', items: { type: 'string' } },
-      },
-    },
+    // The protocol's transaction; a confirmed one may leave out the dry run's warnings.
+    { ...transactionSchema, required: ['upgrades', 'newPackages', 'removals'] },
     {
       type: 'object',
       additionalProperties: false,

@@ -1,10 +1,4 @@
-import {
-  describeFailure,
-  type OperationContext,
-  type PluginContext,
-  PluginError,
-  succeeded,
-} from '../sdk/index.js';
+import { type OperationContext, type PluginContext, requireSuccess } from '../sdk/index.js';
 import { runApt } from './apt-runner.js';
 import type { AptConfig } from './config.js';
 import { isArch, isPackageName, splitArchQualifier } from './package-names.js';
@@ -18,15 +12,14 @@ import { isArch, isPackageName, splitArchQualifier } from './package-names.js';
  * Holds of packages that are not installed are left out: they hold back no update.
  */
 export async function listHolds(ctx: PluginContext<AptConfig>, op: OperationContext): Promise<string[]> {
-  const result = await runApt(ctx, op, {
-    program: 'dpkg-query',
-    args: ['-W', '-f', '${Status}\\t${Package}\\t${Architecture}\\n'],
-    timeoutSeconds: ctx.config.commandTimeoutSeconds,
-  });
-  if (!succeeded(result))
-    throw new PluginError(`could not read held packages: ${describeFailure(result)}`, {
-      code: 'command-failed',
-    });
+  const result = requireSuccess(
+    await runApt(ctx, op, {
+      program: 'dpkg-query',
+      args: ['-W', '-f', '${Status}\\t${Package}\\t${Architecture}\\n'],
+      timeoutSeconds: ctx.config.commandTimeoutSeconds,
+    }),
+    'could not read held packages',
+  );
   const rows = result.stdout.map((line) => line.split('\t'));
   // dpkg's own architecture is the one apt-mark leaves unqualified (dpkg is always native).
   const native = rows.find(([, name]) => name === 'dpkg')?.[2];

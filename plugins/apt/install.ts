@@ -1,13 +1,15 @@
 import {
   describeFailure,
-  diffTransactions,
   type InstallProgress,
   type InstallRequest,
   type InstallResult,
   type OperationContext,
+  packagesTouched,
   type PluginContext,
   PluginError,
+  runInstallSequence,
   succeeded,
+  versionsNotReached,
 } from '../sdk/index.js';
 import { isLockFailure, lockHolder, runApt } from './apt-runner.js';
 import type { AptConfig } from './config.js';
@@ -30,34 +32,29 @@ export async function installApt(
   onProgress: (progress: InstallProgress) => void,
 ): Promise<InstallResult> {
   const packages = aptPackageArguments(request.packages);
-  const holds = await listHolds(ctx, op);
-  const held = request.packages.filter((ref) => isHeld(holds, ref.name, ref.arch)).map((ref) => ref.name);
-  if (held.length)
-    throw new PluginError(
-      `refusing to install held package(s) ${held.join(', ')}: run apt-mark unhold first`,
-      {
-        code: 'held',
-        details: { held },
-      },
-    );
+  return runInstallSequence(request, onProgress, {
+    held: async () => {
+      const holds = await listHolds(ctx, op);
+      return request.packages.filter((ref) => isHeld(holds, ref.name, ref.arch)).map((ref) => ref.name);
+    },
+    heldRefusal: (names) => `refusing to install held package(s) ${names}: run apt-mark unhold first`,
+    plan: async () => ({ transaction: await dryRunApt(ctx, op, { packages: request.packages }) }),
+    readInventory: ({ transaction }) => installedVersions(ctx, op, packagesTouched(transaction)),
+    run: (_plan, report) => runInstall(ctx, op, packages, report),
+    changed: changedPackages,
+    missed: ({ transaction }, after) =>
+      versionsNotReached(transaction.upgrades, (u) => after.get(`${u.name}:${u.arch}`)?.version),
+    rebootStatus: () => rebootStatus(ctx, op),
+  });
+}
 
-  const transaction = await dryRunApt(ctx, op, { packages: request.packages });
-  if (request.expected) {
-    const differences = diffTransactions(request.expected, transaction);
-    if (differences.length)
-      throw new PluginError(`the transaction changed since it was confirmed: ${differences.join(', ')}`, {
-        code: 'transaction-changed',
-        details: { differences },
-      });
-  }
-  const touched = [...transaction.upgrades, ...transaction.newPackages, ...transaction.removals].map(
-    (i) => i.name,
-  );
-  if (touched.length === 0) {
-    return { changed: [], rebootRequired: await rebootStatus(ctx, op), warnings: transaction.warnings };
-  }
-
-  const before = await installedVersions(ctx, op, touched);
+/** `apt-get install`, progress from its status fd; what failed, or null. */
+async function runInstall(
+  ctx: PluginContext<AptConfig>,
+  op: OperationContext,
+  packages: string[],
+  onProgress: (progress: InstallProgress) => void,
+): Promise<string | null> {
   const output = (line: string) => {
     if (line.trim()) onProgress({ stage: 'output', message: line });
   };
@@ -96,22 +93,7 @@ export async function installApt(
       `gave up after waiting ${ctx.config.lockTimeoutSeconds} s for the package manager lock: ${lockHolder(result)}`,
       { code: 'lock-timeout' },
     );
-  const after = await installedVersions(ctx, op, touched);
-  const changed = changedPackages(before, after);
-  if (!succeeded(result)) {
-    const interrupted = result.stdout.concat(result.stderr).some((l) => l.includes('dpkg --configure -a'));
-    throw new PluginError(
-      `${describeFailure(result)}${interrupted ? ' (dpkg was interrupted: run dpkg --configure -a)' : ''}`,
-      { code: 'install-failed', details: { changed } },
-    );
-  }
-  const warnings = [...transaction.warnings];
-  for (const upgrade of transaction.upgrades) {
-    const now = after.get(`${upgrade.name}:${upgrade.arch}`);
-    if (now?.version !== upgrade.toVersion)
-      warnings.push(
-        `${upgrade.name} is at ${now?.version ?? 'nothing'} after the install, not ${upgrade.toVersion}`,
-      );
-  }
-  return { changed, rebootRequired: await rebootStatus(ctx, op), warnings };
+  if (succeeded(result)) return null;
+  const interrupted = result.stdout.concat(result.stderr).some((l) => l.includes('dpkg --configure -a'));
+  return `${describeFailure(result)}${interrupted ? ' (dpkg was interrupted: run dpkg --configure -a)' : ''}`;
 }

@@ -1,10 +1,4 @@
-import {
-  describeFailure,
-  type OperationContext,
-  type PluginContext,
-  PluginError,
-  succeeded,
-} from '../sdk/index.js';
+import { type OperationContext, type PluginContext, requireSuccess } from '../sdk/index.js';
 import type { FlatpakConfig } from './config.js';
 import { runFlatpak } from './flatpak-runner.js';
 import { parseMasks } from './masks.js';
@@ -14,13 +8,9 @@ import { parseMasks } from './masks.js';
  * masked refs alone. They are patterns (`org.gnome.*`), returned as they are.
  */
 export async function listMasks(ctx: PluginContext<FlatpakConfig>, op: OperationContext): Promise<string[]> {
-  const result = await runFlatpak(ctx, op, {
-    args: ['mask'],
-    timeoutSeconds: ctx.config.commandTimeoutSeconds,
-  });
-  if (!succeeded(result))
-    throw new PluginError(`could not read flatpak masks: ${describeFailure(result)}`, {
-      code: 'command-failed',
-    });
+  const result = requireSuccess(
+    await runFlatpak(ctx, op, { args: ['mask'], timeoutSeconds: ctx.config.commandTimeoutSeconds }),
+    'could not read flatpak masks',
+  );
   return parseMasks(result.stdout);
 }

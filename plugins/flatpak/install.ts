@@ -1,12 +1,13 @@
 import {
+  countingProgress,
   describeFailure,
-  diffTransactions,
   type InstallProgress,
   type InstallRequest,
   type InstallResult,
   type OperationContext,
+  packagesTouched,
   type PluginContext,
-  PluginError,
+  runInstallSequence,
   succeeded,
   type TransactionItem,
 } from '../sdk/index.js';
@@ -32,66 +33,34 @@ export async function installFlatpak(
   request: InstallRequest,
   onProgress: (progress: InstallProgress) => void,
 ): Promise<InstallResult> {
-  const plan = await planFlatpak(ctx, op, { packages: request.packages });
-  const { transaction } = plan;
-  if (plan.masked.length) {
-    const held = plan.masked.map(packageName);
-    throw new PluginError(
-      `refusing to update masked ref(s) ${held.join(', ')}: run flatpak mask --remove first`,
-      {
-        code: 'held',
-        details: { held },
-      },
-    );
-  }
-  if (request.expected) {
-    const differences = diffTransactions(request.expected, transaction);
-    if (differences.length)
-      throw new PluginError(`the transaction changed since it was confirmed: ${differences.join(', ')}`, {
-        code: 'transaction-changed',
-        details: { differences },
+  return runInstallSequence(request, onProgress, {
+    plan: async () => {
+      const plan = await planFlatpak(ctx, op, { packages: request.packages });
+      return { ...plan, held: plan.masked.map(packageName) };
+    },
+    heldRefusal: (names) => `refusing to update masked ref(s) ${names}: run flatpak mask --remove first`,
+    offeredBy: 'the remote now offers',
+    readInventory: async () => (await readInstalled(ctx, op)).items,
+    run: async ({ transaction, targets }, report) => {
+      const output = countingProgress(parseProgressLine, packagesTouched(transaction).length, report);
+      const result = await runFlatpak(ctx, op, {
+        args: ['update', '-y', '--noninteractive'],
+        refs: targets.map(refArgument),
+        timeoutSeconds: ctx.config.installTimeoutSeconds,
+        onStdoutLine: output,
+        onStderrLine: output,
       });
-  } else {
-    for (const ref of request.packages) {
-      const upgrade = transaction.upgrades.find((u) => u.name === ref.name);
-      if (ref.version !== undefined && upgrade && upgrade.toVersion !== ref.version)
-        throw new PluginError(
-          `${ref.name} ${ref.version} was approved, but the remote now offers ${upgrade.toVersion}`,
-          {
-            code: 'version-changed',
-          },
-        );
-    }
-  }
-  const operations =
-    transaction.upgrades.length + transaction.newPackages.length + transaction.removals.length;
-  if (operations === 0) return { changed: [], rebootRequired: NO_REBOOT, warnings: transaction.warnings };
-
-  const before = (await readInstalled(ctx, op)).items;
-  let steps = 0;
-  const output = (line: string) => {
-    const progress = parseProgressLine(line, steps, operations);
-    if (!progress) return;
-    if (progress.stage === 'install') steps++;
-    onProgress(progress);
-  };
-  const result = await runFlatpak(ctx, op, {
-    args: ['update', '-y', '--noninteractive'],
-    refs: plan.targets.map(refArgument),
-    timeoutSeconds: ctx.config.installTimeoutSeconds,
-    onStdoutLine: output,
-    onStderrLine: output,
+      return succeeded(result) ? null : describeFailure(result);
+    },
+    changed: changedRefs,
+    missed: ({ transaction }, _after, changed) =>
+      [...transaction.upgrades, ...transaction.newPackages]
+        .filter(
+          (i) => !changed.some((c) => c.name === i.name && c.arch === i.arch && c.toVersion !== undefined),
+        )
+        .map((i) => `${i.name} did not change, though the dry run said it would`),
+    rebootStatus: () => NO_REBOOT,
   });
-  const after = (await readInstalled(ctx, op)).items;
-  const changed = changedRefs(before, after);
-  if (!succeeded(result))
-    throw new PluginError(describeFailure(result), { code: 'install-failed', details: { changed } });
-
-  const warnings = [...transaction.warnings];
-  for (const item of [...transaction.upgrades, ...transaction.newPackages])
-    if (!changed.some((c) => c.name === item.name && c.arch === item.arch && c.toVersion !== undefined))
-      warnings.push(`${item.name} did not change, though the dry run said it would`);
-  return { changed, rebootRequired: NO_REBOOT, warnings };
 }
 
 /** What changed between two readings of `flatpak list`, by commit. */

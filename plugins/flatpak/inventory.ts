@@ -3,6 +3,7 @@ import {
   type OperationContext,
   type PluginContext,
   PluginError,
+  requireSuccess,
   succeeded,
 } from '../sdk/index.js';
 import type { FlatpakConfig } from './config.js';
@@ -22,11 +23,12 @@ export async function readInstalled(
   ctx: PluginContext<FlatpakConfig>,
   op: OperationContext,
 ): Promise<Listed<Map<string, InstalledRef>>> {
-  const result = await runFlatpak(ctx, op, {
-    args: ['list', `--columns=${INSTALLED_COLUMNS}`],
-    timeoutSeconds: ctx.config.commandTimeoutSeconds,
-  });
-  if (!succeeded(result)) throw new PluginError(describeFailure(result), { code: 'command-failed' });
+  const result = requireSuccess(
+    await runFlatpak(ctx, op, {
+      args: ['list', `--columns=${INSTALLED_COLUMNS}`],
+      timeoutSeconds: ctx.config.commandTimeoutSeconds,
+    }),
+  );
   const parsed = parseInstalled(result.stdout);
   return { items: new Map(parsed.rows.map((row) => [refKey(row.ref), row])), warnings: parsed.warnings };
 }
@@ -39,11 +41,12 @@ export async function readUpdates(
   ctx: PluginContext<FlatpakConfig>,
   op: OperationContext,
 ): Promise<Listed<RemoteUpdate[]>> {
-  const result = await runFlatpak(ctx, op, {
-    args: ['remote-ls', '--updates', `--columns=${UPDATE_COLUMNS}`],
-    timeoutSeconds: ctx.config.commandTimeoutSeconds,
-  });
-  if (!succeeded(result)) throw new PluginError(describeFailure(result), { code: 'command-failed' });
+  const result = requireSuccess(
+    await runFlatpak(ctx, op, {
+      args: ['remote-ls', '--updates', `--columns=${UPDATE_COLUMNS}`],
+      timeoutSeconds: ctx.config.commandTimeoutSeconds,
+    }),
+  );
   const parsed = parseUpdates(result.stdout);
   return { items: parsed.rows, warnings: parsed.warnings };
 }

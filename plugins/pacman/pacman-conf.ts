@@ -1,10 +1,4 @@
-import {
-  describeFailure,
-  type OperationContext,
-  type PluginContext,
-  PluginError,
-  succeeded,
-} from '../sdk/index.js';
+import { type OperationContext, type PluginContext, requireSuccess } from '../sdk/index.js';
 import type { PacmanConfig } from './config.js';
 import { PACMAN_ENV } from './pacman-runner.js';
 
@@ -22,14 +16,13 @@ export async function readPacmanConf(
     ...(ctx.config.root ? [`--rootdir=${ctx.config.root}`] : []),
     directive,
   ];
-  const result = await ctx.run('pacman-conf', args, {
-    env: PACMAN_ENV,
-    timeoutMs: ctx.config.commandTimeoutSeconds * 1000,
-    signal: op.signal,
-  });
-  if (!succeeded(result))
-    throw new PluginError(`could not read pacman.conf: ${describeFailure(result)}`, {
-      code: 'command-failed',
-    });
+  const result = requireSuccess(
+    await ctx.run('pacman-conf', args, {
+      env: PACMAN_ENV,
+      timeoutMs: ctx.config.commandTimeoutSeconds * 1000,
+      signal: op.signal,
+    }),
+    'could not read pacman.conf',
+  );
   return result.stdout.map((l) => l.trim()).filter(Boolean);
 }

@@ -22,7 +22,7 @@ import {
   filterScanRecords,
   type ShapeCheck,
 } from './result-checks.js';
-import type { Transaction } from './transaction.js';
+import type { Transaction } from '../../broker/protocol/index.js';
 
 /** Runs one operation of one plugin under the host's guard (guardOperation). */
 export type OperationCaller = <T>(

@@ -1,6 +1,7 @@
 /**
  * The plugin contract (DESIGN.md §7): what a plugin imports, and the host that loads plugins
- * for the agent and the core. A leaf room: nothing from the rest of the project.
+ * for the agent and the core. From the rest of the project it takes only broker/protocol: the
+ * scan record and the transaction are the wire's, defined once (issue 22 §1).
  */
 export { PLUGIN_API_VERSION } from './api-version.js';
 export { definePlugin, isDefinedPlugin, PLUGIN_DEFINITION } from './define-plugin.js';
@@ -46,7 +47,7 @@ export type { LogEntry, LogFields, Logger, LogLevel, LogSink } from './logger.js
 export { createPluginLogger } from './logger.js';
 export { abortError, systemClock } from './clock.js';
 export type { Clock } from './clock.js';
-export { describeFailure, runProcess, succeeded } from './process-runner.js';
+export { describeFailure, requireSuccess, runProcess, succeeded } from './process-runner.js';
 export type { ProcessResult, ProcessRunner, RunOptions } from './process-runner.js';
 export { errorMessage, isPluginError, PluginError } from './errors.js';
 export type {
@@ -61,10 +62,16 @@ export type {
   ScanResult,
 } from './package-manager.js';
 export type { Integration, Notification, Notifier } from './integration.js';
-export { scanPackageSchema } from './package-record.js';
-export type { ScanPackage } from './package-record.js';
+export { scanPackageSchema } from '../../broker/protocol/index.js';
+export type { ScanPackage, Transaction, TransactionItem } from '../../broker/protocol/index.js';
 export { diffTransactions, emptyTransaction } from './transaction.js';
-export type { Transaction, TransactionItem } from './transaction.js';
+export {
+  countingProgress,
+  packagesTouched,
+  runInstallSequence,
+  versionsNotReached,
+} from './install-sequence.js';
+export type { InstallPlan, InstallSteps } from './install-sequence.js';
 export * from './severity.js';
 export { PluginHost } from './host.js';
 export type { HostedIntegration, HostedNotifier, HostedPackageManager } from './hosted-plugins.js';

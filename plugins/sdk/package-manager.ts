@@ -1,6 +1,5 @@
 import type { OperationContext } from './context.js';
-import type { ScanPackage } from './package-record.js';
-import type { Transaction, TransactionItem } from './transaction.js';
+import type { ScanPackage, Transaction, TransactionItem } from '../../broker/protocol/index.js';
 
 export interface DetectResult {
   /** This package manager is installed and usable on this host. */

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { PluginError } from './errors.js';
 import { LineSplitter } from './line-splitter.js';
 
 export interface RunOptions {
@@ -176,6 +177,16 @@ export const runProcess: ProcessRunner = (command, args, options = {}) =>
 /** True when the process ran and exited 0. */
 export function succeeded(result: ProcessResult): boolean {
   return result.exitCode === 0 && !result.spawnError && !result.timedOut && !result.aborted;
+}
+
+/**
+ * The result of a command that must succeed; otherwise a PluginError (`command-failed`) saying
+ * why, after `what` when given: `could not read pacman.conf: pacman-conf exited with 1: …`.
+ */
+export function requireSuccess(result: ProcessResult, what?: string): ProcessResult {
+  if (succeeded(result)) return result;
+  const why = describeFailure(result);
+  throw new PluginError(what ? `${what}: ${why}` : why, { code: 'command-failed' });
 }
 
 /**

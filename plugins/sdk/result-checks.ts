@@ -1,7 +1,6 @@
 import type { InstallResult, RebootStatus, ScanResult, DetectResult } from './package-manager.js';
-import { scanPackageSchema } from './package-record.js';
+import { scanPackageSchema, type Transaction } from '../../broker/protocol/index.js';
 import { compileChecker } from './schema-validation.js';
-import type { Transaction } from './transaction.js';
 
 /**
  * The host's checks on what a plugin returns. A result of the wrong shape is a plugin bug;

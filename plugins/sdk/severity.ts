@@ -1,3 +1,5 @@
+import { PACKAGE_SEVERITIES, type Severity } from '../../broker/protocol/index.js';
+
 /**
  * Severity: one scale for every source (DESIGN.md §4), most urgent first. `security` is kept
  * apart from it on every record: a security fix can be `low`, a bugfix can be `critical`.
@@ -9,8 +11,8 @@
  * - nothing known is `unknown`, never a guess.
  * docs/plugins.md shows these tables to users; keep the two in step.
  */
-export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'unknown'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export const SEVERITIES = PACKAGE_SEVERITIES;
+export type { Severity };
 
 export interface SeverityRating {
   severity: Severity;

@@ -1,28 +1,4 @@
-/** One package a transaction touches. */
-export interface TransactionItem {
-  name: string;
-  arch?: string;
-  /** Installed version; absent for a new package. */
-  fromVersion?: string;
-  /** Version after the transaction; absent for a removal. */
-  toVersion?: string;
-  /** Repository, suite or registry the new version comes from. */
-  source?: string;
-  security?: boolean;
-}
-
-/**
- * What an install would do, as a dry run reports it (DESIGN.md §3.7): the core installs without
- * asking only when nothing beyond the approved upgrades appears here.
- */
-export interface Transaction {
-  upgrades: TransactionItem[];
-  /** Packages not installed today that the upgrade pulls in (new dependencies). */
-  newPackages: TransactionItem[];
-  removals: TransactionItem[];
-  /** Things a person should read before confirming (skipped packages, holds). */
-  warnings: string[];
-}
+import type { Transaction, TransactionItem } from '../../broker/protocol/index.js';
 
 export function emptyTransaction(): Transaction {
   return { upgrades: [], newPackages: [], removals: [], warnings: [] };

@@ -10,17 +10,31 @@ import { isHeld, readInstalled, readRefreshCandidates } from './inventory.js';
 import { snapNames } from './names.js';
 import { versionPair } from './versions.js';
 
+export interface SnapPlan {
+  transaction: Transaction;
+  /** Requested snaps that are held (snap refresh --hold): an install refuses them. */
+  held: string[];
+}
+
+export async function dryRunSnap(
+  ctx: PluginContext<SnapConfig>,
+  op: OperationContext,
+  request: DryRunRequest,
+): Promise<Transaction> {
+  return (await planSnap(ctx, op, request)).transaction;
+}
+
 /**
  * What `snap refresh <snaps>` would change. snapd has no simulation: the upgrades are the
  * requested snaps `snap refresh --list` offers. Prerequisites a new revision needs (a base, a
  * default content provider) are installed by snapd itself and cannot be listed in advance
  * (docs/plugins.md, known limits).
  */
-export async function dryRunSnap(
+export async function planSnap(
   ctx: PluginContext<SnapConfig>,
   op: OperationContext,
   request: DryRunRequest,
-): Promise<Transaction> {
+): Promise<SnapPlan> {
   const names = snapNames(request.packages);
   const candidates = await readRefreshCandidates(ctx, op);
   const { snaps } = await readInstalled(ctx, op);
@@ -49,5 +63,5 @@ export async function dryRunSnap(
     }
   }
   if (candidates.warnings.length) transaction.warnings.push(...candidates.warnings);
-  return transaction;
+  return { transaction, held: names.filter((name) => isHeld(snaps.get(name))) };
 }

@@ -1,19 +1,18 @@
 import {
+  countingProgress,
   describeFailure,
-  diffTransactions,
   type InstallProgress,
   type InstallRequest,
   type InstallResult,
   type OperationContext,
   type PluginContext,
-  PluginError,
+  runInstallSequence,
   succeeded,
   type TransactionItem,
 } from '../sdk/index.js';
 import type { SnapConfig } from './config.js';
-import { dryRunSnap } from './dry-run.js';
-import { isHeld, readInstalled } from './inventory.js';
-import { snapNames } from './names.js';
+import { planSnap } from './dry-run.js';
+import { readInstalled } from './inventory.js';
 import type { InstalledSnap } from './parse-snaps.js';
 import { parseProgressLine } from './parse-progress.js';
 import { PLAIN, runSnap } from './snap-runner.js';
@@ -30,63 +29,30 @@ export async function installSnap(
   request: InstallRequest,
   onProgress: (progress: InstallProgress) => void,
 ): Promise<InstallResult> {
-  const names = snapNames(request.packages);
-  const before = (await readInstalled(ctx, op)).snaps;
-  const held = names.filter((name) => isHeld(before.get(name)));
-  if (held.length)
-    throw new PluginError(
-      `refusing to refresh held snap(s) ${held.join(', ')}: run snap refresh --unhold first`,
-      {
-        code: 'held',
-        details: { held },
-      },
-    );
-  const transaction = await dryRunSnap(ctx, op, { packages: request.packages });
-  if (request.expected) {
-    const differences = diffTransactions(request.expected, transaction);
-    if (differences.length)
-      throw new PluginError(`the transaction changed since it was confirmed: ${differences.join(', ')}`, {
-        code: 'transaction-changed',
-        details: { differences },
+  return runInstallSequence(request, onProgress, {
+    plan: () => planSnap(ctx, op, { packages: request.packages }),
+    heldRefusal: (names) => `refusing to refresh held snap(s) ${names}: run snap refresh --unhold first`,
+    offeredBy: 'the store now offers',
+    readInventory: async () => (await readInstalled(ctx, op)).snaps,
+    run: async ({ transaction }, report) => {
+      const targets = transaction.upgrades.map((u) => u.name);
+      const output = countingProgress(parseProgressLine, targets.length, report);
+      const result = await runSnap(ctx, op, {
+        args: ['refresh', ...PLAIN],
+        names: targets,
+        timeoutSeconds: ctx.config.installTimeoutSeconds,
+        onStdoutLine: output,
+        onStderrLine: output,
       });
-  } else {
-    for (const ref of request.packages) {
-      const upgrade = transaction.upgrades.find((u) => u.name === ref.name);
-      if (ref.version !== undefined && upgrade && upgrade.toVersion !== ref.version)
-        throw new PluginError(
-          `${ref.name} ${ref.version} was approved, but the store now offers ${upgrade.toVersion}`,
-          {
-            code: 'version-changed',
-          },
-        );
-    }
-  }
-  const targets = transaction.upgrades.map((u) => u.name);
-  if (targets.length === 0) return { changed: [], rebootRequired: NO_REBOOT, warnings: transaction.warnings };
-
-  let steps = 0;
-  const output = (line: string) => {
-    const progress = parseProgressLine(line, steps, targets.length);
-    if (!progress) return;
-    if (progress.stage === 'install') steps++;
-    onProgress(progress);
-  };
-  const result = await runSnap(ctx, op, {
-    args: ['refresh', ...PLAIN],
-    names: targets,
-    timeoutSeconds: ctx.config.installTimeoutSeconds,
-    onStdoutLine: output,
-    onStderrLine: output,
+      return succeeded(result) ? null : describeFailure(result);
+    },
+    changed: changedSnaps,
+    missed: ({ transaction }, _after, changed) =>
+      transaction.upgrades
+        .filter((u) => !changed.some((c) => c.name === u.name))
+        .map((u) => `${u.name} was not refreshed, though the dry run said it would be`),
+    rebootStatus: () => NO_REBOOT,
   });
-  const after = (await readInstalled(ctx, op)).snaps;
-  const changed = changedSnaps(before, after);
-  if (!succeeded(result))
-    throw new PluginError(describeFailure(result), { code: 'install-failed', details: { changed } });
-  const warnings = [...transaction.warnings];
-  for (const name of targets)
-    if (!changed.some((c) => c.name === name))
-      warnings.push(`${name} was not refreshed, though the dry run said it would be`);
-  return { changed, rebootRequired: NO_REBOOT, warnings };
 }
 
 /** What changed between two readings of `snap list`, by revision. */

@@ -1,10 +1,4 @@
-import {
-  describeFailure,
-  type OperationContext,
-  type PluginContext,
-  PluginError,
-  succeeded,
-} from '../sdk/index.js';
+import { type OperationContext, type PluginContext, requireSuccess } from '../sdk/index.js';
 import type { SnapConfig } from './config.js';
 import {
   type InstalledSnap,
@@ -23,11 +17,12 @@ export async function readRefreshCandidates(
   ctx: PluginContext<SnapConfig>,
   op: OperationContext,
 ): Promise<Parsed<RefreshCandidate>> {
-  const result = await runSnap(ctx, op, {
-    args: ['refresh', '--list', ...PLAIN],
-    timeoutSeconds: ctx.config.commandTimeoutSeconds,
-  });
-  if (!succeeded(result)) throw new PluginError(describeFailure(result), { code: 'command-failed' });
+  const result = requireSuccess(
+    await runSnap(ctx, op, {
+      args: ['refresh', '--list', ...PLAIN],
+      timeoutSeconds: ctx.config.commandTimeoutSeconds,
+    }),
+  );
   return parseRefreshList(result.stdout);
 }
 
@@ -36,11 +31,9 @@ export async function readInstalled(
   ctx: PluginContext<SnapConfig>,
   op: OperationContext,
 ): Promise<{ snaps: Map<string, InstalledSnap>; warnings: string[] }> {
-  const result = await runSnap(ctx, op, {
-    args: ['list', ...PLAIN],
-    timeoutSeconds: ctx.config.commandTimeoutSeconds,
-  });
-  if (!succeeded(result)) throw new PluginError(describeFailure(result), { code: 'command-failed' });
+  const result = requireSuccess(
+    await runSnap(ctx, op, { args: ['list', ...PLAIN], timeoutSeconds: ctx.config.commandTimeoutSeconds }),
+  );
   const parsed = parseSnapList(result.stdout);
   return { snaps: new Map(parsed.items.map((snap) => [snap.name, snap])), warnings: parsed.warnings };
 }

@@ -82,8 +82,10 @@ function violation(edge: ImportEdge): string | null {
   const intoCoreRoom = to.startsWith('core/');
   switch (from) {
     case 'broker/protocol':
-    case 'plugins/sdk':
       return `${from} is a leaf and imports nothing from the project`;
+    case 'plugins/sdk':
+      // Issue 22 §1: the scan record and the transaction are the wire's, defined once there.
+      return to === 'broker/protocol' ? null : `plugins/sdk may import only broker/protocol`;
     case 'broker':
       return to === 'broker/protocol' ? null : `broker may import only broker/protocol`;
     case 'agent':
@@ -144,11 +146,20 @@ describe('architecture: imports follow DESIGN.md §2', () => {
       assert.match(violation(edge('core/api/server.ts', 'knex', null))!, /only by core\/db/);
       assert.equal(violation(edge('core/db/connect.ts', 'knex', null)), null);
     });
-    it('keeps broker/protocol and plugins/sdk leaves', () => {
+    it('keeps broker/protocol a leaf, and plugins/sdk to broker/protocol', () => {
       assert.ok(violation(edge('broker/protocol/x.ts', 'ajv', null)));
       assert.equal(violation(edge('plugins/sdk/x.ts', 'semver', null)), null);
       assert.ok(violation(edge('plugins/sdk/x.ts', '../../core/db/index.js', 'core/db/index.js')));
+      assert.ok(violation(edge('plugins/sdk/x.ts', '../../agent/index.js', 'agent/index.js')));
+      assert.ok(
+        violation(edge('broker/protocol/x.ts', '../../plugins/sdk/index.js', 'plugins/sdk/index.js')),
+      );
       assert.equal(violation(edge('broker/protocol/x.ts', 'node:crypto', null)), null);
+    });
+    it('lets plugins/sdk take the scan record and the transaction from broker/protocol', () => {
+      const protocol = ['../../broker/protocol/index.js', 'broker/protocol/index.js'] as const;
+      assert.equal(violation(edge('plugins/sdk/x.ts', ...protocol)), null);
+      assert.equal(violation(edge('plugins/sdk/x.ts', ...protocol, true)), null);
     });
     it('makes core rooms talk through index.ts', () => {
       assert.ok(violation(edge('core/api/x.ts', '../db/connect.js', 'core/db/connect.js')));

@@ -18,10 +18,14 @@ import type {
   ScanMessage,
   ScanPackage,
   ScanSchedule,
+  Transaction,
+  TransactionItem,
   configSchema,
   helloSchema,
   metricsSchema,
   scanPackageSchema,
+  transactionItemSchema,
+  transactionSchema,
 } from '../../../broker/protocol/index.js';
 import { maximal, minimal } from './examples.js';
 import { schemaErrors } from './validators.js';
@@ -56,6 +60,8 @@ const typesMatchSchemas: {
   config: Matches<ConfigMessage, typeof configSchema>;
   schedule: Matches<ScanSchedule, (typeof configSchema)['properties']['schedules']['additionalProperties']>;
   presence: Matches<PresenceMessage, (typeof messageSchemas)['presence']>;
+  transaction: Matches<Transaction, typeof transactionSchema>;
+  transactionItem: Matches<TransactionItem, typeof transactionItemSchema>;
 } = {
   hello: true,
   os: true,
@@ -74,6 +80,8 @@ const typesMatchSchemas: {
   config: true,
   schedule: true,
   presence: true,
+  transaction: true,
+  transactionItem: true,
 };
 
 const TYPES = Object.keys(messageSchemas) as MessageType[];

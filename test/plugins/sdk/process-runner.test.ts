@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { describeFailure, type ProcessResult, runProcess } from '../../../plugins/sdk/index.js';
+import {
+  describeFailure,
+  isPluginError,
+  type ProcessResult,
+  requireSuccess,
+  runProcess,
+} from '../../../plugins/sdk/index.js';
 
 const node = (script: string, ...args: string[]) => [process.execPath, ['-e', script, ...args]] as const;
 
@@ -170,5 +176,21 @@ describe('runProcess: the process runner plugins get', () => {
     );
     assert.equal(describeFailure({ ...base, stderr: ['boom'] }), 'apt-get install exited with 100: boom');
     assert.equal(describeFailure({ ...base, stderr: [] }), 'apt-get install exited with 100');
+  });
+
+  it('requireSuccess passes a success through and turns a failure into command-failed, saying what and why', async () => {
+    const ok = await runProcess(...node('console.log("held")'));
+    assert.equal(requireSuccess(ok, 'could not read holds'), ok);
+    const failed = await runProcess(...node('console.error("E: locked"); process.exit(2)'));
+    const error: unknown = (() => {
+      try {
+        return requireSuccess(failed, 'could not read holds');
+      } catch (e) {
+        return e;
+      }
+    })();
+    assert.ok(isPluginError(error));
+    assert.equal(error.code, 'command-failed');
+    assert.equal(error.message, `could not read holds: ${describeFailure(failed)}`);
   });
 });
