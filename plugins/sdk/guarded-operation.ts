@@ -63,8 +63,9 @@ export async function guardOperation<T>(
     // issue 21 §6: checked and passed in one step (no await between), so a cancel either
     // stops the install here or finds it past the point and is refused.
     pointOfNoReturn() {
-      if (!controller.signal.aborted && spec.onPointOfNoReturn?.() !== false) return;
-      throw abortError(controller.signal);
+      if (!controller.signal.aborted && spec.onPointOfNoReturn?.() === false)
+        controller.abort(new Error(`${spec.operation} was cancelled before its point of no return`));
+      if (controller.signal.aborted) throw abortError(controller.signal);
     },
   };
   // Inside the promise constructor so a plugin that throws synchronously is caught too.
