@@ -24,6 +24,8 @@ export class CommandRun {
   private tailChars = 0;
   /** Why it was stopped: `timeout`, or the cancel's description. */
   stopReason: { kind: 'timeout' | 'cancelled'; detail: string } | null = null;
+  /** The package manager is changing the system (issue 21 §6): a cancel no longer stops it. */
+  private changing = false;
 
   constructor(
     readonly command: CommandMessage,
@@ -76,6 +78,28 @@ export class CommandRun {
     return text.length > MAX_RESULT_OUTPUT ? text.slice(text.length - MAX_RESULT_OUTPUT) : text;
   }
 
+  /**
+   * An install reached its point of no return. False when it was stopped before (it must not
+   * go on); otherwise it is marked so that a cancel from now on is refused.
+   */
+  pointOfNoReturn(): boolean {
+    if (this.stopReason) return false;
+    this.changing = true;
+    this.status('the package manager is changing the system now: a cancel can no longer stop it');
+    return true;
+  }
+
+  /**
+   * A `cancel` command: stops the run at once, unless it is past its point of no return, where
+   * stopping would leave the system half changed; then it runs on (issue 21 §6).
+   */
+  cancel(detail: string): 'stopped' | 'cannot_stop_safely' {
+    if (this.changing) return 'cannot_stop_safely';
+    this.stop('cancelled', detail);
+    return 'stopped';
+  }
+
+  /** Stops it whatever it is doing: its time limit, or the agent shutting down. */
   stop(kind: 'timeout' | 'cancelled', detail: string): void {
     if (this.stopReason) return;
     this.stopReason = { kind, detail };

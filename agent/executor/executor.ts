@@ -22,6 +22,9 @@ import type { CommandHandler, HandlerOutcome } from './handler.js';
 
 export type AgentEvent = Omit<EventMessage, 'v' | 'id' | 'ts'>;
 
+/** What a `cancel` did to its target (docs/agent.md, "cancel"). */
+export type CancelOutcome = 'stopped' | 'withdrawn' | 'finished' | 'cannot_stop_safely';
+
 export interface ExecutorOptions {
   agentId: string;
   /** Key id → public key of every server key trusted now (both during a rotation overlap). */
@@ -52,6 +55,8 @@ export class CommandExecutor {
   private readonly finishing = new Set<Promise<void>>();
   private readonly validators = new Map<CommandType, ValidateFunction>();
   private intake: Promise<void> = Promise.resolve();
+  /** Aborts follow-up work (HandlerOutcome.followUp) when the agent stops. */
+  private readonly stopping = new AbortController();
   private accepting = true;
   private readonly log: Logger;
   private readonly refusals: RefusalReporter;
@@ -81,18 +86,16 @@ export class CommandExecutor {
   }
 
   /**
-   * `cancel`: stops a running (or lock-waiting) command. One that has not arrived yet is
-   * withdrawn: journalled so that it is refused if it ever comes (the core cancels only
-   * commands the agent has not acknowledged, and tells the agent to drop its copy).
+   * `cancel`: stops a running (or lock-waiting) command at once, unless it is an install past
+   * its point of no return (`cannot_stop_safely`: it runs to its end, issue 21 §6). One that has
+   * not arrived yet is withdrawn: journalled so that it is refused if it ever comes.
    */
-  async cancel(
-    commandId: string,
-    by: { id: string; expiresAt: string },
-  ): Promise<'stopped' | 'withdrawn' | 'finished'> {
+  async cancel(commandId: string, by: { id: string; expiresAt: string }): Promise<CancelOutcome> {
     const run = this.running.get(commandId);
     if (run) {
-      run.stop('cancelled', `cancelled by command ${by.id}`);
-      return 'stopped';
+      const outcome = run.cancel(`cancelled by command ${by.id}`);
+      this.log.info({ commandId, cancelId: by.id, outcome }, 'cancel of a running command');
+      return outcome;
     }
     if (this.opts.journal.has(commandId)) return 'finished';
     await this.opts.journal.recordAck({
@@ -162,6 +165,7 @@ export class CommandExecutor {
     ]);
     clearTimeout(timer);
     for (const run of this.running.values()) run.stop('cancelled', 'the agent is stopping');
+    this.stopping.abort(new Error('the agent is stopping'));
     await Promise.all(this.finishing);
   }
 
@@ -229,6 +233,12 @@ export class CommandExecutor {
     } finally {
       this.running.delete(command.id);
     }
+    if (outcome.followUp && !this.stopping.signal.aborted)
+      await outcome
+        .followUp(this.stopping.signal)
+        .catch((err: unknown) =>
+          this.log.error({ err, commandId: command.id }, 'the work after a command failed'),
+        );
   }
 
   /**

@@ -12,6 +12,11 @@ export interface HandlerOutcome {
    * run sends it (agent/update/trial.ts), and the journal keeps the command open until then.
    */
   restart?: boolean;
+  /**
+   * Work that follows the result, once it is spooled (the inventory re-read after an install,
+   * issue 21 §3); `signal` aborts when the agent stops.
+   */
+  followUp?(signal: AbortSignal): Promise<void>;
 }
 
 /** What the agent does for one command type. */

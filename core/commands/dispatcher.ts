@@ -54,6 +54,16 @@ export interface IssueRequest {
   attempt?: number;
 }
 
+/**
+ * What a cancel did: `cancel` is null when the command was withdrawn here (it is `cancelled`
+ * now); otherwise the `cancel` command sent to the agent that runs it, whose result says
+ * whether it stopped (issue 21 §6).
+ */
+export interface CancelOutcome {
+  command: Command;
+  cancel: Command | null;
+}
+
 /** A request about a command that cannot be done as asked; `code` names why. */
 export class CommandRequestError extends Error {
   override name = 'CommandRequestError';
@@ -211,6 +221,28 @@ export function createDispatcher(ctx: DispatcherContext) {
     }
   }
 
+  /** A `cancel` for a command the agent runs; a second request finds the first while it is active. */
+  async function askAgentToStop(target: Command, by: string | null): Promise<Command> {
+    const { command, created } = await dispatcher.issue({
+      agentId: target.agentId,
+      type: 'cancel',
+      params: { commandId: target.id },
+      createdBy: by,
+      dedupKey: `cancel:${target.id}`,
+    });
+    if (created)
+      await ctx.events.record({
+        type: 'command',
+        subtype: 'cancel_requested',
+        severity: 'info',
+        component: 'commands',
+        agentId: target.agentId,
+        message: `${by ?? 'someone'} asked the agent to stop ${target.type} command ${target.id} (${target.status}); cancel command ${command.id}`,
+        metadata: { commandId: target.id, commandType: target.type, cancelCommandId: command.id },
+      });
+    return command;
+  }
+
   const dispatcher = {
     /**
      * Creates (or, for a dedup or idempotency key, finds) the command and sends it when it can.
@@ -252,20 +284,25 @@ export function createDispatcher(ctx: DispatcherContext) {
     },
 
     /**
-     * Withdraws a command the agent has not acknowledged. If it was already sent, the agent
-     * gets a signed `cancel` so it drops its copy.
+     * Withdraws a command the agent has not acknowledged: it is `cancelled` here at once, and if
+     * it was already sent the agent gets a signed `cancel` so it drops its copy. A command the
+     * agent acknowledged (running) is left as it is and the agent gets the `cancel` (issue 21
+     * §6): it stops it (the command's result says `cancelled`) or answers that it cannot stop
+     * safely (the cancel command fails with `cannot_stop_safely`); the agent's word is final.
      */
-    async cancel(commandId: string, by: string | null): Promise<Command> {
+    async cancel(commandId: string, by: string | null): Promise<CancelOutcome> {
       // Whether it went out, and whether the agent took it already, must be in the table first.
       await deliveries.flush();
       const cancelled = await ctx.db.commands.cancel(commandId, `cancelled by ${by ?? 'unknown'}`);
       if (!cancelled) {
         const current = await ctx.db.commands.findById(commandId);
         if (!current) throw new CommandRequestError('not_found', `no command with id ${commandId}`);
-        throw new CommandRequestError(
-          'not_cancellable',
-          `command ${commandId} is ${current.status}; only pending or sent commands can be cancelled`,
-        );
+        if (current.status !== 'acknowledged' && current.status !== 'running')
+          throw new CommandRequestError(
+            'not_cancellable',
+            `command ${commandId} is ${current.status}; only commands that have not finished can be cancelled`,
+          );
+        return { command: current, cancel: await askAgentToStop(current, by) };
       }
       await finished(cancelled);
       if (cancelled.sentAt)
@@ -281,7 +318,7 @@ export function createDispatcher(ctx: DispatcherContext) {
         `${cancelled.type} command ${cancelled.id} cancelled by ${by ?? 'unknown'}`,
       );
       await ctx.onFinished?.(cancelled);
-      return cancelled;
+      return { command: cancelled, cancel: null };
     },
 
     /** When the agent listens: what it has not acknowledged goes out, oldest first. */

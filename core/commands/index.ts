@@ -1,4 +1,5 @@
 export {
+  type CancelOutcome,
   CommandRequestError,
   createDispatcher,
   type Dispatcher,

@@ -3,6 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import type {
   CoreBus,
   JobScheduler,
+  OperationContext,
   PluginJob,
   PluginRoute,
   PreparedPlugin,
@@ -47,6 +48,11 @@ export interface ContextParts {
 }
 
 /** The core's part of a plugin's context (issue 22 §4), the SDK's common part comes from its host. */
+/** A core plugin's handlers never install: their point of no return only checks for a cancel. */
+function outsideAnInstall(signal: AbortSignal): OperationContext {
+  return { signal, pointOfNoReturn: () => signal.throwIfAborted() };
+}
+
 export function corePluginContext(
   plugin: PreparedPlugin,
   parts: ContextParts,
@@ -60,7 +66,7 @@ export function corePluginContext(
         // Outside the emitter: the part that emitted does not wait for a plugin.
         void parts
           .guarded(name, 'event', async (signal) => {
-            await listener(event, { signal });
+            await listener(event, outsideAnInstall(signal));
           })
           .catch(() => {});
       });
@@ -106,7 +112,8 @@ export function corePluginContext(
           intervalMs: job.intervalMs,
           jitterMs: job.jitterMs,
           run: async () => {
-            if (parts.isActive(name)) await parts.guarded(name, 'job', (signal) => job.run({ signal }));
+            if (parts.isActive(name))
+              await parts.guarded(name, 'job', (signal) => job.run(outsideAnInstall(signal)));
           },
         }),
       );

@@ -16,6 +16,8 @@ export default definePlugin<AptConfig>({
   description: 'Pending updates, dry runs and installs with APT (Debian, Ubuntu).',
   configSchema: aptConfigSchema,
   create: (ctx) => ({
+    // install() downloads first, then calls op.pointOfNoReturn() before dpkg runs (issue 21 §6).
+    marksPointOfNoReturn: true,
     detect: (op) => detectApt(ctx, op),
     scan: (op) => scanApt(ctx, op),
     dryRun: (request, op) => dryRunApt(ctx, op, request),

@@ -58,6 +58,10 @@ async function runInstall(
   const output = (line: string) => {
     if (line.trim()) onProgress({ stage: 'output', message: line });
   };
+  // issue 21 §6: the archives first, on their own; a cancel until they are all here stops the
+  // install with nothing changed. Past this point dpkg changes the system: no stopping it.
+  await downloadArchives(ctx, op, packages, onProgress, output);
+  op.pointOfNoReturn();
   const result = await runApt(ctx, op, {
     program: 'apt-get',
     args: [
@@ -96,4 +100,42 @@ async function runInstall(
   if (succeeded(result)) return null;
   const interrupted = result.stdout.concat(result.stderr).some((l) => l.includes('dpkg --configure -a'));
   return `${describeFailure(result)}${interrupted ? ' (dpkg was interrupted: run dpkg --configure -a)' : ''}`;
+}
+
+/** `apt-get install --download-only`: the archives into apt's cache, the system unchanged. */
+async function downloadArchives(
+  ctx: PluginContext<AptConfig>,
+  op: OperationContext,
+  packages: string[],
+  onProgress: (progress: InstallProgress) => void,
+  output: (line: string) => void,
+): Promise<void> {
+  const result = await runApt(ctx, op, {
+    program: 'apt-get',
+    args: ['install', '--only-upgrade', '--download-only', '-y', '-q', '-o', 'APT::Status-Fd=3'],
+    packages,
+    timeoutSeconds: ctx.config.installTimeoutSeconds,
+    waitForLock: true,
+    nativeLockWait: true,
+    env: { APT_LISTCHANGES_FRONTEND: 'none' },
+    onStatusLine: (line) => {
+      const progress = parseStatusLine(line);
+      if (progress) onProgress(progress);
+    },
+    onStdoutLine: output,
+    onStderrLine: output,
+    onLockWait: (message) => onProgress({ stage: 'waiting', message: `waiting for a lock: ${message}` }),
+  });
+  if (isLockFailure(result))
+    throw new PluginError(
+      `gave up after waiting ${ctx.config.lockTimeoutSeconds} s for the package manager lock: ${lockHolder(result)}`,
+      { code: 'lock-timeout' },
+    );
+  if (!succeeded(result))
+    throw new PluginError(
+      `downloading the packages failed, nothing was changed: ${describeFailure(result)}`,
+      {
+        code: 'download-failed',
+      },
+    );
 }

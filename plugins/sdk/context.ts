@@ -23,4 +23,12 @@ export interface PluginContext<TConfig = unknown> {
 export interface OperationContext {
   /** Aborts when the operation is cancelled or runs out of time: stop and return or throw. */
   readonly signal: AbortSignal;
+  /**
+   * An install's point of no return (issue 21 §6): call it right before the package manager
+   * starts changing the system (after downloading and checking). Throws an AbortError when the
+   * install was cancelled before it, so nothing is changed; after it a cancel is refused
+   * (`cannot_stop_safely`) and the install runs to its end. A plugin that calls it says so with
+   * `PackageManager.marksPointOfNoReturn`. Outside an install it only checks for a cancel.
+   */
+  pointOfNoReturn(): void;
 }

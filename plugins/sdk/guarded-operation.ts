@@ -1,3 +1,4 @@
+import { abortError } from './clock.js';
 import type { OperationContext } from './context.js';
 import { errorMessage, isPluginError } from './errors.js';
 import type { OperationName, OperationOutcome } from './host-types.js';
@@ -28,6 +29,8 @@ export interface GuardSpec<T> {
   operation: OperationName;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** See CallOptions.onPointOfNoReturn. */
+  onPointOfNoReturn?(): boolean;
   check: ShapeCheck;
   invoke(op: OperationContext): Promise<T> | T;
 }
@@ -55,7 +58,16 @@ export async function guardOperation<T>(
   link.signal.addEventListener('abort', stopOnCancel, { once: true });
   if (link.signal.aborted) stopOnCancel();
 
-  const op: OperationContext = { signal: controller.signal };
+  const op: OperationContext = {
+    signal: controller.signal,
+    // issue 21 §6: checked and passed in one step (no await between), so a cancel either
+    // stops the install here or finds it past the point and is refused.
+    pointOfNoReturn() {
+      if (!controller.signal.aborted && spec.onPointOfNoReturn?.() === false)
+        controller.abort(new Error(`${spec.operation} was cancelled before its point of no return`));
+      if (controller.signal.aborted) throw abortError(controller.signal);
+    },
+  };
   // Inside the promise constructor so a plugin that throws synchronously is caught too.
   const work = new Promise<T>((resolve) => resolve(runInOperation(controller.signal, () => spec.invoke(op))));
   work.catch(() => {}); // the plugin may reject after we stopped waiting for it

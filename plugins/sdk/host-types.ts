@@ -135,4 +135,10 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Overrides the host's timeout for this one call. */
   timeoutMs?: number;
+  /**
+   * Told when an install reaches its point of no return (issue 21 §6). False: the caller has
+   * cancelled meanwhile, and the install stops there with nothing changed. From then on the
+   * caller must not treat a cancel as stopping it (it still stops on `signal`).
+   */
+  onPointOfNoReturn?(): boolean;
 }

@@ -351,6 +351,7 @@ export class PluginHost {
           operation,
           timeoutMs: options?.timeoutMs ?? this.timeout(operation),
           signal: options?.signal,
+          ...(options?.onPointOfNoReturn ? { onPointOfNoReturn: options.onPointOfNoReturn } : {}),
           check,
           invoke,
         },

@@ -96,9 +96,12 @@ export function hostPackageManager(
         }
       };
       try {
-        return await call('install', checkInstall, o, (op) =>
-          pm.install(structuredClone(request), forward, op),
-        );
+        return await call('install', checkInstall, o, (op) => {
+          // A plugin that does not mark its point of no return is past it from its first step:
+          // the host cannot tell when stopping it would leave the system half changed (issue 21 §6).
+          if (!pm.marksPointOfNoReturn) op.pointOfNoReturn();
+          return pm.install(structuredClone(request), forward, op);
+        });
       } finally {
         open = false;
       }

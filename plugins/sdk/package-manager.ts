@@ -80,4 +80,10 @@ export interface PackageManager {
   holds(op: OperationContext): Promise<string[]>;
   /** Releases resources when the host stops. */
   dispose?(): Promise<void> | void;
+  /**
+   * `install()` calls `op.pointOfNoReturn()` right before the package manager starts changing
+   * the system, so a cancel may stop it until then (issue 21 §6). Without it an install is past
+   * its point of no return from its first step: the host cannot tell a safe moment to stop it.
+   */
+  readonly marksPointOfNoReturn?: boolean;
 }

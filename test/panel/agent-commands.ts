@@ -27,6 +27,7 @@ export function sendResult(
   commandId: string,
   status: 'succeeded' | 'failed',
   error?: string,
+  data?: Record<string, unknown>,
 ): Promise<void> {
   const now = new Date().toISOString();
   return publishUp(host.client!, host.identity, 'result', {
@@ -37,5 +38,6 @@ export function sendResult(
     finishedAt: now,
     exitCode: status === 'succeeded' ? 0 : 1,
     ...(error ? { error } : {}),
+    ...(data ? { data } : {}),
   });
 }

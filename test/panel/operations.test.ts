@@ -172,6 +172,39 @@ describe('panel: live operations (Chromium)', function () {
     await context.close();
   });
 
+  it('asks the agent to stop a running command; a cancel it cannot do safely says so on its row', async () => {
+    const { page, context } = await openOperations(`#/operations?agent=${web.identity.agentId}`);
+    const command = await issue(web, 'scan', { plugin: 'apt' });
+    const it = item(page, command.id);
+    await waitUntil(async () => (await statusOf(it)) === 'acknowledged', 'acknowledged by its agent');
+    await it.getByRole('button', { name: 'Cancel scan apt on web-01' }).click();
+    const sent = await web.down!.waitFor(
+      (m) =>
+        m.type === 'command' &&
+        m.payload.type === 'cancel' &&
+        (m.payload.params as { commandId?: string }).commandId === command.id,
+    );
+    await page.getByText('Asked the agent to stop scan apt').waitFor();
+    assert.equal(await statusOf(it), 'acknowledged', 'still running: the agent decides');
+    const cancelId = String(sent.payload.id);
+    // The agent's answer (played here): the command is past its point of no return.
+    await sendResult(web, cancelId, 'failed', 'cannot stop safely: past its point of no return', {
+      cancelled: false,
+      commandId: command.id,
+      state: 'cannot_stop_safely',
+      code: 'cannot_stop_safely',
+    });
+    const refusal = item(page, cancelId);
+    await refusal.getByText(/Could not stop\s+the install\s+safely/).waitFor();
+    assert.equal(
+      await refusal.getByRole('link', { name: 'the install' }).getAttribute('href'),
+      `#/operations?command=${command.id}`,
+    );
+    await sendResult(web, command.id, 'succeeded');
+    await waitUntil(async () => (await statusOf(it)) === 'succeeded', 'it ran to its end');
+    await context.close();
+  });
+
   it('shows a dropped live connection and, resumed, shows what happened while it was down', async () => {
     const { page, context, errors } = await openOperations();
     const command = await issue(web, 'scan', { plugin: 'apt' });

@@ -5,6 +5,7 @@ import type {
   Transaction,
   TransactionItem,
 } from '../../../plugins/sdk/index.js';
+import { runScan } from '../../scanner.js';
 import type { CommandRun } from '../command-run.js';
 import {
   type CommandHandler,
@@ -70,67 +71,90 @@ export function installHandler(deps: HandlerDeps): CommandHandler<InstallParams>
     plugin: (params) => params.plugin,
     timeoutMs: 3 * 3600_000,
     async run(params, run: CommandRun): Promise<HandlerOutcome> {
-      const hostTimeout = run.timeoutMs + 60_000;
-      const confirmed = (params.expected ?? params.transaction)!;
-      try {
-        return await deps.runtime.exclusive(params.plugin, run.signal, async (pm) => {
-          run.status('checking the transaction with a fresh dry run');
-          const dry = await pm.dryRun(
-            { packages: params.packages },
-            { signal: run.signal, timeoutMs: hostTimeout },
-          );
-          if (!dry.ok)
-            return dry.reason === 'cancelled'
-              ? { status: 'cancelled' as const }
-              : {
-                  status: 'failed' as const,
-                  error: `dry run before installing failed: ${dry.message}`,
-                  data: { plugin: params.plugin, packages: outcomes(params, null, 'skipped') },
-                };
-          const fresh = dry.value;
-          const differences = transactionDifferences(confirmed, fresh);
-          if (differences.length) {
-            for (const d of differences) run.line('stderr', d);
-            return {
-              status: 'failed' as const,
-              error: `refused: the transaction changed since it was confirmed (${differences.join(', ')})`,
-              data: {
-                plugin: params.plugin,
-                differences,
-                transaction: fresh,
-                packages: outcomes(params, fresh, 'skipped'),
-              },
-            };
-          }
-          run.status(`installing ${params.packages.map((p) => p.name).join(', ')}`);
-          const installed = await pm.install(
-            { packages: params.packages, expected: asExpected(confirmed, fresh) },
-            (p) => progress(run, p),
-            { signal: run.signal, timeoutMs: hostTimeout },
-          );
-          if (!installed.ok)
-            return installed.reason === 'cancelled'
-              ? {
-                  status: 'cancelled' as const,
-                  data: { plugin: params.plugin, packages: outcomes(params, fresh, 'failed') },
-                }
-              : {
-                  status: 'failed' as const,
-                  error: installed.message,
-                  exitCode: exitCodeFrom(installed.message) ?? 1,
-                  data: {
-                    plugin: params.plugin,
-                    packages: outcomes(params, fresh, 'failed'),
-                    failed: params.packages.map((p) => ({ ...base(p), message: installed.message })),
-                  },
-                };
-          return succeeded(params, fresh, installed.value, run);
-        });
-      } catch {
-        return { status: 'cancelled' }; // cancelled while waiting for the plugin's lock
-      }
+      const outcome = await install(deps, params, run);
+      // issue 21 §3: whatever happened, the fleet learns at once what the host has now (the
+      // extras the transaction upgraded, a half-done failure), not at the next scheduled scan.
+      return { ...outcome, followUp: rescan(deps, params.plugin) };
     },
   };
+}
+
+/**
+ * The plugin's inventory read again after an install, as a complete scan through the spool
+ * (after the install's result, so the core records the install before the scan resolves what
+ * it upgraded). Its failure is a scan message with `error`, like any scan's.
+ */
+function rescan(deps: HandlerDeps, plugin: string): (signal: AbortSignal) => Promise<void> {
+  return async (signal) => {
+    try {
+      await runScan(deps.scanner, plugin, { trigger: 'command', signal });
+    } catch {
+      // Aborted: the agent is stopping; the next scheduled scan reports it.
+    }
+  };
+}
+
+async function install(deps: HandlerDeps, params: InstallParams, run: CommandRun): Promise<HandlerOutcome> {
+  const hostTimeout = run.timeoutMs + 60_000;
+  const confirmed = (params.expected ?? params.transaction)!;
+  try {
+    return await deps.runtime.exclusive(params.plugin, run.signal, async (pm) => {
+      run.status('checking the transaction with a fresh dry run');
+      const dry = await pm.dryRun(
+        { packages: params.packages },
+        { signal: run.signal, timeoutMs: hostTimeout },
+      );
+      if (!dry.ok)
+        return dry.reason === 'cancelled'
+          ? { status: 'cancelled' as const }
+          : {
+              status: 'failed' as const,
+              error: `dry run before installing failed: ${dry.message}`,
+              data: { plugin: params.plugin, packages: outcomes(params, null, 'skipped') },
+            };
+      const fresh = dry.value;
+      const differences = transactionDifferences(confirmed, fresh);
+      if (differences.length) {
+        for (const d of differences) run.line('stderr', d);
+        return {
+          status: 'failed' as const,
+          error: `refused: the transaction changed since it was confirmed (${differences.join(', ')})`,
+          data: {
+            plugin: params.plugin,
+            differences,
+            transaction: fresh,
+            packages: outcomes(params, fresh, 'skipped'),
+          },
+        };
+      }
+      run.status(`installing ${params.packages.map((p) => p.name).join(', ')}`);
+      const installed = await pm.install(
+        { packages: params.packages, expected: asExpected(confirmed, fresh) },
+        (p) => progress(run, p),
+        // Until the plugin's point of no return a cancel stops it (issue 21 §6).
+        { signal: run.signal, timeoutMs: hostTimeout, onPointOfNoReturn: () => run.pointOfNoReturn() },
+      );
+      if (!installed.ok)
+        return installed.reason === 'cancelled'
+          ? {
+              status: 'cancelled' as const,
+              data: { plugin: params.plugin, packages: outcomes(params, fresh, 'failed') },
+            }
+          : {
+              status: 'failed' as const,
+              error: installed.message,
+              exitCode: exitCodeFrom(installed.message) ?? 1,
+              data: {
+                plugin: params.plugin,
+                packages: outcomes(params, fresh, 'failed'),
+                failed: params.packages.map((p) => ({ ...base(p), message: installed.message })),
+              },
+            };
+      return succeeded(params, fresh, installed.value, run);
+    });
+  } catch {
+    return { status: 'cancelled' }; // cancelled while waiting for the plugin's lock
+  }
 }
 
 function progress(run: CommandRun, p: InstallProgress): void {

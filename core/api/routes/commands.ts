@@ -261,17 +261,29 @@ export async function commandRoutes(app: FastifyInstance, opts: CommandRoutesOpt
           summary:
             action === 'retry'
               ? 'Issue a finished command again (a new command linked by retriedFromId)'
-              : 'Withdraw a command the agent has not acknowledged',
+              : 'Cancel a command: withdraw it, or ask the agent running it to stop it',
           description:
             action === 'retry'
               ? '201 with the new command. 409 `not_retryable` (still active or succeeded) or `duplicate_command` ' +
                 '(the same work is active again) with the current command in `details.command`. ' +
                 'Retrying `update_agent` or `set_config` needs the admin role; `update_agent` is retried with the bundle the core serves now.'
-              : '200 with the cancelled command. 409 `not_cancellable` (acknowledged or finished) with the ' +
-                'command as it is now in `details.command`.',
+              : '200 with the cancelled command when the agent had not acknowledged it. 202 `{ command, cancel }` ' +
+                'when the agent runs it: `cancel` is the `cancel` command sent to the agent, and the agent decides: ' +
+                'the command ends `cancelled`, or, for an install already changing the system, the cancel command ' +
+                'fails with `cannot stop safely` and the install runs to its end. 409 `not_cancellable` (finished) ' +
+                'with the command as it is now in `details.command`.',
           params: uuidParams,
           response: {
             [action === 'retry' ? 201 : 200]: commandSchema,
+            ...(action === 'cancel'
+              ? {
+                  202: {
+                    type: 'object',
+                    required: ['command', 'cancel'],
+                    properties: { command: commandSchema, cancel: commandSchema },
+                  },
+                }
+              : {}),
             404: errorRef,
             409: errorRef,
             ...(action === 'retry' ? { 503: errorRef } : {}),
@@ -283,7 +295,11 @@ export async function commandRoutes(app: FastifyInstance, opts: CommandRoutesOpt
         const id = request.params.id;
         try {
           const by = request.caller!.name;
-          if (action === 'cancel') return await opts.dispatcher.cancel(id, by);
+          if (action === 'cancel') {
+            const { command, cancel } = await opts.dispatcher.cancel(id, by);
+            // issue 21 §6: a running command is the agent's to stop; its answer comes later.
+            return cancel ? reply.status(202).send({ command, cancel }) : command;
+          }
           const previous = await opts.db.commands.findById(id);
           // A retry issues the command again: the same role as issuing it.
           if (previous && ADMIN_ONLY.has(previous.type) && !hasRole(request.caller!.role, 'admin'))

@@ -4,6 +4,7 @@ import type { Command } from '../data/api-types.js';
 import { ApiError } from '../data/api-error.js';
 import {
   canCancel,
+  cannotStopSafely,
   canRetry,
   commandTimeline,
   describeCommand,
@@ -24,7 +25,8 @@ export class CommandChangedEvent extends Event {
 
 /**
  * One command: what it does, on which host, its status with the moments it reached them, its
- * attempt, retry (finished without success) and cancel (not acknowledged yet), and its output.
+ * attempt, retry (finished without success) and cancel (not finished: withdrawn, or the agent
+ * asked to stop it), and its output. A cancel the agent refused says it could not stop safely.
  */
 @customElement('rf-command-item')
 export class RfCommandItem extends LitElement {
@@ -104,14 +106,20 @@ export class RfCommandItem extends LitElement {
     this._busy = true;
     try {
       const c = this.command;
-      const answer = await (action === 'retry'
-        ? this.ctx.api.commands.retry(c.id)
-        : this.ctx.api.commands.cancel(c.id));
-      this.dispatchEvent(new CommandChangedEvent(answer));
-      this.ctx.toasts.show(
-        action === 'retry' ? `Retry of ${describeCommand(c)} issued` : `${describeCommand(c)} cancelled`,
-        'info',
-      );
+      if (action === 'retry') {
+        this.dispatchEvent(new CommandChangedEvent(await this.ctx.api.commands.retry(c.id)));
+        this.ctx.toasts.show(`Retry of ${describeCommand(c)} issued`, 'info');
+        return;
+      }
+      const answer = await this.ctx.api.commands.cancel(c.id);
+      if ('cancel' in answer) {
+        // Running on its host: the agent decides, and its answer arrives as the cancel's row.
+        this.dispatchEvent(new CommandChangedEvent(answer.cancel));
+        this.ctx.toasts.show(`Asked the agent to stop ${describeCommand(c)}`, 'info');
+      } else {
+        this.dispatchEvent(new CommandChangedEvent(answer));
+        this.ctx.toasts.show(`${describeCommand(c)} cancelled`, 'info');
+      }
     } catch (err) {
       // A refusal (409) carries the command as it is now: redraw it with that.
       const now =
@@ -120,6 +128,18 @@ export class RfCommandItem extends LitElement {
     } finally {
       this._busy = false;
     }
+  }
+
+  /** The error; a cancel the agent could not do safely says so in words a person acts on. */
+  private _renderError(c: Command) {
+    const target = cannotStopSafely(c);
+    if (target)
+      return html`<p class="error" data-code="cannot_stop_safely">
+        Could not stop
+        <a href=${this.ctx.location.href('/operations', { command: target })}>the install</a> safely: the
+        package manager was already changing the system, so it runs to its end.
+      </p>`;
+    return c.error ? html`<p class="error">${c.error}</p>` : nothing;
   }
 
   override render() {
@@ -171,7 +191,7 @@ export class RfCommandItem extends LitElement {
       <ol class="timeline muted" aria-label="Timeline">
         ${commandTimeline(c).map((s) => html`<li>${s.label} ${time(s.at)}</li>`)}
       </ol>
-      ${c.error ? html`<p class="error">${c.error}</p>` : nothing}
+      ${this._renderError(c)}
       <details
         ?open=${showOutput}
         @toggle=${(e: Event) => (this._showOutput = (e.target as HTMLDetailsElement).open)}

@@ -152,7 +152,14 @@ export function createApi(client: ApiClient) {
       issue: (agentId: string, type: string, params: Record<string, unknown> = {}) =>
         client.post<Command>('api/v1/commands', { agentId, type, params }),
       retry: (id: string) => client.post<Command>(`api/v1/commands/${encodeURIComponent(id)}/retry`),
-      cancel: (id: string) => client.post<Command>(`api/v1/commands/${encodeURIComponent(id)}/cancel`),
+      /**
+       * The cancelled command (200), or `{ command, cancel }` (202) when the agent runs it and
+       * was asked to stop it (issue 21 §6).
+       */
+      cancel: (id: string) =>
+        client.post<Command | { command: Command; cancel: Command }>(
+          `api/v1/commands/${encodeURIComponent(id)}/cancel`,
+        ),
     },
     events: {
       list: (query: Query = {}) => client.get<Page<SystemEvent>>('api/v1/events', query),

@@ -2,8 +2,11 @@ import type { Command, CommandStatus, Role } from './api-types.js';
 
 /** What POST /commands/{id}/retry accepts (core/commands/dispatcher.ts RETRYABLE). */
 const RETRYABLE = new Set<string>(['failed', 'timed_out', 'cancelled', 'rejected']);
-/** What POST /commands/{id}/cancel accepts: the agent has not acknowledged it yet. */
-const CANCELLABLE = new Set<string>(['pending', 'sent']);
+/**
+ * What POST /commands/{id}/cancel accepts: every command not finished. Before the agent
+ * acknowledges it, it is withdrawn; after, the agent is asked to stop it (issue 21 §6).
+ */
+const CANCELLABLE = new Set<string>(['pending', 'sent', 'acknowledged', 'running']);
 const ACTIVE = new Set<string>(['pending', 'sent', 'acknowledged', 'running']);
 
 export const canRetry = (c: Pick<Command, 'status'>) => RETRYABLE.has(c.status);
@@ -105,4 +108,15 @@ export function describeCommand(c: Pick<Command, 'type' | 'params'>): string {
   const container = p.container ?? p.containerId;
   if (typeof container === 'string') parts.push(container);
   return parts.join(' ');
+}
+
+/**
+ * A `cancel` the agent refused because the install it names was already changing the system
+ * (issue 21 §6): the id of that install, else null.
+ */
+export function cannotStopSafely(c: Pick<Command, 'type' | 'status' | 'result' | 'params'>): string | null {
+  if (c.type !== 'cancel' || c.status !== 'failed') return null;
+  const data = (c.result?.data ?? null) as { code?: unknown } | null;
+  if (data?.code !== 'cannot_stop_safely') return null;
+  return typeof c.params?.commandId === 'string' ? c.params.commandId : null;
 }

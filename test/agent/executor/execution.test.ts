@@ -228,7 +228,9 @@ describe('agent executor: running commands from the real core', function () {
     assert.equal(control.calls.dryRun, dryRunsBefore + 1);
     gate.release();
     for (const c of [install, scan, second]) assert.equal((await commandIn(core, c.id)).status, 'succeeded');
-    assert.deepEqual(order, ['install-started', 'install-finished', 'scan-started']);
+    // The scan that waited, then the install's own rescan (issue 21 §3), queued behind it.
+    await until('the rescan after the install', () => order.length >= 4);
+    assert.deepEqual(order, ['install-started', 'install-finished', 'scan-started', 'scan-started']);
   });
 
   it('refuses a reboot with a clear result when reboots are not enabled here', async () => {

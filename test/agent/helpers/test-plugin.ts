@@ -90,6 +90,8 @@ export function testPackageManager(
       properties: { source: { type: 'string', default: 'test-suite' } },
     },
     create: (ctx) => ({
+      // The install gate stands for a download: a cancel stops it until the gate opens.
+      marksPointOfNoReturn: true,
       async detect() {
         const result = await ctx.run('/bin/echo', ['ok']);
         return { available: succeeded(result) };
@@ -134,6 +136,7 @@ export function testPackageManager(
             op.signal.addEventListener('abort', () => reject(abortError(op.signal)), { once: true });
             void waiting.then(resolve);
           });
+        op.pointOfNoReturn(); // from here on it "changes the system" (issue 21 §6)
         const names = request.packages.map((p) => p.name);
         // Package names as separate arguments, never through a shell.
         const result = await ctx.run('/bin/echo', ['Unpacking', ...names], {

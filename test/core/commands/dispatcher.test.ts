@@ -182,7 +182,7 @@ describe('signed commands', function () {
     const { down } = await online({ autoAck: false });
     const { command } = await core.dispatcher.issue({ agentId: agent.agentId, type: 'reboot' });
     // No wait: the time it was sent is not in the table yet.
-    const cancelled = await core.dispatcher.cancel(command.id, 'test');
+    const { command: cancelled } = await core.dispatcher.cancel(command.id, 'test');
     assert.equal(cancelled.status, 'cancelled');
     assert.ok(cancelled.sentAt, 'the cancelled command says it had been sent');
     const withdrawal = await down.waitFor(

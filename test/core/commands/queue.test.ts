@@ -88,12 +88,15 @@ describeEachDatabase('command queue', (target) => {
     assert.equal(retry.retriedFromId, command.id);
     assert.equal(retry.attempt, 2);
     assert.deepEqual(retry.params, { plugin: 'dnf' });
-    const third = await core.dispatcher.retry((await core.dispatcher.cancel(retry.id, 'test')).id, 'admin');
+    const third = await core.dispatcher.retry(
+      (await core.dispatcher.cancel(retry.id, 'test')).command.id,
+      'admin',
+    );
     assert.equal(third.attempt, 3);
     await core.dispatcher.cancel(third.id, 'test');
   });
 
-  it('withdraws a sent command by sending the agent a signed cancel, and cannot cancel an acknowledged one', async () => {
+  it("withdraws a sent command by sending the agent a signed cancel; an acknowledged one is the agent's to stop", async () => {
     const client = await connectAgent(core.mqttUrl, agent);
     try {
       const down = await listenDown(client, agent, { autoAck: false });
@@ -104,8 +107,9 @@ describeEachDatabase('command queue', (target) => {
       });
       await down.waitFor((m) => m.type === 'command' && m.payload.id === command.id);
       await until('sent', async () => (await core.db.commands.findById(command.id))?.status === 'sent');
-      const cancelled = await core.dispatcher.cancel(command.id, 'admin');
-      assert.equal(cancelled.status, 'cancelled');
+      const withdrawn = await core.dispatcher.cancel(command.id, 'admin');
+      assert.equal(withdrawn.command.status, 'cancelled');
+      assert.equal(withdrawn.cancel, null);
       const withdraw = await down.waitFor((m) => m.type === 'command' && m.payload.type === 'cancel');
       assert.deepEqual(withdraw.payload.params, { commandId: command.id });
 
@@ -116,9 +120,21 @@ describeEachDatabase('command queue', (target) => {
         'acknowledged',
         async () => (await core.db.commands.findById(acked.id))?.status === 'acknowledged',
       );
-      await assert.rejects(
-        core.dispatcher.cancel(acked.id, 'admin'),
-        (err) => err instanceof CommandRequestError && err.code === 'not_cancellable',
+      // issue 21 §6: left running, and the agent gets a cancel; its result will say what happened.
+      const asked = await core.dispatcher.cancel(acked.id, 'admin');
+      assert.equal(asked.command.status, 'acknowledged');
+      assert.equal(asked.cancel?.type, 'cancel');
+      const stop = await down.waitFor(
+        (m) => m.type === 'command' && m.payload.type === 'cancel' && m.payload.id === asked.cancel?.id,
+      );
+      assert.deepEqual(stop.payload.params, { commandId: acked.id });
+      assert.equal((await core.db.commands.findById(acked.id))?.status, 'acknowledged');
+      // Asked twice: the same cancel, not a second one.
+      assert.equal((await core.dispatcher.cancel(acked.id, 'admin')).cancel?.id, asked.cancel?.id);
+      const events = await core.db.systemEvents.list({ type: 'command', agentId: agent.agentId });
+      assert.ok(
+        events.some((e) => e.subtype === 'cancel_requested' && e.message.includes(acked.id)),
+        'the request is in the system events',
       );
     } finally {
       client.end(true);

@@ -3,6 +3,7 @@ import type { Command } from '../../../panel/src/data/api-types.js';
 import {
   applyStatus,
   canCancel,
+  cannotStopSafely,
   canRetry,
   commandTimeline,
   describeCommand,
@@ -59,13 +60,28 @@ describe('panel data: the commands list', () => {
     assert.equal(applyStatus(list, { commandId: 'zzz', status: 'sent' }), null);
   });
 
-  it('offers retry for failed, timed-out, cancelled and rejected commands, cancel before the agent acknowledges', () => {
+  it('offers retry for failed, timed-out, cancelled and rejected commands, cancel until it finishes', () => {
     for (const s of ['failed', 'timed_out', 'cancelled', 'rejected'] as const)
       assert.ok(canRetry({ status: s }), s);
     for (const s of ['pending', 'sent', 'running', 'succeeded'] as const)
       assert.ok(!canRetry({ status: s }), s);
-    for (const s of ['pending', 'sent'] as const) assert.ok(canCancel({ status: s }), s);
-    for (const s of ['acknowledged', 'running', 'failed'] as const) assert.ok(!canCancel({ status: s }), s);
+    // issue 21 §6: a running command can be cancelled too; its agent decides.
+    for (const s of ['pending', 'sent', 'acknowledged', 'running'] as const)
+      assert.ok(canCancel({ status: s }), s);
+    for (const s of ['succeeded', 'failed', 'cancelled'] as const) assert.ok(!canCancel({ status: s }), s);
+  });
+
+  it('tells a cancel the agent could not do safely from other failed cancels', () => {
+    const target = '0f0e8c52-6f3c-4b8e-9d1a-2b7c3d4e5f60';
+    const refused = {
+      type: 'cancel',
+      status: 'failed' as const,
+      params: { commandId: target },
+      result: { data: { cancelled: false, commandId: target, code: 'cannot_stop_safely' } },
+    };
+    assert.equal(cannotStopSafely(refused), target);
+    assert.equal(cannotStopSafely({ ...refused, result: { data: { state: 'finished' } } }), null);
+    assert.equal(cannotStopSafely({ ...refused, type: 'install' }), null);
     assert.equal(retryRole({ type: 'scan' }), 'operator');
     assert.equal(retryRole({ type: 'update_agent' }), 'admin', 'changing the agent itself is for admins');
     assert.equal(retryRole({ type: 'set_config' }), 'admin');

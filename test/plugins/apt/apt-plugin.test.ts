@@ -215,6 +215,8 @@ describe('apt plugin: scan', () => {
 
 describe('apt plugin: dry run and install', () => {
   const curlDryRun = { stdout: aptFixtureLines('apt-get-dry-run-install-curl.txt') };
+  /** `apt-get install --download-only` that fetched the archives. */
+  const downloaded = { exitCode: 0 };
   const dpkgBefore = {
     exitCode: 0,
     stdout: ['curl\tamd64\t7.88.1-10+deb12u14\tii ', 'libcurl4\tamd64\t7.88.1-10+deb12u14\tii '],
@@ -268,7 +270,7 @@ describe('apt plugin: dry run and install', () => {
   it('installs unattended, keeping config files, reporting apt status lines as progress', async () => {
     const fake = new FakeApt()
       .on('dpkg-query holds', { stdout: [] })
-      .on('apt-get install', curlDryRun, {
+      .on('apt-get install', curlDryRun, downloaded, {
         status: [
           'pmstatus:dpkg-exec:0.0000:Running dpkg',
           'pmstatus:curl:50.0000:Unpacking curl (amd64)',
@@ -281,7 +283,21 @@ describe('apt plugin: dry run and install', () => {
     const progress: InstallProgress[] = [];
     const result = value(await apt.install({ packages: [{ name: 'curl' }] }, (p) => progress.push(p)));
 
-    const install = fake.callsTo('apt-get install')[1]!;
+    // The archives first, on their own (issue 21 §6: until then a cancel changes nothing).
+    assert.deepEqual(fake.callsTo('apt-get install')[1]!.args, [
+      'install',
+      '--only-upgrade',
+      '--download-only',
+      '-y',
+      '-q',
+      '-o',
+      'APT::Status-Fd=3',
+      '-o',
+      'DPkg::Lock::Timeout=300',
+      '--',
+      'curl',
+    ]);
+    const install = fake.callsTo('apt-get install')[2]!;
     assert.deepEqual(install.args, [
       'install',
       '--only-upgrade',
@@ -358,7 +374,7 @@ describe('apt plugin: dry run and install', () => {
   it('reports a failed install with apt errors and what did change', async () => {
     const fake = new FakeApt()
       .on('dpkg-query holds', { stdout: [] })
-      .on('apt-get install', curlDryRun, {
+      .on('apt-get install', curlDryRun, downloaded, {
         exitCode: 100,
         stderr: [
           'E: Sub-process /usr/bin/dpkg returned an error code (1)',
@@ -373,6 +389,21 @@ describe('apt plugin: dry run and install', () => {
       !outcome.ok ? outcome.message : '',
       /E: Sub-process \/usr\/bin\/dpkg returned an error code \(1\).*\(dpkg was interrupted: run dpkg --configure -a\)$/,
     );
+  });
+
+  it('stops before dpkg when the download fails: nothing changed, no install run', async () => {
+    const fake = new FakeApt()
+      .on('dpkg-query holds', { stdout: [] })
+      .on('apt-get install', curlDryRun, {
+        exitCode: 100,
+        stderr: ['E: Failed to fetch http://deb.debian.org/pool/curl.deb  404  Not Found'],
+      })
+      .on('dpkg-query', dpkgBefore);
+    const { apt } = await aptWith(fake);
+    const outcome = await apt.install({ packages: [{ name: 'curl' }] }, () => {});
+    assert.equal(!outcome.ok && outcome.code, 'download-failed', JSON.stringify(outcome));
+    assert.match(!outcome.ok ? outcome.message : '', /nothing was changed.*404 {2}Not Found/);
+    assert.equal(fake.callsTo('apt-get install').length, 2, 'the dry run and the download, no install');
   });
 
   it('does not run apt at all for a request with nothing to upgrade', async () => {

@@ -8,6 +8,8 @@ export interface TestPackage {
   name: string;
   version: string;
   depends?: string;
+  /** A maintainer script run when dpkg configures the package (`#!/bin/sh` is added). */
+  postinst?: string;
 }
 
 /** Runs a command (argv) and throws with its output when it fails. */
@@ -74,6 +76,8 @@ export class LocalRepo {
       '',
     ].join('\n');
     writeFileSync(join(dir, 'DEBIAN/control'), control);
+    if (pkg.postinst)
+      writeFileSync(join(dir, 'DEBIAN/postinst'), `#!/bin/sh\n${pkg.postinst}\n`, { mode: 0o755 });
     const deb = join(this.pool, `${pkg.name}_${pkg.version}_all.deb`);
     must('dpkg-deb', ['--build', '--root-owner-group', dir, deb]);
     return deb;
