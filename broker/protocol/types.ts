@@ -79,6 +79,32 @@ export interface ScanPackage {
   platform?: string;
 }
 
+/** One package a transaction touches (transactionItemSchema). */
+export interface TransactionItem {
+  name: string;
+  arch?: string;
+  /** Installed version; absent for a new package. */
+  fromVersion?: string;
+  /** Version after the transaction; absent for a removal. */
+  toVersion?: string;
+  /** Repository, suite or registry the new version comes from. */
+  source?: string;
+  security?: boolean;
+}
+
+/**
+ * What an install would do, as a dry run reports it (DESIGN.md §3.7): a `dry_run` result's
+ * `data.transaction`, an `install` command's `params.expected`.
+ */
+export interface Transaction {
+  upgrades: TransactionItem[];
+  /** Packages not installed today that the upgrade pulls in (new dependencies). */
+  newPackages: TransactionItem[];
+  removals: TransactionItem[];
+  /** Things a person should read before confirming (skipped packages, holds). */
+  warnings: string[];
+}
+
 export interface ScanMessage extends Envelope {
   batchId: string;
   plugin: string;

@@ -31,7 +31,7 @@ const matchSchema = {
   },
 } as const;
 
-const policySchema = {
+export const policySchema = {
   type: 'object',
   required: ['id', 'kind', 'name', 'match', 'enabled', 'createdAt'],
   properties: {
