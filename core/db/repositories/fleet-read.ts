@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import { type Agent, type AgentRow, agentFromRow } from './agents.js';
 import { containsPattern } from './update-list-sql.js';
-
 import type { PendingCounts, Severity } from '../../../broker/protocol/api-types.js';
 import {
   OUTSTANDING_PACKAGE_STATUSES as OUTSTANDING_STATUSES,
