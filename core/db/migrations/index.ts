@@ -11,6 +11,7 @@ import * as fleetStateDeleteTrigger from './20261203100000_fleet_state_delete_tr
 import * as updateEventsUnusedIndexes from './20261203110000_update_events_unused_indexes.js';
 import * as packageNames from './20261203120000_package_names.js';
 import * as packageStateRareStatusIndex from './20261203130000_package_state_rare_status_index.js';
+import * as agentIdentityConflict from './20261210100000_agent_identity_conflict.js';
 
 export interface Migration {
   name: string;
@@ -36,4 +37,5 @@ export const coreMigrations: Migration[] = [
   { name: '20261203110000_update_events_unused_indexes', ...updateEventsUnusedIndexes },
   { name: '20261203120000_package_names', ...packageNames },
   { name: '20261203130000_package_state_rare_status_index', ...packageStateRareStatusIndex },
+  { name: '20261210100000_agent_identity_conflict', ...agentIdentityConflict },
 ];
