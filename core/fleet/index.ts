@@ -9,12 +9,7 @@ export {
   setAgentLabels,
 } from './agent-admin.js';
 export { parseDuration } from './duration.js';
-export {
-  checkHelloMachine,
-  type IdentityContext,
-  machinePrefix,
-  recordSessionTakeovers,
-} from './identity.js';
+export { checkHelloMachine, type IdentityContext, recordSessionTakeovers } from './identity.js';
 export { recordBrokerRefusal } from './broker-refusals.js';
 export { type ManageContext, rotateServerKey } from './manage.js';
 export {
