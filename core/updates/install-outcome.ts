@@ -33,9 +33,7 @@ export function createInstallOutcome(ctx: WorkflowContext, { announce, record }:
         toVersion: done?.toVersion ?? (succeeded ? p.availableVersion : null),
         message: succeeded
           ? null
-          : (failed.get(packageKey(p.name, p.arch))?.message ??
-            command.error ??
-            `install ${command.status}`),
+          : (failed.get(packageKey(p.name, p.arch))?.message ?? command.error ?? `install ${command.status}`),
       };
     });
     await ctx.db.packages.recordInstall(command.agentId, plugin, command.id, at, outcomes);

@@ -135,18 +135,19 @@ export type PackageEvent = keyof typeof PACKAGE_MOVES;
 export const PACKAGE_EVENTS = Object.keys(PACKAGE_MOVES) as PackageEvent[];
 
 /** Why some moves are refused, where "not in the table" would not tell a user enough. */
-export const REFUSAL_REASONS: ReadonlyArray<[from: PackageStatus | '*', to: PackageStatus | '*', why: string]> =
+export const REFUSAL_REASONS: ReadonlyArray<
+  [from: PackageStatus | '*', to: PackageStatus | '*', why: string]
+> = [
+  ['held', '*', 'held packages are never installed or approved; release the hold first'],
+  ['installing', '*', 'an install is running; wait for its result'],
   [
-    ['held', '*', 'held packages are never installed or approved; release the hold first'],
-    ['installing', '*', 'an install is running; wait for its result'],
-    [
-      '*',
-      'installing',
-      'only a dry run that matched the approval, or a confirmed transaction, starts an install',
-    ],
-    ['*', 'updated', 'only the package manager, through an install result, marks a package updated'],
-    ['resolved', '*', 'the update no longer exists on the host; a new scan reopens it when it comes back'],
-  ];
+    '*',
+    'installing',
+    'only a dry run that matched the approval, or a confirmed transaction, starts an install',
+  ],
+  ['*', 'updated', 'only the package manager, through an install result, marks a package updated'],
+  ['resolved', '*', 'the update no longer exists on the host; a new scan reopens it when it comes back'],
+];
 
 export class IllegalTransitionError extends Error {
   override name = 'IllegalTransitionError';

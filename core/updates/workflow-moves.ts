@@ -31,9 +31,11 @@ export function createWorkflowMoves(ctx: WorkflowContext) {
     announce(result.moved, to, typeof commandId === 'string' ? commandId : undefined);
     return {
       moved: result.moved,
-      refused: result.refused.map(
-        ({ status, ...ref }): Refusal => ({ ref, from: status, why: refusalOf(event, ref.name, status) }),
-      ),
+      refused: result.refused.map(({ status, ...ref }): Refusal => ({
+        ref,
+        from: status,
+        why: refusalOf(event, ref.name, status),
+      })),
     };
   }
 

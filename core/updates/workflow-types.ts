@@ -62,7 +62,9 @@ export interface Refusal {
 /** A package's key within one host's plugin: name and arch (arch may be unknown). */
 export const packageKey = (name: string, arch: string | undefined) => `${name}\u0000${arch ?? ''}`;
 
-export function groupByAgentPlugin<T extends { agentId: string; plugin: string }>(refs: T[]): Map<string, T[]> {
+export function groupByAgentPlugin<T extends { agentId: string; plugin: string }>(
+  refs: T[],
+): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const ref of refs) {
     const k = `${ref.agentId}\u0000${ref.plugin}`;

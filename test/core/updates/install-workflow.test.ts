@@ -38,8 +38,7 @@ describe('package state machine', () => {
     let refused = 0;
     for (const from of STATES)
       for (const to of STATES) {
-        if (isAllowed(from, to))
-          assert.doesNotThrow(() => checkTransition(from, to), `${from} → ${to}`);
+        if (isAllowed(from, to)) assert.doesNotThrow(() => checkTransition(from, to), `${from} → ${to}`);
         else {
           refused++;
           assert.throws(
