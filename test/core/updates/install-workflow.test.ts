@@ -391,6 +391,23 @@ describe('the safe install workflow, against a test agent speaking the real prot
     );
   });
 
+  it('refuses to approve again a package its dry run is checking, leaving it in that run (issue 22 §2)', async () => {
+    const host = await hostWith(['zsh'], {
+      dry_run: () => ({ data: {} }),
+      install: () => ({}),
+    });
+    // This agent answers nothing, so the dry run stays open while the package is approved again.
+    host.agent.client.end(true);
+    await core.workflow.approve(host.refs, 'admin');
+    await until('checking', async () => (await host.status('zsh')) === 'checking_dependencies');
+    const { approved, refused } = await core.workflow.approve(host.refs, 'admin');
+    assert.equal(approved.length, 0);
+    assert.equal(refused[0]?.from, 'checking_dependencies');
+    assert.match(refused[0]!.why, /^cannot move a package from checking_dependencies to approved: /);
+    assert.equal(await host.status('zsh'), 'checking_dependencies');
+    assert.equal((await core.db.commands.listForAgent(host.identity.agentId)).length, 1);
+  });
+
   it('checks again when a dry run times out', async () => {
     const host = await hostWith(['bash'], {
       dry_run: () => ({ data: {} }),
