@@ -1,18 +1,8 @@
-import type { PackageStatus } from '../db/index.js';
+import type { PackageStatus } from '../../broker/protocol/api-types.js';
+import { PACKAGE_STATUSES } from '../../broker/protocol/index.js';
 
-/** Every package status, in the order of an update's life (DESIGN.md §5). */
-export const PACKAGE_STATUS_ORDER: readonly PackageStatus[] = [
-  'pending',
-  'approved',
-  'checking_dependencies',
-  'pending_dependencies',
-  'installing',
-  'updated',
-  'failed',
-  'ignored',
-  'held',
-  'resolved',
-];
+/** Every package status, in the order of an update's life: the vocabulary's one list (DESIGN.md §5). */
+export const PACKAGE_STATUS_ORDER: readonly PackageStatus[] = PACKAGE_STATUSES;
 
 const ALL_BUT = (...but: PackageStatus[]) => PACKAGE_STATUS_ORDER.filter((s) => !but.includes(s));
 
