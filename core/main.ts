@@ -11,7 +11,7 @@ import {
   startAdminSocket,
 } from './api/index.js';
 import { createDispatcher, type Dispatcher } from './commands/index.js';
-import type { RedflagConfig } from './config/index.js';
+import { brokerUrlFor, lanBaseUrl, type RedflagConfig, serverUrl } from './config/index.js';
 import { createBatcher, type Database, openDatabase, pgliteDirFor } from './db/index.js';
 import {
   createEventRecorder,
@@ -29,16 +29,14 @@ import {
   recordSessionTakeovers,
   ServerKeyring,
 } from './fleet/index.js';
-import { createAgentHandlers } from './agent-handlers.js';
 import { addCoreJobs } from './core-jobs.js';
-import { createIntake } from './intake/index.js';
+import { createAgentHandlers, createIntake } from './intake/index.js';
 import { createJobRunner, type JobRunner } from './jobs/index.js';
 import { startServices } from './lifecycle/index.js';
 import { type CorePluginHost, createCorePluginHost } from './plugins/index.js';
 import { startLocalAgent } from './local-agent.js';
 import type { Logger } from './log/index.js';
 import { readyLine, setupLinkLine } from './start-lines.js';
-import { brokerUrlFor, lanBaseUrl, serverUrl } from './urls.js';
 import { createPolicyService, type PolicyService } from './policy/index.js';
 import { createInstallWorkflow, type InstallWorkflow } from './updates/index.js';
 import { CORE_VERSION } from './version.js';

@@ -1,10 +1,10 @@
-import type { Dispatcher } from './commands/index.js';
-import type { Database } from './db/index.js';
-import type { EventRecorder, LiveBus, PresenceEvents } from './events/index.js';
-import { checkHelloMachine, type IdentityContext } from './fleet/index.js';
-import type { IntakeHandlers } from './intake/index.js';
-import { catchUpPluginSettings } from './policy/index.js';
-import { ingestScan } from './updates/index.js';
+import type { Dispatcher } from '../commands/index.js';
+import type { Database } from '../db/index.js';
+import type { EventRecorder, LiveBus, PresenceEvents } from '../events/index.js';
+import { checkHelloMachine, type IdentityContext } from '../fleet/index.js';
+import type { IntakeHandlers } from './intake.js';
+import { catchUpPluginSettings } from '../policy/index.js';
+import { ingestScan } from '../updates/index.js';
 
 /** What the core does with each validated agent message (one handler per message type). */
 export function createAgentHandlers(ctx: {

@@ -1,57 +1,8 @@
 import type { Command } from 'commander';
-import {
-  AdminOperationError,
-  type AdminOperationName,
-  AdminRequestError,
-  adminOperations,
-  adminRequest,
-  adminSocketPath,
-  NoRunningCoreError,
-} from './api/index.js';
-import {
-  type CommonFlags,
-  fail,
-  handleStartError,
-  loadWithFlags,
-  parsePositiveInteger,
-} from './cli-common.js';
-import { addAccessCommands } from './cli-access.js';
-import { iso, print, table } from './cli-output.js';
-import { runLocally } from './manage-locally.js';
-
-/**
- * Runs a management operation through the running core's admin socket, or with a database
- * connection of its own when no core runs (both paths run the same operation code).
- */
-export type ManageFn = typeof manage;
-
-async function manage(
-  flags: CommonFlags,
-  name: AdminOperationName,
-  input: { params?: Record<string, string>; body?: Record<string, unknown> } = {},
-): Promise<unknown> {
-  const { config } = loadWithFlags(flags);
-  const op = adminOperations[name];
-  const params = input.params ?? {};
-  const path = op.path.replace(/:(\w+)/g, (_, key: string) => encodeURIComponent(params[key] ?? ''));
-  try {
-    return await adminRequest(
-      adminSocketPath(config.dataDir),
-      op.method,
-      path,
-      op.method === 'POST' ? (input.body ?? {}) : undefined,
-    );
-  } catch (err) {
-    if (err instanceof AdminRequestError) fail(err.message);
-    if (!(err instanceof NoRunningCoreError)) throw err;
-  }
-  try {
-    return await runLocally(config, name, { params, body: input.body ?? {} });
-  } catch (err) {
-    if (err instanceof AdminOperationError) fail(err.message);
-    return handleStartError(err);
-  }
-}
+import { type CommonFlags, parsePositiveInteger } from './common.js';
+import { addAccessCommands } from './access.js';
+import { manage } from './manage-operation.js';
+import { iso, print, table } from './output.js';
 
 export function addManagementCommands(program: Command, common: (cmd: Command) => Command) {
   const token = program.command('token').description('registration tokens agents enrol with');
