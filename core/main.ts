@@ -12,7 +12,7 @@ import {
 } from './api/index.js';
 import { createDispatcher, type Dispatcher } from './commands/index.js';
 import { brokerUrlFor, lanBaseUrl, type RedflagConfig, serverUrl } from './config/index.js';
-import { createBatcher, type Database, openDatabase, pgliteDirFor } from './db/index.js';
+import { type Database, openDatabase, pgliteDirFor } from './db/index.js';
 import {
   createEventRecorder,
   createLiveBus,
@@ -25,10 +25,9 @@ import {
   AgentKeyCache,
   createToken,
   type IdentityContext,
-  recordBrokerRefusal,
-  recordSessionTakeovers,
   ServerKeyring,
 } from './fleet/index.js';
+import { agentConnectionEvents, presenceWrites } from './agent-connections.js';
 import { addCoreJobs } from './core-jobs.js';
 import { createAgentHandlers, createIntake } from './intake/index.js';
 import { createJobRunner, type JobRunner } from './jobs/index.js';
@@ -115,28 +114,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
     });
     opened.push(() => events.close());
 
-    // Agents reconnecting together (after a restart) go online in one statement per batch.
-    type OnlineEntry = { id: string; metadata: Record<string, unknown> };
-    const goOnline = createBatcher(
-      async (entries: OnlineEntry[]) => {
-        const changed = await db.agents.setManyOnline(entries);
-        return new Map(entries.map((e) => [e, changed.has(e.id)]));
-      },
-      // Presence must show within 2 s; 100 ms of batching turns a reconnect storm into a few statements.
-      { missing: false, delayMs: 100 },
-    );
-
-    // Likewise for going offline: a core or network restart drops them all at once.
-    const goOffline = createBatcher(
-      async (ids: string[]) => {
-        await db.agents.setManyOffline(ids);
-        return new Map<string, true>();
-      },
-      { missing: true, delayMs: 100 },
-    );
-    const markOffline = async (agentId: string) => {
-      await goOffline(agentId);
-    };
+    const writes = presenceWrites(db);
 
     // The broker and the parts that publish through it refer to each other; `broker` is set
     // before any agent can connect, so no callback runs before it exists.
@@ -192,7 +170,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         identity,
         dispatcher,
         isConnected: (id) => broker.isConnected(id),
-        markOffline,
+        markOffline: writes.markOffline,
         bus: live,
         presence,
         afterIngest: (agentId, plugin) =>
@@ -232,46 +210,17 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       maxClockSkewSec: config.broker.maxClockSkewSec,
       logger: logger.child({ component: 'broker' }),
       lookupAgent: (agentId) => agentKeys.lookup(agentId),
-      events: {
-        onRefusal: (refusal) => void recordBrokerRefusal(events, refusal),
-        onSessionTakeovers(agentId, episode) {
-          intake.enqueue(agentId, () => recordSessionTakeovers(identity, agentId, episode));
-        },
-        onAgentConnected(agentId, info) {
-          intake.enqueue(agentId, async () => {
-            const online = await goOnline({
-              id: agentId,
-              metadata: {
-                connection: {
-                  address: info.address,
-                  protocolVersion: info.protocolVersion,
-                  since: new Date(),
-                },
-              },
-            });
-            // Revoked between its authentication and now (here or on another core): the revocation wins.
-            if (!online) {
-              agentKeys.invalidate(agentId);
-              broker.disconnect(agentId);
-            } else presence.online(agentId);
-          });
-        },
-        onAgentListening(agentId) {
-          intake.enqueue(agentId, async () => {
-            await policy.pushConfig(agentId);
-            await dispatcher.deliverPending(agentId);
-          });
-        },
-        onAgentDisconnected(agentId) {
-          policy.agentDisconnected(agentId);
-          intake.enqueue(agentId, async () => {
-            await markOffline(agentId);
-            presence.offline(agentId);
-          });
-        },
-        onAgentMessage: (agentId, type, payload) => intake.accept(agentId, type, payload),
-        onPresence: (agentId, payload) => intake.accept(agentId, 'presence', payload),
-      },
+      events: agentConnectionEvents({
+        events,
+        identity,
+        agentKeys,
+        presence,
+        writes,
+        intake,
+        policy,
+        dispatcher,
+        broker: () => broker,
+      }),
     });
     opened.push(() => broker.close());
 
