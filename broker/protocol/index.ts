@@ -33,6 +33,12 @@ export {
   RESULT_STATUSES,
   PROGRESS_STREAMS,
   RECEIPT_STATUSES,
+  PACKAGE_STATUSES,
+  OUTSTANDING_PACKAGE_STATUSES,
+  COMMAND_STATUSES,
+  ACTIVE_COMMAND_STATUSES,
+  COMMAND_SOURCES,
+  ROLES,
 } from './vocabulary.js';
 export * from './schemas/index.js';
 export { createValidatorAjv, describeAjvErrors, firstErrorPath } from './ajv.js';

@@ -61,3 +61,63 @@ export const PROGRESS_STREAMS = ['stdout', 'stderr', 'status'] as const;
 
 /** What the core did with a spooled message: either way the agent may drop it from its spool. */
 export const RECEIPT_STATUSES = ['stored', 'duplicate', 'rejected'] as const;
+
+/*
+ * The HTTP API's words (issue 22 §1: each list defined once): the core's SQL checks and route
+ * schemas, and the panel, are built from these.
+ */
+
+/** Where an update stands on one host (DESIGN.md §5 package_state.status). */
+export const PACKAGE_STATUSES = [
+  'pending',
+  'approved',
+  'checking_dependencies',
+  'pending_dependencies',
+  'installing',
+  'updated',
+  'failed',
+  'ignored',
+  'held',
+  'resolved',
+] as const;
+
+/**
+ * Statuses of an update that still waits to be installed: what "pending" counts mean in the
+ * agent list and the fleet stats. Held and ignored ones are set aside; updated and resolved
+ * ones are closed.
+ */
+export const OUTSTANDING_PACKAGE_STATUSES = [
+  'pending',
+  'approved',
+  'checking_dependencies',
+  'pending_dependencies',
+  'installing',
+  'failed',
+] as const satisfies ReadonlyArray<(typeof PACKAGE_STATUSES)[number]>;
+
+/** A command row's life (DESIGN.md §5 commands.status). */
+export const COMMAND_STATUSES = [
+  'pending',
+  'sent',
+  'acknowledged',
+  'running',
+  'succeeded',
+  'failed',
+  'timed_out',
+  'cancelled',
+  'rejected',
+] as const;
+
+/** Statuses in which a command still occupies its dedup key (and can be cancelled). */
+export const ACTIVE_COMMAND_STATUSES = [
+  'pending',
+  'sent',
+  'acknowledged',
+  'running',
+] as const satisfies ReadonlyArray<(typeof COMMAND_STATUSES)[number]>;
+
+/** Who issued a command (DESIGN.md §5 commands.source). */
+export const COMMAND_SOURCES = ['manual', 'policy', 'schedule', 'integration'] as const;
+
+/** What a user or an API token may do (DESIGN.md §6). */
+export const ROLES = ['admin', 'operator', 'viewer'] as const;

@@ -1,9 +1,12 @@
 /** Shared JSON schemas of API answers (they feed the OpenAPI description at /api/docs). */
+import { ROLES } from '../../broker/protocol/index.js';
 
 export const errorRef = { $ref: 'ErrorResponse#' } as const;
 
 /** The refusals every protected route can answer. */
 export const authErrors = { 401: errorRef, 403: errorRef } as const;
+
+export const roleSchema = { type: 'string', enum: [...ROLES] } as const;
 
 export const userSchema = {
   type: 'object',
@@ -12,7 +15,7 @@ export const userSchema = {
     id: { type: 'string', format: 'uuid' },
     username: { type: 'string' },
     displayName: { type: ['string', 'null'] },
-    role: { type: 'string', enum: ['admin', 'operator', 'viewer'] },
+    role: roleSchema,
     disabled: { type: 'boolean' },
     createdAt: { type: 'string', format: 'date-time' },
     lastLoginAt: { type: ['string', 'null'], format: 'date-time' },
@@ -25,7 +28,7 @@ export const apiTokenSchema = {
   properties: {
     id: { type: 'string', format: 'uuid' },
     name: { type: 'string' },
-    role: { type: 'string', enum: ['admin', 'operator', 'viewer'] },
+    role: roleSchema,
     userId: { type: ['string', 'null'] },
     createdBy: { type: ['string', 'null'] },
     createdAt: { type: 'string', format: 'date-time' },

@@ -94,9 +94,11 @@ function violation(edge: ImportEdge): string | null {
     case 'agent':
       return to === 'broker/protocol' || to.startsWith('plugins/') ? null : `agent may not import ${to}`;
     case 'panel':
+      // The vocabulary is plain word lists, so the panel may load it (issue 22 §1, decisions.md).
+      if (edge.target.replace(/\.(js|ts)$/, '') === 'broker/protocol/vocabulary') return null;
       return to === 'broker/protocol' && edge.typeOnly
         ? null
-        : `panel may import only types from broker/protocol`;
+        : `panel may import only types from broker/protocol, and its vocabulary`;
     default:
       break;
   }
@@ -184,6 +186,17 @@ describe('architecture: imports follow DESIGN.md §2', () => {
         violation(edge('panel/src/x.ts', '../../broker/protocol/index.js', 'broker/protocol/index.js', true)),
         null,
       );
+    });
+    it('lets the panel import the API types as types, and load the vocabulary (issue 22 §1)', () => {
+      const apiTypes = ['../../broker/protocol/api-types.js', 'broker/protocol/api-types.js'] as const;
+      assert.equal(violation(edge('panel/src/x.ts', ...apiTypes, true)), null);
+      assert.ok(violation(edge('panel/src/x.ts', ...apiTypes)));
+      const vocabulary = ['../../broker/protocol/vocabulary.js', 'broker/protocol/vocabulary.js'] as const;
+      assert.equal(violation(edge('panel/src/x.ts', ...vocabulary)), null);
+      assert.ok(
+        violation(edge('panel/src/x.ts', '../../broker/protocol/keys.js', 'broker/protocol/keys.js')),
+      );
+      assert.ok(violation(edge('panel/src/x.ts', '../../core/api/index.js', 'core/api/index.js', true)));
     });
   });
 });

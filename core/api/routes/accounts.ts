@@ -9,7 +9,7 @@ import {
   createApiToken,
   revokeApiToken,
 } from '../auth/accounts.js';
-import { apiTokenSchema, authErrors, errorRef, userSchema, uuidParams } from '../schemas.js';
+import { apiTokenSchema, authErrors, errorRef, roleSchema, userSchema, uuidParams } from '../schemas.js';
 
 const refused = (reply: FastifyReply, err: unknown) => {
   if (err instanceof AccountRequestError)
@@ -46,7 +46,7 @@ export async function accountRoutes(app: FastifyInstance, opts: { db: Database; 
           properties: {
             username: { type: 'string', maxLength: 64 },
             password: { type: 'string', minLength: 8, maxLength: 1024 },
-            role: { type: 'string', enum: ['admin', 'operator', 'viewer'] },
+            role: roleSchema,
           },
         },
         response: { 201: userSchema, 400: errorRef, 409: errorRef, ...authErrors },
@@ -78,7 +78,7 @@ export async function accountRoutes(app: FastifyInstance, opts: { db: Database; 
           additionalProperties: false,
           minProperties: 1,
           properties: {
-            role: { type: 'string', enum: ['admin', 'operator', 'viewer'] },
+            role: roleSchema,
             disabled: { type: 'boolean' },
           },
         },
@@ -120,7 +120,7 @@ export async function accountRoutes(app: FastifyInstance, opts: { db: Database; 
           required: ['name', 'role'],
           properties: {
             name: { type: 'string', minLength: 1, maxLength: 100 },
-            role: { type: 'string', enum: ['admin', 'operator', 'viewer'] },
+            role: roleSchema,
           },
         },
         response: {

@@ -6,7 +6,7 @@ import { AccountRequestError, completeSetup } from '../auth/accounts.js';
 import { decoyHash, newSecret, sha256, verifyPassword } from '../auth/secrets.js';
 import { clearSessionCookie, csrfTokenFor, sessionIdFrom, setSessionCookie } from '../auth/session-cookie.js';
 import { remoteAddress } from '../auth/authenticate.js';
-import { authErrors, errorRef, userSchema } from '../schemas.js';
+import { authErrors, errorRef, roleSchema, userSchema } from '../schemas.js';
 
 export interface AuthRoutesOptions {
   db: Database;
@@ -24,7 +24,7 @@ const credentials = {
   },
 } as const;
 
-const sessionAnswer = {
+export const sessionAnswer = {
   type: 'object',
   required: ['user', 'kind'],
   properties: {
@@ -35,7 +35,7 @@ const sessionAnswer = {
       properties: {
         id: { type: ['string', 'null'] },
         username: { type: 'string' },
-        role: { type: 'string', enum: ['admin', 'operator', 'viewer'] },
+        role: roleSchema,
       },
     },
     csrfToken: { type: 'string', description: 'Send as X-CSRF-Token on POST/PUT/PATCH/DELETE' },

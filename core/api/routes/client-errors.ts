@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ClientErrorReport } from '../../../broker/protocol/api-types.js';
 import type { Database, NewClientError } from '../../db/index.js';
 import type { EventRecorder } from '../../events/index.js';
 import type { Logger } from '../../log/index.js';
@@ -57,16 +58,8 @@ const reportSchema = {
   },
 } as const;
 
-interface Report {
-  subsystem: string;
-  type: string;
-  message: string;
-  stack?: string;
-  metadata?: Record<string, unknown>;
-  url?: string;
-  userAgent?: string;
-  occurredAt?: string;
-}
+/** The panel always says when; another client may leave it out. */
+type Report = Omit<ClientErrorReport, 'occurredAt'> & Partial<Pick<ClientErrorReport, 'occurredAt'>>;
 
 const storedSchema = {
   type: 'object',

@@ -1,5 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { COMMAND_TYPES } from '../../../broker/protocol/index.js';
+import {
+  COMMAND_SOURCES as SOURCES,
+  COMMAND_STATUSES as STATUSES,
+  COMMAND_TYPES,
+} from '../../../broker/protocol/index.js';
 import type { Dispatcher } from '../../commands/index.js';
 import type { CommandSource, CommandStatus, Database } from '../../db/index.js';
 import '../access.js';
@@ -15,18 +19,6 @@ import {
 import { authErrors, errorRef } from '../schemas.js';
 import { commandSchema } from './commands.js';
 
-const STATUSES = [
-  'pending',
-  'sent',
-  'acknowledged',
-  'running',
-  'succeeded',
-  'failed',
-  'timed_out',
-  'cancelled',
-  'rejected',
-] as const satisfies readonly CommandStatus[];
-const SOURCES = ['manual', 'policy', 'schedule', 'integration'] as const satisfies readonly CommandSource[];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // As PostgreSQL prints a timestamptz: `2026-12-01 21:25:00.123456+00`.
 const PG_TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?$/;

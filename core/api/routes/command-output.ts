@@ -4,7 +4,7 @@ import type { Database } from '../../db/index.js';
 import '../access.js';
 import { authErrors, errorRef, uuidParams } from '../schemas.js';
 
-const outputLineSchema = {
+export const outputLineSchema = {
   type: 'object',
   required: ['seq', 'stream', 'line', 'ts'],
   properties: {

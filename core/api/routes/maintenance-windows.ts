@@ -36,7 +36,7 @@ const fields = {
   enabled: { type: 'boolean' },
 } as const;
 
-const windowSchema = {
+export const windowSchema = {
   type: 'object',
   required: ['id', 'name', 'weekdays', 'startTime', 'endTime', 'timezone', 'agentLabel', 'enabled'],
   properties: { id: { type: 'string', format: 'uuid' }, ...fields },

@@ -17,7 +17,7 @@ const settingsObject = {
   description: "The plugin's settings; each agent validates them with the plugin's own config schema",
 } as const;
 
-const pluginEntry = {
+export const pluginEntry = {
   type: 'object',
   required: ['plugin', 'kinds', 'hosts', 'settings', 'updatedBy', 'updatedAt'],
   properties: {

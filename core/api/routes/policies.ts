@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { PACKAGE_SEVERITIES } from '../../../broker/protocol/index.js';
 import type { Database, PolicyKind, PolicyMatch } from '../../db/index.js';
 import { PolicyError, type PolicyService } from '../../policy/index.js';
 import '../access.js';
@@ -24,14 +25,14 @@ const matchSchema = {
       type: 'array',
       maxItems: 5,
       uniqueItems: true,
-      items: { type: 'string', enum: ['critical', 'high', 'medium', 'low', 'unknown'] },
+      items: { type: 'string', enum: [...PACKAGE_SEVERITIES] },
       description: 'auto_approve only',
     },
     securityOnly: { type: 'boolean', description: 'auto_approve only' },
   },
 } as const;
 
-const policySchema = {
+export const policySchema = {
   type: 'object',
   required: ['id', 'kind', 'name', 'match', 'enabled', 'createdAt'],
   properties: {

@@ -10,7 +10,7 @@ import {
 import '../access.js';
 import { authErrors, errorRef, uuidParams } from '../schemas.js';
 
-const tokenSchema = {
+export const tokenSchema = {
   type: 'object',
   required: ['id', 'label', 'seatsTotal', 'seatsUsed', 'expiresAt', 'state', 'createdAt'],
   properties: {

@@ -12,7 +12,7 @@ const interval = {
   description: `Seconds between scans, ${MIN_SCAN_INTERVAL_SEC} (1 minute) to ${MAX_SCAN_INTERVAL_SEC} (24 hours)`,
 } as const;
 
-const scheduleSchema = {
+export const scheduleSchema = {
   type: 'object',
   required: ['id', 'agentId', 'agentLabel', 'plugin', 'intervalSeconds', 'enabled'],
   properties: {

@@ -5,7 +5,7 @@ import { authErrors } from '../schemas.js';
 
 const counts = { type: 'object', additionalProperties: { type: 'integer' } } as const;
 
-const statsSchema = {
+export const statsSchema = {
   type: 'object',
   required: ['pending', 'byStatus', 'byPlugin', 'agents', 'failedCommands', 'daily'],
   properties: {

@@ -1,19 +1,8 @@
+import {
+  PACKAGE_SEVERITIES as SEVERITY_VALUES,
+  PACKAGE_STATUSES as STATUSES,
+} from '../../../broker/protocol/index.js';
 import type { PackageStatus, SortOrder, UpdateFilter, UpdateSort } from '../../db/index.js';
-
-export const STATUSES = [
-  'pending',
-  'approved',
-  'checking_dependencies',
-  'pending_dependencies',
-  'installing',
-  'updated',
-  'failed',
-  'ignored',
-  'held',
-  'resolved',
-] as const satisfies readonly PackageStatus[];
-
-const SEVERITY_VALUES = ['critical', 'high', 'medium', 'low', 'unknown'] as const;
 const SORTS = ['severity', 'name', 'host', 'firstSeen'] as const satisfies readonly UpdateSort[];
 
 /** Query keys that take one value or several (repeated, or comma-separated). */
@@ -140,7 +129,19 @@ export function splitCommaValues(query: Record<string, unknown>): void {
 
 export const updateItemSchema = {
   type: 'object',
-  required: ['id', 'agentId', 'hostname', 'plugin', 'name', 'arch', 'status', 'severity', 'security'],
+  required: [
+    'id',
+    'agentId',
+    'hostname',
+    'plugin',
+    'name',
+    'arch',
+    'currentVersion',
+    'availableVersion',
+    'status',
+    'severity',
+    'security',
+  ],
   properties: {
     id: { type: 'string', description: 'Stable id of this package of this host (use it in URLs)' },
     agentId: { type: 'string' },
@@ -186,7 +187,14 @@ const transactionSchema = {
 
 export const updateDetailSchema = {
   type: 'object',
-  required: [...updateItemSchema.required, 'history', 'events', 'transaction'],
+  required: [
+    ...updateItemSchema.required,
+    'dryRunCommandId',
+    'installCommandId',
+    'transaction',
+    'history',
+    'events',
+  ],
   properties: {
     ...updateItemSchema.properties,
     dryRunCommandId: { type: ['string', 'null'] },

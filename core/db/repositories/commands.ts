@@ -1,27 +1,13 @@
 import type { Knex } from 'knex';
 import { BASELINE_COMMAND_TYPES } from '../../../broker/protocol/index.js';
 import { isUuid } from './agents.js';
+import type { CommandSource, CommandStatus } from '../../../broker/protocol/api-types.js';
+import { ACTIVE_COMMAND_STATUSES as ACTIVE } from '../../../broker/protocol/vocabulary.js';
 
-export type CommandStatus =
-  | 'pending'
-  | 'sent'
-  | 'acknowledged'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'timed_out'
-  | 'cancelled'
-  | 'rejected';
-
-export type CommandSource = 'manual' | 'policy' | 'schedule' | 'integration';
+export type { CommandSource, CommandStatus };
 
 /** Statuses in which a command still occupies its dedup key. */
-export const ACTIVE_COMMAND_STATUSES: readonly CommandStatus[] = [
-  'pending',
-  'sent',
-  'acknowledged',
-  'running',
-];
+export const ACTIVE_COMMAND_STATUSES: readonly CommandStatus[] = ACTIVE;
 
 export interface Command {
   id: string;

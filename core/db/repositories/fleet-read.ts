@@ -1,33 +1,13 @@
 import type { Knex } from 'knex';
 import { type Agent, type AgentRow, agentFromRow } from './agents.js';
 import { containsPattern } from './update-list-sql.js';
+import type { PendingCounts, Severity } from '../../../broker/protocol/api-types.js';
+import {
+  OUTSTANDING_PACKAGE_STATUSES as OUTSTANDING_STATUSES,
+  PACKAGE_SEVERITIES as SEVERITIES,
+} from '../../../broker/protocol/vocabulary.js';
 
-/**
- * Statuses of an update that still waits to be installed: what "pending" counts mean in the
- * agent list and the fleet stats. Held and ignored ones are set aside; updated and resolved
- * ones are closed.
- */
-export const OUTSTANDING_STATUSES = [
-  'pending',
-  'approved',
-  'checking_dependencies',
-  'pending_dependencies',
-  'installing',
-  'failed',
-] as const;
-
-export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'unknown'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export interface PendingCounts {
-  critical: number;
-  high: number;
-  medium: number;
-  low: number;
-  unknown: number;
-  total: number;
-  security: number;
-}
+export { OUTSTANDING_STATUSES, type PendingCounts, SEVERITIES, type Severity };
 
 export interface AgentOverview extends Agent {
   pending: PendingCounts;

@@ -1,29 +1,8 @@
 import type { Knex } from 'knex';
+import type { DayPoint, FleetStats } from '../../../broker/protocol/api-types.js';
 import { OUTSTANDING_STATUSES, SEVERITIES } from './fleet-read.js';
 
-export interface DayPoint {
-  /** UTC day, YYYY-MM-DD. */
-  day: string;
-  /** Updates open at the end of the day: reported and neither installed nor gone (held and ignored included). */
-  open: number;
-  discovered: number;
-  installed: number;
-  failed: number;
-  resolved: number;
-}
-
-export interface FleetStats {
-  /** Updates still to install (OUTSTANDING_STATUSES), by severity; `total` and `security` over the same. */
-  pending: Record<(typeof SEVERITIES)[number] | 'total' | 'security', number>;
-  /** Every package state, by status. */
-  byStatus: Record<string, number>;
-  /** Updates still to install, by plugin. */
-  byPlugin: Record<string, number>;
-  agents: { total: number; online: number; offline: number; revoked: number; rebootRequired: number };
-  /** Commands that failed, timed out or were rejected within `recentHours`. */
-  failedCommands: { recentHours: number; count: number };
-  daily: DayPoint[];
-}
+export type { DayPoint, FleetStats };
 
 const CLOSED = new Set(['resolved', 'updated']);
 const OUTSTANDING = new Set<string>(OUTSTANDING_STATUSES);

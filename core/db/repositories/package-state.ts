@@ -1,16 +1,7 @@
 import type { Knex } from 'knex';
+import type { PackageRef, PackageStatus, Severity } from '../../../broker/protocol/api-types.js';
 
-export type PackageStatus =
-  | 'pending'
-  | 'approved'
-  | 'checking_dependencies'
-  | 'pending_dependencies'
-  | 'installing'
-  | 'updated'
-  | 'failed'
-  | 'ignored'
-  | 'held'
-  | 'resolved';
+export type { PackageRef, PackageStatus };
 
 export interface PackageState {
   agentId: string;
@@ -19,7 +10,7 @@ export interface PackageState {
   arch: string;
   currentVersion: string | null;
   availableVersion: string | null;
-  severity: string;
+  severity: Severity;
   security: boolean;
   source: string | null;
   rebootRequired: boolean;
@@ -64,14 +55,6 @@ export interface PackageStateRow {
   first_seen_at: Date;
   last_seen_at: Date;
   status_changed_at: Date;
-}
-
-/** One package of one host: the key of package_state. */
-export interface PackageRef {
-  agentId: string;
-  plugin: string;
-  name: string;
-  arch: string;
 }
 
 export interface InstallOutcome {
@@ -296,7 +279,7 @@ export function stateFromRow(r: PackageStateRow): PackageState {
     arch: r.arch,
     currentVersion: r.current_version,
     availableVersion: r.available_version,
-    severity: r.severity,
+    severity: r.severity as Severity, // the column's check holds the vocabulary
     security: r.security,
     source: r.source,
     rebootRequired: r.reboot_required,

@@ -1,51 +1,17 @@
 import type { Knex } from 'knex';
+import type {
+  Policy as PolicyAnswer,
+  MaintenanceWindow,
+  PolicyKind,
+  PolicyMatch,
+  ScanSchedule as Schedule,
+} from '../../../broker/protocol/api-types.js';
 
-export type PolicyKind = 'hold' | 'ignore' | 'auto_approve';
+export type { MaintenanceWindow, PolicyKind, PolicyMatch, Schedule };
 
-/** What a rule matches; every given field must match, absent ones match anything. */
-export interface PolicyMatch {
-  /** Glob on the package name: `linux-image-*`, `docker-ce`. */
-  namePattern?: string;
-  plugin?: string;
-  /** Agents carrying this label. */
-  label?: string;
-  /** auto_approve only: severities approved. */
-  severities?: string[];
-  /** auto_approve only: security updates only. */
-  securityOnly?: boolean;
-}
-
-export interface Policy {
-  id: string;
-  kind: PolicyKind;
-  name: string;
-  match: PolicyMatch;
-  enabled: boolean;
-  createdBy: string | null;
+/** A rule as the core holds it; the API sends `createdAt` as an ISO string. */
+export interface Policy extends Omit<PolicyAnswer, 'createdAt'> {
   createdAt: Date;
-}
-
-export interface MaintenanceWindow {
-  id: string;
-  name: string;
-  /** 0 = Sunday … 6 = Saturday, in the window's time zone. */
-  weekdays: number[];
-  /** HH:MM; a window whose end is before its start runs past midnight. */
-  startTime: string;
-  endTime: string;
-  timezone: string;
-  /** Applies to agents with this label; null: to every agent. */
-  agentLabel: string | null;
-  enabled: boolean;
-}
-
-export interface Schedule {
-  id: string;
-  agentId: string | null;
-  agentLabel: string | null;
-  plugin: string;
-  intervalSeconds: number;
-  enabled: boolean;
 }
 
 /** `linux-image-*` → `linux-image-%`, with LIKE's own wildcards escaped. */

@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
 import { storableJson, storableText } from '../../../broker/protocol/index.js';
+import type { EventSeverity } from '../../../broker/protocol/api-types.js';
+import { EVENT_SEVERITIES as SEVERITIES } from '../../../broker/protocol/vocabulary.js';
 
-export type EventSeverity = 'info' | 'warning' | 'error' | 'critical';
+export type { EventSeverity };
 
 export interface NewSystemEvent {
   type: string;
@@ -19,7 +21,8 @@ export interface SystemEvent extends Required<Omit<NewSystemEvent, 'metadata'>> 
   createdAt: Date;
 }
 
-export const EVENT_SEVERITIES: readonly EventSeverity[] = ['info', 'warning', 'error', 'critical'];
+/** Least to most severe: `minSeverity` takes the rest of the list from its place. */
+export const EVENT_SEVERITIES: readonly EventSeverity[] = SEVERITIES;
 
 export interface SystemEventFilter {
   agentId?: string;

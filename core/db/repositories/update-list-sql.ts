@@ -3,6 +3,7 @@
  * repository (update-list.ts): the filter, the sorts and their keyset, the columns of a row.
  */
 import type { Knex } from 'knex';
+import type { SortOrder, UpdateSort } from '../../../broker/protocol/api-types.js';
 import {
   type PackageState,
   type PackageStateRow,
@@ -23,8 +24,7 @@ export interface UpdateFilter {
   q?: string;
 }
 
-export type UpdateSort = 'severity' | 'name' | 'host' | 'firstSeen';
-export type SortOrder = 'asc' | 'desc';
+export type { SortOrder, UpdateSort };
 
 /** The position after the last row of a page: its sort key values, the unique id last. */
 export type UpdateCursorKey = Array<string | number>;

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { PackageRef } from '../../../broker/protocol/api-types.js';
 import type { PackageStatus } from './package-state.js';
 import {
   applyUpdateFilter,
@@ -138,12 +139,7 @@ export function updateListRepository(knex: Knex, search: SearchBounds = SEARCH_B
 }
 
 /** One package of one host (package_state's primary key). */
-export interface PackageKey {
-  agentId: string;
-  plugin: string;
-  name: string;
-  arch: string;
-}
+export type PackageKey = PackageRef;
 
 export interface InstallRecord {
   id: string;

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
+import type { Role } from '../../../broker/protocol/api-types.js';
 
-export type Role = 'admin' | 'operator' | 'viewer';
+export type { Role };
 
 /** A user as the rest of the core sees it: the password hash stays in this file unless asked for. */
 export interface User {

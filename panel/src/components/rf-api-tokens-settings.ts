@@ -2,11 +2,12 @@ import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ApiToken, CreatedApiToken, Role } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
-import { fieldErrors } from '../data/field-errors.js';
+import { FormController, type FormErrors, formText } from '../data/form-controller.js';
+import { ListController } from '../data/list-controller.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
 import './rf-copy-button.js';
-import { formField, invalid } from './rf-form-field.js';
+import { formError, formField, inputField } from './rf-form-field.js';
 import { ROLES } from './rf-users-settings.js';
 
 /** API tokens for scripts and dashboards: create (shown once), list, revoke. */
@@ -14,42 +15,19 @@ import { ROLES } from './rf-users-settings.js';
 export class RfApiTokensSettings extends LitElement {
   static override styles = [shared, pageStyles];
   @property({ attribute: false }) ctx!: RfContext;
-  @state() private _tokens: ApiToken[] | null = null;
   @state() private _created: CreatedApiToken | null = null;
-  @state() private _errors: Record<string, string> = {};
-  @state() private _busy = false;
+  private _tokens = new ListController(this, () => this.ctx.api.apiTokens.list());
+  private _form = new FormController(this);
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this._load();
-  }
-
-  private async _load(): Promise<void> {
-    try {
-      this._tokens = await this.ctx.api.apiTokens.list();
-    } catch {
-      this._tokens ??= [];
-    }
-  }
-
-  private async _create(ev: SubmitEvent): Promise<void> {
-    ev.preventDefault();
-    const form = ev.target as HTMLFormElement;
-    const data = new FormData(form);
-    const name = String(data.get('name') ?? '').trim();
-    const role = String(data.get('role')) as Role;
-    this._errors = name ? {} : { name: 'A name says who uses it' };
-    if (!name) return;
-    this._busy = true;
-    try {
-      this._created = await this.ctx.api.apiTokens.create({ name, role });
-      form.reset();
-      await this._load();
-    } catch (err) {
-      this._errors = fieldErrors(err);
-    } finally {
-      this._busy = false;
-    }
+  private _create(ev: SubmitEvent): Promise<void> {
+    return this._form.submit(ev, {
+      check: (data): FormErrors => (formText(data, 'name') ? {} : { name: 'A name says who uses it' }),
+      send: async (data) => {
+        const role = String(data.get('role')) as Role;
+        this._created = await this.ctx.api.apiTokens.create({ name: formText(data, 'name'), role });
+        await this._tokens.reload();
+      },
+    });
   }
 
   private async _revoke(t: ApiToken): Promise<void> {
@@ -59,17 +37,18 @@ export class RfApiTokensSettings extends LitElement {
     } catch {
       // a toast already says why
     }
-    await this._load();
+    await this._tokens.reload();
   }
 
   override render() {
-    const e = this._errors;
+    const e = this._form.errors;
+    const tokens = this._tokens.items;
     return html`<section class="card table-wrap" aria-label="API tokens">
       <h2>API tokens</h2>
       ${
-        this._tokens === null
+        tokens === null
           ? html`<p class="muted" role="status">Loading…</p>`
-          : this._tokens.length === 0
+          : tokens.length === 0
             ? html`<p class="muted">No API tokens.</p>`
             : html`<table aria-label="API tokens">
                 <thead>
@@ -81,7 +60,7 @@ export class RfApiTokensSettings extends LitElement {
                   </tr>
                 </thead>
                 <tbody>
-                  ${this._tokens.map(
+                  ${tokens.map(
                     (t) =>
                       html`<tr>
                         <th scope="row">${t.name}</th>
@@ -108,18 +87,7 @@ export class RfApiTokensSettings extends LitElement {
       }
       <h3>New API token</h3>
       <form class="fields" novalidate @submit=${this._create}>
-        ${formField(
-          't-name',
-          'Token name',
-          html`<input
-            id="t-name"
-            name="name"
-            autocomplete="off"
-            aria-invalid=${invalid(e.name)}
-            aria-describedby=${e.name ? 't-name-error' : nothing}
-          />`,
-          e.name,
-        )}
+        ${inputField('t-name', 'Token name', 'name', e.name, { autocomplete: 'off' })}
         ${formField(
           't-role',
           'Role',
@@ -128,9 +96,9 @@ export class RfApiTokensSettings extends LitElement {
           </select>`,
           e.role,
         )}
-        <button class="primary" ?disabled=${this._busy}>Create API token</button>
+        <button class="primary" ?disabled=${this._form.busy}>Create API token</button>
       </form>
-      ${e[''] ? html`<p class="error" role="alert">${e['']}</p>` : nothing}
+      ${formError(e)}
       ${
         this._created
           ? html`<div role="region" aria-label="New API token">

@@ -2,7 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { type CardData, createCardApi } from '../data/card-api.js';
 import { type CardConfig, hostsNeedingAttention, REASON_TEXT, validateCardConfig } from '../data/card.js';
-import { theme } from '../styles/theme.js';
+import { text, theme } from '../styles/theme.js';
 import './rf-card-editor.js';
 
 /**
@@ -13,6 +13,7 @@ import './rf-card-editor.js';
 export class RfCard extends LitElement {
   static override styles = [
     theme,
+    text,
     css`
       :host {
         display: block;
@@ -54,18 +55,9 @@ export class RfCard extends LitElement {
         padding: 4px 0;
         border-top: 1px solid var(--rf-divider);
       }
-      a {
-        color: var(--rf-primary);
-      }
       a:focus-visible {
         outline: 3px solid var(--rf-focus);
         outline-offset: 2px;
-      }
-      .muted {
-        color: var(--rf-text-secondary);
-      }
-      .error {
-        color: var(--rf-error);
       }
     `,
   ];

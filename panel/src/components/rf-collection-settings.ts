@@ -1,7 +1,8 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import type { RfContext } from '../data/context.js';
-import { fieldErrors } from '../data/field-errors.js';
+import { FormController } from '../data/form-controller.js';
+import { ListController } from '../data/list-controller.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
 import { formField, invalid } from './rf-form-field.js';
@@ -38,22 +39,8 @@ export class RfCollectionSettings extends LitElement {
   static override styles = [shared, pageStyles];
   @property({ attribute: false }) ctx!: RfContext;
   @property({ attribute: false }) spec!: CollectionSpec<{ id: string; enabled: boolean }>;
-  @state() private _items: Array<{ id: string; enabled: boolean }> | null = null;
-  @state() private _errors: Record<string, string> = {};
-  @state() private _busy = false;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this._load();
-  }
-
-  private async _load(): Promise<void> {
-    try {
-      this._items = await this.spec.list();
-    } catch {
-      this._items ??= [];
-    }
-  }
+  private _items = new ListController(this, () => this.spec.list());
+  private _form = new FormController(this);
 
   private async _act(action: () => Promise<unknown>): Promise<void> {
     try {
@@ -61,35 +48,29 @@ export class RfCollectionSettings extends LitElement {
     } catch {
       // the API client showed a toast
     }
-    await this._load();
+    await this._items.reload();
   }
 
-  private async _add(ev: SubmitEvent): Promise<void> {
-    ev.preventDefault();
-    const form = ev.target as HTMLFormElement;
-    this._busy = true;
-    this._errors = {};
-    try {
-      await this.spec.create(new FormData(form));
-      form.reset();
-      await this._load();
-    } catch (err) {
-      this._errors = fieldErrors(err);
-    } finally {
-      this._busy = false;
-    }
+  private _add(ev: SubmitEvent): Promise<void> {
+    return this._form.submit(ev, {
+      send: async (data) => {
+        await this.spec.create(data);
+        await this._items.reload();
+      },
+    });
   }
 
   override render() {
     const s = this.spec;
     const can = s.canChange(this.ctx);
     const id = (f: CollectionField) => `${s.noun}-${f.name}`;
+    const items = this._items.items;
     return html`<section class="card table-wrap" aria-label=${s.title}>
       <h2>${s.title}</h2>
       ${
-        this._items === null
+        items === null
           ? html`<p class="muted" role="status">Loading…</p>`
-          : this._items.length === 0
+          : items.length === 0
             ? html`<p class="muted">None yet.</p>`
             : html`<table aria-label=${s.title}>
                 <thead>
@@ -100,7 +81,7 @@ export class RfCollectionSettings extends LitElement {
                   </tr>
                 </thead>
                 <tbody>
-                  ${this._items.map(
+                  ${items.map(
                     (item) =>
                       html`<tr>
                         ${s.columns.map(([, value]) => html`<td>${value(item)}</td>`)}
@@ -132,7 +113,7 @@ export class RfCollectionSettings extends LitElement {
         can
           ? html`<form class="fields" novalidate @submit=${this._add} aria-label=${`New ${s.noun}`}>
               ${s.fields.map((f) => this._field(f, id(f)))}
-              <button class="primary" ?disabled=${this._busy}>Add ${s.noun}</button>
+              <button class="primary" ?disabled=${this._form.busy}>Add ${s.noun}</button>
             </form>`
           : nothing
       }
@@ -143,13 +124,13 @@ export class RfCollectionSettings extends LitElement {
   /** Errors about no field of the form (`match` as a whole, a refusal): shown under it. */
   private _formErrors(): string[] {
     const names = new Set(this.spec.fields.map((f) => f.name));
-    return Object.entries(this._errors)
+    return Object.entries(this._form.errors)
       .filter(([k]) => !names.has(k))
       .map(([k, m]) => (k ? `${k} ${m}` : m));
   }
 
   private _field(f: CollectionField, id: string) {
-    const err = this._errors[f.name];
+    const err = this._form.errors[f.name];
     const described = err ? `${id}-error` : nothing;
     if (f.kind === 'checkboxes')
       return html`<fieldset aria-describedby=${described}>

@@ -2,20 +2,11 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { type FleetStats, SEVERITIES, type SystemEvent } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
+import { DASHBOARD_KINDS } from '../data/live-events.js';
 import { refreshOnLive } from '../data/refresh-on-live.js';
 import { shared } from '../styles/theme.js';
 import './rf-pending-chart.js';
 import './rf-severity-badge.js';
-
-const LIVE_KINDS = [
-  'agent.online',
-  'agent.offline',
-  'scan.ingested',
-  'package.status',
-  'packages.changed',
-  'command.status',
-  'system.event',
-];
 
 /** The fleet at a glance: GET /api/v1/stats and the latest events, kept current by the live stream. */
 @customElement('rf-dashboard-page')
@@ -74,7 +65,7 @@ export class RfDashboardPage extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     void this._load();
-    this._stop = refreshOnLive(this.ctx.live, LIVE_KINDS, () => void this._load());
+    this._stop = refreshOnLive(this.ctx.live, DASHBOARD_KINDS, () => void this._load());
   }
 
   override disconnectedCallback(): void {

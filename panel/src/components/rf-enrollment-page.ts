@@ -2,11 +2,12 @@ import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { CreatedRegistrationToken, RegistrationToken } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
-import { fieldErrors } from '../data/field-errors.js';
-import { refreshOnLive } from '../data/refresh-on-live.js';
+import { FormController, type FormErrors, formText } from '../data/form-controller.js';
+import { ListController } from '../data/list-controller.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
 import './rf-copy-button.js';
+import { formError, inputField } from './rf-form-field.js';
 
 const STATE_TEXT: Record<RegistrationToken['state'], string> = {
   usable: 'usable',
@@ -20,60 +21,34 @@ const STATE_TEXT: Record<RegistrationToken['state'], string> = {
 export class RfEnrollmentPage extends LitElement {
   static override styles = [shared, pageStyles];
   @property({ attribute: false }) ctx!: RfContext;
-  @state() private _tokens: RegistrationToken[] | null = null;
   @state() private _created: CreatedRegistrationToken | null = null;
-  @state() private _errors: Record<string, string> = {};
-  @state() private _busy = false;
-  private _stop: (() => void) | null = null;
+  private _tokens = new ListController(this, () => this.ctx.api.registrationTokens.list(), {
+    live: () => this.ctx.live,
+    // A registration uses a seat: the core records it as an enrollment event.
+    when: (ev) => (ev.kind === 'system.event' && ev.data.type === 'enrollment') || ev.kind === 'agent.online',
+    minMs: 250,
+  });
+  private _form = new FormController(this);
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this._stop = refreshOnLive(
-      this.ctx.live,
-      // A registration uses a seat: the core records it as an enrollment event.
-      (ev) => (ev.kind === 'system.event' && ev.data.type === 'enrollment') || ev.kind === 'agent.online',
-      () => void this._load(),
-      250,
-    );
-    void this._load();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this._stop?.();
-  }
-
-  private async _load(): Promise<void> {
-    try {
-      this._tokens = await this.ctx.api.registrationTokens.list();
-    } catch {
-      this._tokens ??= [];
-    }
-  }
-
-  private async _create(ev: SubmitEvent): Promise<void> {
-    ev.preventDefault();
-    const form = ev.target as HTMLFormElement;
-    const data = new FormData(form);
-    const label = String(data.get('label') ?? '').trim();
-    const seats = Number(data.get('seats'));
-    const expires = String(data.get('expires') ?? '').trim();
-    const errors: Record<string, string> = {};
-    if (!label) errors.label = 'A label says what the token is for';
-    if (!Number.isInteger(seats) || seats < 1 || seats > 10000) errors.seats = 'From 1 to 10,000 agents';
-    if (!/^\d{1,6}[mhdw]$/.test(expires)) errors.expires = 'Like 30m, 12h, 7d or 2w';
-    this._errors = errors;
-    if (Object.keys(errors).length) return;
-    this._busy = true;
-    try {
-      this._created = await this.ctx.api.registrationTokens.create({ label, seats, expires });
-      form.reset();
-      await this._load();
-    } catch (err) {
-      this._errors = fieldErrors(err);
-    } finally {
-      this._busy = false;
-    }
+  private _create(ev: SubmitEvent): Promise<void> {
+    return this._form.submit(ev, {
+      check: (data) => {
+        const errors: FormErrors = {};
+        const seats = Number(data.get('seats'));
+        if (!formText(data, 'label')) errors.label = 'A label says what the token is for';
+        if (!Number.isInteger(seats) || seats < 1 || seats > 10000) errors.seats = 'From 1 to 10,000 agents';
+        if (!/^\d{1,6}[mhdw]$/.test(formText(data, 'expires'))) errors.expires = 'Like 30m, 12h, 7d or 2w';
+        return errors;
+      },
+      send: async (data) => {
+        this._created = await this.ctx.api.registrationTokens.create({
+          label: formText(data, 'label'),
+          seats: Number(data.get('seats')),
+          expires: formText(data, 'expires'),
+        });
+        await this._tokens.reload();
+      },
+    });
   }
 
   private async _revoke(t: RegistrationToken): Promise<void> {
@@ -83,69 +58,31 @@ export class RfEnrollmentPage extends LitElement {
     } catch {
       // shown as a toast by the API client
     }
-    await this._load();
-  }
-
-  private _field(name: string, label: string, input: unknown) {
-    const err = this._errors[name];
-    return html`<label
-      >${label} ${input}
-      ${err ? html`<span class="field-error" id="${name}-error">${err}</span>` : nothing}</label
-    >`;
+    await this._tokens.reload();
   }
 
   override render() {
-    const e = this._errors;
+    const e = this._form.errors;
+    const tokens = this._tokens.items;
     return html`<h1>Enrollment</h1>
       <section class="card" aria-label="New registration token">
         <h2>New registration token</h2>
         <form class="fields" novalidate @submit=${this._create}>
-          ${this._field(
-            'label',
-            'Label',
-            html`<input
-              name="label"
-              maxlength="200"
-              aria-invalid=${e.label ? 'true' : 'false'}
-              aria-describedby=${e.label ? 'label-error' : nothing}
-            />`,
-          )}
-          ${this._field(
-            'seats',
-            'Seats',
-            html`<input
-              name="seats"
-              type="number"
-              min="1"
-              max="10000"
-              value="1"
-              aria-invalid=${e.seats ? 'true' : 'false'}
-              aria-describedby=${e.seats ? 'seats-error' : nothing}
-            />`,
-          )}
-          ${this._field(
-            'expires',
-            'Expires after',
-            html`<input
-              name="expires"
-              value="24h"
-              aria-invalid=${e.expires ? 'true' : 'false'}
-              aria-describedby=${e.expires ? 'expires-error' : nothing}
-            />`,
-          )}
-          <button class="primary" ?disabled=${this._busy}>Create token</button>
+          ${inputField('r-label', 'Label', 'label', e.label, { maxlength: 200 })}
+          ${inputField('r-seats', 'Seats', 'seats', e.seats, { type: 'number', min: 1, max: 10000, value: '1' })}
+          ${inputField('r-expires', 'Expires after', 'expires', e.expires, { value: '24h' })}
+          <button class="primary" ?disabled=${this._form.busy}>Create token</button>
         </form>
-        ${e[''] ? html`<p class="error" role="alert">${e['']}</p>` : nothing}
-        ${this._created ? this._shown(this._created) : nothing}
+        ${formError(e)} ${this._created ? this._shown(this._created) : nothing}
       </section>
       <section class="card table-wrap" aria-label="Registration tokens">
         <h2>Registration tokens</h2>
         ${
-          this._tokens === null
+          tokens === null
             ? html`<p class="muted" role="status">Loading…</p>`
-            : this._tokens.length === 0
+            : tokens.length === 0
               ? html`<p class="muted">No registration tokens yet.</p>`
-              : this._table(this._tokens)
+              : this._table(tokens)
         }
       </section>`;
   }

@@ -1,6 +1,11 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { Agent, PackageUpdate, SystemEvent } from '../data/api-types.js';
+import {
+  type Agent,
+  OUTSTANDING_PACKAGE_STATUSES,
+  type PackageUpdate,
+  type SystemEvent,
+} from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
 import { metricsOf, packageManagersOf } from '../data/hosts.js';
 import { HOST_PAGE_KINDS } from '../data/live-events.js';
@@ -13,15 +18,8 @@ import './rf-host-actions.js';
 import './rf-host-metrics.js';
 import './rf-host-updates.js';
 
-const OPEN = new Set([
-  'pending',
-  'approved',
-  'checking_dependencies',
-  'pending_dependencies',
-  'installing',
-  'failed',
-  'held',
-]);
+/** What the host page lists: updates still to install, and held ones (a person decides those). */
+const OPEN = new Set<string>([...OUTSTANDING_PACKAGE_STATUSES, 'held']);
 
 /**
  * One host: its facts, metrics, pending updates, Docker images, actions, commands (with their

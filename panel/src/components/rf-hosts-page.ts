@@ -1,10 +1,10 @@
 import { html, LitElement, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import type { Agent } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
 import { filterHosts, type HostFilter, type HostNode, layoutHosts } from '../data/hosts.js';
+import { ListController } from '../data/list-controller.js';
 import { HOST_KINDS } from '../data/live-events.js';
-import { refreshOnLive } from '../data/refresh-on-live.js';
 import { StoreController } from '../data/store.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
@@ -15,35 +15,16 @@ import { hostHead, hostRow } from './rf-host-row.js';
 export class RfHostsPage extends LitElement {
   static override styles = [shared, pageStyles];
   @property({ attribute: false }) ctx!: RfContext;
-  @state() private _agents: Agent[] | null = null;
-  @state() private _error: string | null = null;
+  private _agents = new ListController(this, () => this.ctx.api.agents.list({ limit: 5000 }), {
+    live: () => this.ctx.live,
+    when: (ev) => HOST_KINDS.has(ev.kind),
+    minMs: 250,
+  });
   private _location!: StoreController<RfContext['location']['current']['value']>;
-  private _stop: (() => void) | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
     this._location ??= new StoreController(this, this.ctx.location.current);
-    this._stop = refreshOnLive(
-      this.ctx.live,
-      (ev) => HOST_KINDS.has(ev.kind),
-      () => void this._load(),
-      250,
-    );
-    void this._load();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this._stop?.();
-  }
-
-  private async _load(): Promise<void> {
-    try {
-      this._agents = await this.ctx.api.agents.list({ limit: 5000 });
-      this._error = null;
-    } catch (err) {
-      this._error = (err as Error).message;
-    }
   }
 
   private get _filter(): HostFilter {
@@ -62,6 +43,7 @@ export class RfHostsPage extends LitElement {
 
   override render() {
     const f = this._filter;
+    const { items: all, error } = this._agents;
     return html`<h1>Hosts</h1>
       <div class="toolbar" role="search">
         <label
@@ -81,13 +63,19 @@ export class RfHostsPage extends LitElement {
           </select></label
         >
       </div>
-      ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
-      ${this._agents === null ? html`<p class="muted" role="status">Loading hosts…</p>` : this._list(f)}`;
+      ${error ? html`<p class="error" role="alert">${error}</p>` : nothing}
+      ${
+        all === null
+          ? html`<p class="muted" role="status">Loading hosts…</p>`
+          : error && all.length === 0
+            ? nothing
+            : this._list(all, f)
+      }`;
   }
 
-  private _list(f: HostFilter) {
-    const agents = filterHosts(this._agents!, f);
-    const total = this._agents!.length;
+  private _list(all: Agent[], f: HostFilter) {
+    const agents = filterHosts(all, f);
+    const total = all.length;
     const summary = html`<p class="muted" role="status">${agents.length} of ${total} hosts</p>`;
     if (total === 0)
       return html`<p>No hosts yet. <a href=${this.ctx.location.href('/enrollment')}>Enrol one</a>.</p>`;

@@ -1,8 +1,10 @@
-import { html, LitElement, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { html, LitElement } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
 import type { RfContext } from '../data/context.js';
+import { FormController, messageOf } from '../data/form-controller.js';
 import { shared } from '../styles/theme.js';
 import { authFormStyles } from '../styles/auth-form.js';
+import { formError } from './rf-form-field.js';
 
 /** Sign in with a username and password (a session cookie and its CSRF token). */
 @customElement('rf-login-page')
@@ -10,8 +12,7 @@ export class RfLoginPage extends LitElement {
   static override styles = [shared, authFormStyles];
 
   @property({ attribute: false }) ctx!: RfContext;
-  @state() private _error: string | null = null;
-  @state() private _busy = false;
+  private _form = new FormController(this, messageOf);
 
   override render() {
     return html`<main class="card">
@@ -21,24 +22,16 @@ export class RfLoginPage extends LitElement {
         <label
           >Password <input name="password" type="password" required autocomplete="current-password"
         /></label>
-        ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
-        <button class="primary" ?disabled=${this._busy}>Sign in</button>
+        ${formError(this._form.errors)}
+        <button class="primary" ?disabled=${this._form.busy}>Sign in</button>
       </form>
     </main>`;
   }
 
-  private async _submit(ev: SubmitEvent): Promise<void> {
-    ev.preventDefault();
-    const data = new FormData(ev.target as HTMLFormElement);
-    this._busy = true;
-    this._error = null;
-    try {
-      await this.ctx.session.login(String(data.get('username')), String(data.get('password')));
-    } catch (err) {
-      this._error = (err as Error).message;
-    } finally {
-      this._busy = false;
-    }
+  private _submit(ev: SubmitEvent): Promise<void> {
+    return this._form.submit(ev, {
+      send: (data) => this.ctx.session.login(String(data.get('username')), String(data.get('password'))),
+    });
   }
 }
 

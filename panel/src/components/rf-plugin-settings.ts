@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { PluginSettingsEntry } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
 import { fieldErrors } from '../data/field-errors.js';
-import { refreshOnLive } from '../data/refresh-on-live.js';
+import { ListController } from '../data/list-controller.js';
 import { formatPluginSettings, parsePluginSettings } from '../data/plugin-settings.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
@@ -43,37 +43,16 @@ export class RfPluginSettings extends LitElement {
     `,
   ];
   @property({ attribute: false }) ctx!: RfContext;
-  @state() private _plugins: PluginSettingsEntry[] | null = null;
+  // Many hosts coming online at once (a core restart) read the list once.
+  private _plugins = new ListController(this, () => this.ctx.api.pluginSettings.list(), {
+    live: () => this.ctx.live,
+    when: (ev) => (ev.kind === 'system.event' && ev.data.type === 'settings') || ev.kind === 'agent.online',
+    minMs: 500,
+  });
   @state() private _errors: Record<string, string> = {};
   @state() private _busy: string | null = null;
   /** Text being edited, per plugin; a reload does not overwrite it. */
   private _drafts = new Map<string, string>();
-  private _stop: (() => void) | null = null;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // Many hosts coming online at once (a core restart) read the list once.
-    this._stop = refreshOnLive(
-      this.ctx.live,
-      (ev) => (ev.kind === 'system.event' && ev.data.type === 'settings') || ev.kind === 'agent.online',
-      () => void this._load(),
-      500,
-    );
-    void this._load();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this._stop?.();
-  }
-
-  private async _load(): Promise<void> {
-    try {
-      this._plugins = await this.ctx.api.pluginSettings.list();
-    } catch {
-      this._plugins ??= [];
-    }
-  }
 
   private async _save(ev: SubmitEvent, p: PluginSettingsEntry): Promise<void> {
     ev.preventDefault();
@@ -93,7 +72,7 @@ export class RfPluginSettings extends LitElement {
         `Settings of ${p.plugin} saved; sent to ${n} host${n === 1 ? '' : 's'} (progress under Operations)`,
         'info',
       );
-      await this._load();
+      await this._plugins.reload();
     } catch (err) {
       const errors = fieldErrors(err);
       this._errors = { ...this._errors, [p.plugin]: errors.settings ?? Object.values(errors)[0] ?? '' };
@@ -103,6 +82,7 @@ export class RfPluginSettings extends LitElement {
   }
 
   override render() {
+    const plugins = this._plugins.items;
     return html`<section class="card" aria-label="Plugin settings">
       <h2>Plugin settings</h2>
       <p class="muted">
@@ -111,11 +91,11 @@ export class RfPluginSettings extends LitElement {
         secrets.
       </p>
       ${
-        this._plugins === null
+        plugins === null
           ? html`<p class="muted" role="status">Loading…</p>`
-          : this._plugins.length === 0
+          : plugins.length === 0
             ? html`<p class="muted">No host has reported a plugin yet.</p>`
-            : this._plugins.map((p) => this._plugin(p))
+            : plugins.map((p) => this._plugin(p))
       }
       <p><a href=${this.ctx.location.href('/operations')}>Operations</a> shows the hosts applying them.</p>
     </section>`;

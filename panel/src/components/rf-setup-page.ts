@@ -1,8 +1,10 @@
-import { html, LitElement, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { html, LitElement } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
 import type { RfContext } from '../data/context.js';
+import { FormController, messageOf } from '../data/form-controller.js';
 import { shared } from '../styles/theme.js';
 import { authFormStyles } from '../styles/auth-form.js';
+import { formError } from './rf-form-field.js';
 
 /**
  * First run: create the first admin with the one-time setup token. The core's setup link is
@@ -14,8 +16,7 @@ export class RfSetupPage extends LitElement {
   static override styles = [shared, authFormStyles];
 
   @property({ attribute: false }) ctx!: RfContext;
-  @state() private _error: string | null = null;
-  @state() private _busy = false;
+  private _form = new FormController(this, messageOf);
 
   override render() {
     const token = this.ctx.location.current.value.query.get('token') ?? '';
@@ -38,30 +39,24 @@ export class RfSetupPage extends LitElement {
           >Password
           <input name="password" type="password" required minlength="8" autocomplete="new-password" />
         </label>
-        ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
-        <button class="primary" ?disabled=${this._busy}>Create admin</button>
+        ${formError(this._form.errors)}
+        <button class="primary" ?disabled=${this._form.busy}>Create admin</button>
       </form>
     </main>`;
   }
 
-  private async _submit(ev: SubmitEvent): Promise<void> {
-    ev.preventDefault();
-    const data = new FormData(ev.target as HTMLFormElement);
-    this._busy = true;
-    this._error = null;
-    try {
-      await this.ctx.session.setup(
-        String(data.get('token')),
-        String(data.get('username')),
-        String(data.get('password')),
-      );
-      this.ctx.location.replaceQuery({}); // forget the used token
-      this.ctx.location.go('/');
-    } catch (err) {
-      this._error = (err as Error).message;
-    } finally {
-      this._busy = false;
-    }
+  private _submit(ev: SubmitEvent): Promise<void> {
+    return this._form.submit(ev, {
+      send: async (data) => {
+        await this.ctx.session.setup(
+          String(data.get('token')),
+          String(data.get('username')),
+          String(data.get('password')),
+        );
+        this.ctx.location.replaceQuery({}); // forget the used token
+        this.ctx.location.go('/');
+      },
+    });
   }
 }
 

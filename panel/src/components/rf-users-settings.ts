@@ -1,11 +1,12 @@
 import { html, LitElement, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import type { Role, User } from '../data/api-types.js';
+import { customElement, property } from 'lit/decorators.js';
+import type { Role } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
-import { fieldErrors } from '../data/field-errors.js';
+import { FormController, type FormErrors, formText } from '../data/form-controller.js';
+import { ListController } from '../data/list-controller.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
-import { formField, invalid } from './rf-form-field.js';
+import { formError, formField, inputField, invalid } from './rf-form-field.js';
 
 export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
 
@@ -14,55 +15,34 @@ export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
 export class RfUsersSettings extends LitElement {
   static override styles = [shared, pageStyles];
   @property({ attribute: false }) ctx!: RfContext;
-  @state() private _users: User[] | null = null;
-  @state() private _errors: Record<string, string> = {};
-  @state() private _busy = false;
+  private _users = new ListController(this, () => this.ctx.api.users.list());
+  private _form = new FormController(this);
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this._load();
-  }
-
-  private async _load(): Promise<void> {
-    try {
-      this._users = await this.ctx.api.users.list();
-    } catch {
-      this._users ??= [];
-    }
-  }
-
-  private async _add(ev: SubmitEvent): Promise<void> {
-    ev.preventDefault();
-    const form = ev.target as HTMLFormElement;
-    const data = new FormData(form);
-    const username = String(data.get('username') ?? '').trim();
-    const password = String(data.get('password') ?? '');
-    const role = String(data.get('role')) as Role;
-    const errors: Record<string, string> = {};
-    if (!username) errors.username = 'A username is needed';
-    // The password rules are the core's: its validation answer lands next to the field.
-    this._errors = errors;
-    if (Object.keys(errors).length) return;
-    this._busy = true;
-    try {
-      const user = await this.ctx.api.users.create({ username, password, role });
-      this.ctx.toasts.show(`User ${user.username} added`, 'info');
-      form.reset();
-      await this._load();
-    } catch (err) {
-      this._errors = fieldErrors(err);
-    } finally {
-      this._busy = false;
-    }
+  private _add(ev: SubmitEvent): Promise<void> {
+    return this._form.submit(ev, {
+      // The password rules are the core's: its validation answer lands next to the field.
+      check: (data): FormErrors => (formText(data, 'username') ? {} : { username: 'A username is needed' }),
+      send: async (data) => {
+        const password = String(data.get('password') ?? '');
+        const role = String(data.get('role')) as Role;
+        const user = await this.ctx.api.users.create({
+          username: formText(data, 'username'),
+          password,
+          role,
+        });
+        this.ctx.toasts.show(`User ${user.username} added`, 'info');
+        await this._users.reload();
+      },
+    });
   }
 
   override render() {
-    const e = this._errors;
-    const describedBy = (id: string) => (e[id] ? `u-${id}-error` : nothing);
+    const e = this._form.errors;
+    const users = this._users.items;
     return html`<section class="card table-wrap" aria-label="Users">
       <h2>Users</h2>
       ${
-        this._users === null
+        users === null
           ? html`<p class="muted" role="status">Loading…</p>`
           : html`<table aria-label="Users">
               <thead>
@@ -73,7 +53,7 @@ export class RfUsersSettings extends LitElement {
                 </tr>
               </thead>
               <tbody>
-                ${this._users.map(
+                ${users.map(
                   (u) =>
                     html`<tr>
                       <th scope="row">
@@ -90,32 +70,11 @@ export class RfUsersSettings extends LitElement {
       }
       <h3>Add a user</h3>
       <form class="fields" novalidate @submit=${this._add}>
-        ${formField(
-          'u-username',
-          'Username',
-          html`<input
-            id="u-username"
-            name="username"
-            autocomplete="off"
-            maxlength="64"
-            aria-invalid=${invalid(e.username)}
-            aria-describedby=${describedBy('username')}
-          />`,
-          e.username,
-        )}
-        ${formField(
-          'u-password',
-          'Password',
-          html`<input
-            id="u-password"
-            name="password"
-            type="password"
-            autocomplete="new-password"
-            aria-invalid=${invalid(e.password)}
-            aria-describedby=${describedBy('password')}
-          />`,
-          e.password,
-        )}
+        ${inputField('u-username', 'Username', 'username', e.username, { autocomplete: 'off', maxlength: 64 })}
+        ${inputField('u-password', 'Password', 'password', e.password, {
+          type: 'password',
+          autocomplete: 'new-password',
+        })}
         ${formField(
           'u-role',
           'Role',
@@ -124,9 +83,9 @@ export class RfUsersSettings extends LitElement {
           </select>`,
           e.role,
         )}
-        <button class="primary" ?disabled=${this._busy}>Add user</button>
+        <button class="primary" ?disabled=${this._form.busy}>Add user</button>
       </form>
-      ${e[''] ? html`<p class="error" role="alert">${e['']}</p>` : nothing}
+      ${formError(e)}
     </section>`;
   }
 }

@@ -8,6 +8,9 @@ export const HOST_KINDS = new Set([
   'command.status',
 ]);
 
+/** Kinds after which the dashboard reads the stats and the latest events again. */
+export const DASHBOARD_KINDS = [...HOST_KINDS, 'system.event'];
+
 /**
  * Kinds about one host after which its page reads it again. Commands and their output are not
  * among them: the page's command list follows those itself, line by line.

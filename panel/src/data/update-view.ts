@@ -1,4 +1,5 @@
 import {
+  OUTSTANDING_PACKAGE_STATUSES,
   PACKAGE_STATUSES,
   type PackageStatus,
   SEVERITIES,
@@ -27,14 +28,7 @@ export interface UpdateView {
 }
 
 /** The states that still need doing (docs/api.md "Updates": the panel's "pending" view). */
-export const OPEN_STATUSES: readonly PackageStatus[] = [
-  'pending',
-  'approved',
-  'checking_dependencies',
-  'pending_dependencies',
-  'installing',
-  'failed',
-];
+export const OPEN_STATUSES: readonly PackageStatus[] = OUTSTANDING_PACKAGE_STATUSES;
 
 export const SORTS: readonly UpdateSort[] = ['severity', 'name', 'host', 'firstSeen'];
 export const PAGE_SIZES: readonly number[] = [50, 100, 200, 500, 1000];

@@ -50,8 +50,22 @@ export const theme = css`
   }
 `;
 
+/** Links, secondary text and errors: the panel's pages and the Lovelace card alike. */
+export const text = css`
+  a {
+    color: var(--rf-primary);
+  }
+  .muted {
+    color: var(--rf-text-secondary);
+  }
+  .error {
+    color: var(--rf-error);
+  }
+`;
+
 /** Shared bits every page uses: cards, buttons, visible focus, form fields. */
 export const shared = css`
+  ${text}
   :host {
     display: block;
   }
@@ -100,18 +114,9 @@ export const shared = css`
     min-height: 32px;
     box-sizing: border-box;
   }
-  a {
-    color: var(--rf-primary);
-  }
   :focus-visible {
     outline: 3px solid var(--rf-focus);
     outline-offset: 2px;
-  }
-  .muted {
-    color: var(--rf-text-secondary);
-  }
-  .error {
-    color: var(--rf-error);
   }
   .visually-hidden {
     position: absolute;

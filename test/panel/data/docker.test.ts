@@ -5,6 +5,7 @@ import { dockerImageOf, shortDigest } from '../../../panel/src/data/docker.js';
 const record = (metadata: Record<string, unknown>, more: Partial<PackageUpdate> = {}): PackageUpdate => ({
   id: '1',
   agentId: 'a',
+  hostname: 'host-1',
   plugin: 'docker',
   name: 'jellyfin',
   arch: 'linux/amd64',

@@ -7,6 +7,7 @@ import { viewFromQuery } from '../../../panel/src/data/update-view.js';
 const row = (id: string, name: string, status: PackageUpdate['status'], agentId = 'a1'): PackageUpdate => ({
   id,
   agentId,
+  hostname: 'host-1',
   plugin: 'apt',
   name,
   arch: 'amd64',

@@ -89,9 +89,7 @@ describe('dnf: parsing advisories', () => {
       ],
     );
     // With -v, dnf4 adds the issue date after the package.
-    const verbose = dnfFixture('dnf-updateinfo.txt').filter((l) =>
-      /^FEDORA-.* \d{4}-\d\d-\d\d /.test(l),
-    );
+    const verbose = dnfFixture('dnf-updateinfo.txt').filter((l) => /^FEDORA-.* \d{4}-\d\d-\d\d /.test(l));
     const dated = parseUpdateinfoList(verbose);
     assert.deepEqual(dated.warnings, []);
     assert.deepEqual(

@@ -168,10 +168,7 @@ describe('dnf parsers under fuzzing (mutated fixture lines, seeded)', () => {
 
   it(`transaction tables: ${CASES} cases, one row mutated in a captured table`, () => {
     const tables = [
-      [
-        ...dnfFixture('dnf-upgrade-assumeno.stdout'),
-        ...dnfFixture('dnf-upgrade-assumeno.stderr'),
-      ],
+      [...dnfFixture('dnf-upgrade-assumeno.stdout'), ...dnfFixture('dnf-upgrade-assumeno.stderr')],
       dnfFixture('dnf-install-long-assumeno.txt'),
       dnfFixture('dnf-upgrade-all-assumeno.stdout'),
       dnfFixture('dnf-upgrade-y.stdout'),
