@@ -8,3 +8,4 @@ export {
   type RunningBroker,
   startBroker,
 } from './start-broker.js';
+export type { TakeoverEpisode } from './takeover-watch.js';

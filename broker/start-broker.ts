@@ -3,6 +3,7 @@ import { Aedes, type Client } from 'aedes';
 import { installHooks } from './hooks.js';
 import { type Listeners, type ListenerOptions, startListeners } from './listeners.js';
 import { NonceCache } from './nonce-cache.js';
+import { type TakeoverEpisode, TakeoverWatch } from './takeover-watch.js';
 import { publishRefusal, subscribeRefusal } from './acl.js';
 import {
   type DownType,
@@ -12,6 +13,9 @@ import {
   verifyConnectPassword,
 } from './protocol/index.js';
 
+/** Five sessions displaced within a minute: two hosts, not a lost connection (TakeoverWatch). */
+const TAKEOVER_EPISODE = { threshold: 5, windowMs: 60_000 };
+
 /** CONNACK return codes of MQTT 3.1.1 (aedes has no MQTT 5). */
 const CONNACK = { identifierRejected: 2, serverUnavailable: 3, badCredentials: 4, notAuthorized: 5 } as const;
 
@@ -20,6 +24,7 @@ export type RefusalReason =
   | 'client_id_mismatch'
   | 'unknown_agent'
   | 'revoked'
+  | 'identity_conflict'
   | 'malformed_password'
   | 'bad_signature'
   | 'clock_skew'
@@ -47,6 +52,11 @@ export interface BrokerEvents {
   onAgentListening(agentId: string): void;
   onAgentMessage(agentId: string, type: UpType, payload: Buffer): void;
   onPresence(agentId: string, payload: Buffer): void;
+  /**
+   * Connections of this agent kept displacing each other's live session (TakeoverWatch): one
+   * identity on two hosts (issue 21 §5). Called once per episode.
+   */
+  onSessionTakeovers?(agentId: string, episode: TakeoverEpisode): void;
 }
 
 export interface BrokerLogger {
@@ -59,8 +69,13 @@ export interface BrokerLogger {
 export interface BrokerOptions extends ListenerOptions {
   topicPrefix: string;
   maxClockSkewSec: number;
-  /** The agent's public key and whether it may connect; null for an unknown id. */
-  lookupAgent(agentId: string): Promise<{ publicKey: string; active: boolean } | null>;
+  /**
+   * The agent's public key and whether it may connect (not revoked, no identity conflict
+   * waiting for an admin's rebind); null for an unknown id.
+   */
+  lookupAgent(
+    agentId: string,
+  ): Promise<{ publicKey: string; active: boolean; identityConflict?: boolean } | null>;
   events: BrokerEvents;
   logger: BrokerLogger;
   now?: () => number;
@@ -81,6 +96,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const now = opts.now ?? Date.now;
   const prefix = opts.topicPrefix;
   const nonces = new NonceCache(opts.maxClockSkewSec * 1000);
+  const takeovers = new TakeoverWatch(TAKEOVER_EPISODE);
   // The live connection of each agent; a takeover replaces it before the old one's disconnect fires.
   const connections = new Map<string, Client>();
   const broker = await Aedes.createBroker({ drainTimeout: 10_000 });
@@ -126,6 +142,22 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       if (!nonces.use(username, check.nonce, nowMs)) {
         refuse(client, 'replayed_nonce', username, 'connect password already used');
         return CONNACK.badCredentials;
+      }
+      // Checked after the password: only a holder of the agent's key can raise (or hit) it.
+      if (agent.identityConflict) {
+        refuse(
+          client,
+          'identity_conflict',
+          username,
+          'identity in conflict: refused until an admin rebinds it',
+        );
+        return CONNACK.notAuthorized;
+      }
+      // Accepted while a live session of this agent exists: aedes closes that one (a takeover).
+      const live = connections.get(username);
+      if (live && live !== client) {
+        const episode = takeovers.note(username, [addressOf(live), addressOf(client)], nowMs);
+        if (episode) opts.events.onSessionTakeovers?.(username, episode);
       }
       return null;
     },

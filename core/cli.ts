@@ -1,7 +1,14 @@
 import { Command } from 'commander';
 import { adminRequest, adminSocketPath, NoRunningCoreError } from './api/index.js';
-import { type CommonFlags, EXIT, fail, handleStartError, loadWithFlags, parsePort } from './cli-common.js';
-import { addManagementCommands } from './cli-manage.js';
+import {
+  addManagementCommands,
+  type CommonFlags,
+  EXIT,
+  fail,
+  handleStartError,
+  loadWithFlags,
+  parsePort,
+} from './cli/index.js';
 import { type MigrationStatus, openDatabase, pgliteDirFor } from './db/index.js';
 import { createLoggerWithFormat } from './log/index.js';
 import { startCore } from './main.js';

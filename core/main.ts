@@ -11,7 +11,7 @@ import {
   startAdminSocket,
 } from './api/index.js';
 import { createDispatcher, type Dispatcher } from './commands/index.js';
-import type { RedflagConfig } from './config/index.js';
+import { brokerUrlFor, lanBaseUrl, type RedflagConfig, serverUrl } from './config/index.js';
 import { createBatcher, type Database, openDatabase, pgliteDirFor } from './db/index.js';
 import {
   createEventRecorder,
@@ -20,31 +20,26 @@ import {
   type EventRecorder,
   type LiveBus,
 } from './events/index.js';
-import { AgentBundleProvider, AgentKeyCache, createToken, ServerKeyring } from './fleet/index.js';
-import { createAgentHandlers } from './agent-handlers.js';
+import {
+  AgentBundleProvider,
+  AgentKeyCache,
+  createToken,
+  type IdentityContext,
+  recordBrokerRefusal,
+  recordSessionTakeovers,
+  ServerKeyring,
+} from './fleet/index.js';
 import { addCoreJobs } from './core-jobs.js';
-import { createIntake } from './intake/index.js';
+import { createAgentHandlers, createIntake } from './intake/index.js';
 import { createJobRunner, type JobRunner } from './jobs/index.js';
 import { startServices } from './lifecycle/index.js';
 import { type CorePluginHost, createCorePluginHost } from './plugins/index.js';
 import { startLocalAgent } from './local-agent.js';
 import type { Logger } from './log/index.js';
 import { readyLine, setupLinkLine } from './start-lines.js';
-import { brokerUrlFor, lanBaseUrl, serverUrl } from './urls.js';
 import { createPolicyService, type PolicyService } from './policy/index.js';
 import { createInstallWorkflow, type InstallWorkflow } from './updates/index.js';
 import { CORE_VERSION } from './version.js';
-
-/** Refusals that can only happen to an enrolled agent, so its id may be recorded as such. */
-const AGENT_EXISTS = new Set([
-  'revoked',
-  'malformed_password',
-  'bad_signature',
-  'clock_skew',
-  'replayed_nonce',
-  'publish_denied',
-  'subscribe_denied',
-]);
 
 export interface CoreHandle {
   db: Database;
@@ -177,13 +172,24 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       isConnected: (agentId) => broker.isConnected(agentId),
       bus: live,
     });
+    // A copied identity is refused until an admin rebinds it (issue 21 §5).
+    const identity: IdentityContext = {
+      db,
+      events,
+      disconnect: (agentId) => {
+        agentKeys.invalidate(agentId);
+        broker.disconnect(agentId);
+      },
+    };
     const intake = createIntake({
       events,
       logger,
+      refuses: (agentId) => agentKeys.inConflict(agentId),
       sendReceipt: (agentId, receipt) => broker.publishToAgent(agentId, 'receipt', JSON.stringify(receipt)),
       handlers: createAgentHandlers({
         db,
         events,
+        identity,
         dispatcher,
         isConnected: (id) => broker.isConnected(id),
         markOffline,
@@ -227,17 +233,9 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       logger: logger.child({ component: 'broker' }),
       lookupAgent: (agentId) => agentKeys.lookup(agentId),
       events: {
-        onRefusal(refusal) {
-          void events.recordLimited(`broker:${refusal.agentId ?? refusal.address}`, {
-            type: 'security',
-            subtype: `mqtt_${refusal.reason}`,
-            severity: 'warning',
-            component: 'broker',
-            // Only an agent that exists may be named; a stranger's claimed id stays in metadata.
-            agentId: AGENT_EXISTS.has(refusal.reason) ? refusal.agentId : null,
-            message: `MQTT ${refusal.reason.replace(/_/g, ' ')} from ${refusal.address ?? 'unknown address'}: ${refusal.detail}`,
-            metadata: { ...refusal },
-          });
+        onRefusal: (refusal) => void recordBrokerRefusal(events, refusal),
+        onSessionTakeovers(agentId, episode) {
+          intake.enqueue(agentId, () => recordSessionTakeovers(identity, agentId, episode));
         },
         onAgentConnected(agentId, info) {
           intake.enqueue(agentId, async () => {
@@ -332,7 +330,8 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         topicPrefix: config.broker.topicPrefix,
         brokerUrlFor: (requestHost) => brokerUrlFor(config, requestHost, broker.ports),
         // A new host connects right after enrolling: its key is known, no lookup needed.
-        onRegistered: (agentId, publicKey) => agentKeys.remember(agentId, { publicKey, active: true }),
+        onRegistered: (agentId, publicKey) =>
+          agentKeys.remember(agentId, { publicKey, active: true, identityConflict: false }),
       },
     });
     await app.listen({ host: config.http.host, port: config.http.port });

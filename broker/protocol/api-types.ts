@@ -90,6 +90,28 @@ export interface Agent {
   pending?: Partial<PendingCounts>;
   metrics?: Record<string, unknown>;
   metadata?: Record<string, unknown>;
+  /** Refused at connect for a copied identity until an admin rebinds it (issue 21 §5). */
+  identityConflict?: IdentityConflict | null;
+  /** After a rebind without a named machine: the next host to connect binds it. */
+  rebindNextHello?: boolean;
+}
+
+/** GET /api/v1/agents/{id} `identityConflict` (docs/api.md "Agents"). */
+export interface IdentityConflict {
+  kind: 'machine_id_mismatch' | 'session_takeover';
+  detectedAt: string;
+  addresses: string[];
+  registeredMachine?: string;
+  presentedMachine?: string;
+  takeovers?: number;
+}
+
+/** POST /api/v1/agents/{id}/rebind. */
+export interface RebindAnswer {
+  agentId: string;
+  rebindAllowedUntil: string;
+  machine: string | null;
+  conflictLifted: boolean;
 }
 
 /** One package on one host: package_state's key (agentId, plugin, name, arch). */

@@ -4,6 +4,8 @@ import {
   allowAgentRebind,
   createToken,
   type ManageContext,
+  type RebindResult,
+  RebindRefused,
   revokeAgent,
   revokeToken,
   rotateServerKey,
@@ -40,6 +42,16 @@ export interface AdminOperation {
     ctx: AdminContext,
     input: { params: Record<string, string>; body: Record<string, unknown>; by: string },
   ): Promise<unknown>;
+}
+
+/** The rebind's answer, the same on the API and the admin socket. */
+export function rebindAnswer(agentId: string, rebound: RebindResult) {
+  return {
+    agentId,
+    rebindAllowedUntil: rebound.until.toISOString(),
+    machine: rebound.machine,
+    conflictLifted: rebound.liftedConflict !== null,
+  };
 }
 
 const notFound = (what: string, id: string) => new AdminOperationError(404, `no ${what} with id ${id}`);
@@ -118,9 +130,17 @@ export const adminOperations = {
           400,
           `hours must be an integer from 1 to 720, got ${String(body.hours)}`,
         );
-      const until = await allowAgentRebind(ctx, params.id!, hours, by);
-      if (!until) throw notFound('active agent', params.id!);
-      return { agentId: params.id, rebindAllowedUntil: until.toISOString() };
+      const machineIdHash = body.machineIdHash === undefined ? undefined : String(body.machineIdHash);
+      if (machineIdHash !== undefined && !/^[0-9a-f]{64}$/.test(machineIdHash))
+        throw new AdminOperationError(400, 'machineIdHash must be 64 lowercase hex characters (SHA-256)');
+      try {
+        const rebound = await allowAgentRebind(ctx, params.id!, hours, by, machineIdHash);
+        if (!rebound) throw notFound('active agent', params.id!);
+        return rebindAnswer(params.id!, rebound);
+      } catch (err) {
+        if (err instanceof RebindRefused) throw new AdminOperationError(409, err.message);
+        throw err;
+      }
     },
   },
   keyList: {

@@ -17,3 +17,4 @@ export {
   type RuntimeSettings,
   runtimeSettingsFrom,
 } from './runtime-settings.js';
+export { brokerUrlFor, lanBaseUrl, serverUrl } from './urls.js';

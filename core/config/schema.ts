@@ -274,8 +274,9 @@ export const configSchema = {
           maximum: 10000,
           default: 30,
           description:
-            'Most refused-connection and rejected-message events recorded per minute for one agent or ' +
-            'address; the rest are counted and summarised, so a flood cannot fill the events table.',
+            'Most refused-connection events recorded per minute for one source address and claimed agent ' +
+            'id together, and rejected-message events for one agent; the rest are counted and summarised, ' +
+            "so a flood cannot fill the events table nor hide another address's refusals.",
         },
       },
     },

@@ -37,7 +37,7 @@ export {
   type SystemEvent,
   type SystemEventFilter,
 } from './repositories/system-events.js';
-export type { Agent, AgentHello, AgentStatus } from './repositories/agents.js';
+export type { Agent, AgentHello, AgentStatus, IdentityConflict } from './repositories/agents.js';
 export type {
   InstallOutcome,
   PackageRef,

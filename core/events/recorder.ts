@@ -8,9 +8,10 @@ export interface EventRecorder {
   /** Puts an event stored elsewhere (an agent's own, deduplicated by message id) on the live bus. */
   published(event: SystemEvent): void;
   /**
-   * Same, but at most `perMinute` events per key (an agent id or an address) per minute: a
-   * flood of bad connects or bad messages cannot fill the table. Suppressed events are counted
-   * and summarised in one event when the minute ends.
+   * Same, but at most `perMinute` events per key (an agent id, or a source address and the
+   * agent id it claimed) per minute: a flood of bad connects or bad messages cannot fill the
+   * table. Suppressed events are counted exactly and summarised in one event per key when the
+   * minute ends.
    */
   recordLimited(key: string, event: NewSystemEvent): Promise<void>;
   /** Writes pending summaries (called on shutdown and by the timer). */
@@ -58,19 +59,24 @@ export function createEventRecorder(opts: {
     }
   };
 
-  const flush = async () => {
-    const t = now();
-    for (const [key, w] of windows) {
-      if (t - w.startedAt < 60_000) continue;
-      windows.delete(key);
-      if (w.suppressed > 0 && w.sample) {
-        await record({
+  const summarise = (key: string, w: Window) =>
+    w.suppressed > 0 && w.sample
+      ? record({
           ...w.sample,
           message: `${w.suppressed} more like this in the last minute were not recorded one by one: ${w.sample.message}`,
           metadata: { ...w.sample.metadata, suppressed: w.suppressed, key },
-        });
-      }
+        })
+      : Promise.resolve();
+
+  const flush = async () => {
+    const t = now();
+    const ended: Array<[string, Window]> = [];
+    for (const [key, w] of windows) {
+      if (t - w.startedAt < 60_000) continue;
+      windows.delete(key);
+      ended.push([key, w]);
     }
+    for (const [key, w] of ended) await summarise(key, w);
   };
 
   const timer = setInterval(() => void flush(), 10_000);
@@ -80,23 +86,27 @@ export function createEventRecorder(opts: {
     record,
     published,
     async recordLimited(key, event) {
+      // The window is counted before any await (issue 21 §9): refusals arrive together, and a
+      // call that awaited first would start a window of its own, dropping another's counts.
       const t = now();
       let w = windows.get(key);
+      let ended: Window | null = null;
       if (w && t - w.startedAt >= 60_000) {
-        await flush();
+        ended = w;
         w = undefined;
       }
       if (!w) {
         w = { startedAt: t, recorded: 0, suppressed: 0, sample: null };
         windows.set(key, w);
       }
-      if (w.recorded < opts.perMinute) {
-        w.recorded++;
-        await record(event);
-      } else {
+      const recordIt = w.recorded < opts.perMinute;
+      if (recordIt) w.recorded++;
+      else {
         w.suppressed++;
         w.sample = event;
       }
+      if (ended) await summarise(key, ended);
+      if (recordIt) await record(event);
     },
     flush,
     async close() {

@@ -1,5 +1,6 @@
-import type { Database } from '../db/index.js';
+import type { Database, IdentityConflict } from '../db/index.js';
 import type { EventRecorder } from '../events/index.js';
+import { machinePrefix } from './identity.js';
 
 export interface AgentAdminContext {
   db: Database;
@@ -26,26 +27,55 @@ export async function revokeAgent(ctx: AgentAdminContext, id: string, by: string
   return true;
 }
 
-/** Allows the agent's machine to register again within `hours`, keeping the agent id and history. */
+/** What a rebind did (issue 21 §5): until when its machine may register again, and how it binds. */
+export interface RebindResult {
+  until: Date;
+  /** The machine named by the admin (prefix), or null: the next hello's machine binds it. */
+  machine: string | null;
+  /** The identity conflict it lifted, if there was one. */
+  liftedConflict: IdentityConflict | null;
+}
+
+/** A rebind to a machine that another active agent is bound to. */
+export class RebindRefused extends Error {
+  override name = 'RebindRefused';
+  readonly status = 409;
+}
+
+/**
+ * Rebinds an agent: its machine may register again within `hours`, keeping the agent id and
+ * history, and an identity conflict is lifted so it may connect again (issue 21 §5). With
+ * `machineIdHash` it is bound to that machine at once; without, the first hello that carries a
+ * machine id binds it to that machine (so stop or wipe a clone first). Null for no active agent.
+ */
 export async function allowAgentRebind(
   ctx: AgentAdminContext,
   id: string,
   hours: number,
   by: string | null,
-): Promise<Date | null> {
+  machineIdHash?: string,
+): Promise<RebindResult | null> {
   const until = new Date(Date.now() + hours * 3600_000);
   const agent = await ctx.db.agents.findById(id);
-  if (!agent || !(await ctx.db.agents.allowRebind(id, until))) return null;
+  if (!agent || agent.status !== 'active') return null;
+  if (machineIdHash !== undefined && (await ctx.db.agents.machineTakenByOther(id, machineIdHash)))
+    throw new RebindRefused(`machine ${machinePrefix(machineIdHash)}… is bound to another active agent`);
+  if (!(await ctx.db.agents.allowRebind(id, until, machineIdHash))) return null;
+  const machine = machineIdHash === undefined ? null : machinePrefix(machineIdHash);
+  const binds = machine
+    ? `is bound to machine ${machine}…`
+    : 'binds to the machine of the next host that connects with its key';
+  const lifted = agent.identityConflict ? '; its identity conflict is lifted' : '';
   await ctx.events.record({
     type: 'security',
     subtype: 'agent_rebind_allowed',
     severity: 'info',
     component: 'fleet',
     agentId: id,
-    message: `agent ${agent.hostname} (${id}) may re-register from its machine until ${until.toISOString()}`,
-    metadata: { by, until: until.toISOString() },
+    message: `agent ${agent.hostname} (${id}) ${binds}, and may re-register from its machine until ${until.toISOString()}${lifted}`,
+    metadata: { by, until: until.toISOString(), machine, liftedConflict: agent.identityConflict },
   });
-  return until;
+  return { until, machine, liftedConflict: agent.identityConflict };
 }
 
 /**

@@ -3,10 +3,14 @@ export {
   type AgentAdminContext,
   allowAgentRebind,
   deleteAgent,
+  type RebindResult,
+  RebindRefused,
   revokeAgent,
   setAgentLabels,
 } from './agent-admin.js';
 export { parseDuration } from './duration.js';
+export { checkHelloMachine, type IdentityContext, recordSessionTakeovers } from './identity.js';
+export { recordBrokerRefusal } from './broker-refusals.js';
 export { type ManageContext, rotateServerKey } from './manage.js';
 export {
   type RegisterBody,

@@ -8,3 +8,4 @@ export {
 } from './intake.js';
 export type { QueueLimits } from './agent-queue.js';
 export { type IntakeType, MessageValidator } from './validator.js';
+export { createAgentHandlers } from './agent-handlers.js';

@@ -45,6 +45,11 @@ export interface IntakeContext {
   handlers: IntakeHandlers;
   /** How much may wait to be handled (QUEUE_LIMITS unless a test says otherwise). */
   queueLimits?: QueueLimits;
+  /**
+   * True for an agent refused for an identity conflict (issue 21 §5): what its closed session
+   * had sent is dropped unanswered (an agent keeps its spool until a receipt).
+   */
+  refuses?(agentId: string): Promise<boolean>;
 }
 
 /**
@@ -92,6 +97,10 @@ export function createIntake(ctx: IntakeContext): Intake {
     } as ReceiptMessage);
 
   async function handle(agentId: string, type: IntakeType, payload: Buffer) {
+    if (await ctx.refuses?.(agentId)) {
+      log.debug({ agentId, type }, 'dropped a message of an agent refused for an identity conflict');
+      return;
+    }
     const checked = validator.validate(type, payload);
     if (!checked.ok) {
       await ctx.events.recordLimited(`intake:${agentId}`, {

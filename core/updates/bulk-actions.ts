@@ -1,7 +1,7 @@
 import type { Database, PackageKey, PackageRef, PackageStatus, UpdateFilter } from '../db/index.js';
 import type { EventRecorder } from '../events/index.js';
 import type { InstallWorkflow, Refusal } from './install-workflow.js';
-import { allowedFrom, checkTransition, type IllegalTransitionError } from './package-states.js';
+import { PACKAGE_MOVES, type PackageEvent, refusalOf } from './package-states.js';
 
 /** Which packages a bulk action is for: ids from the list, or the list's own filter. */
 export type BulkTarget = { ids: string[] } | { filter: UpdateFilter } | { packages: PackageRef[] };
@@ -58,22 +58,13 @@ export function createBulkActions(ctx: { db: Database; events: EventRecorder; wo
 
   function refusalsOf(
     refused: Array<PackageRef & { status: PackageStatus | null }>,
-    to: PackageStatus,
+    event: PackageEvent,
     targets: Target[],
   ): BulkRefusal[] {
     const ids = new Map(targets.filter((t) => t.id).map((t) => [keyOf(t), t.id!]));
     return refused.map(({ status, ...ref }) => {
       const id = ids.get(keyOf(ref));
-      let why: string;
-      if (status === null) why = `no pending update ${ref.name} for that host and plugin`;
-      else
-        try {
-          checkTransition(status, to);
-          why = `it moved to ${status} meanwhile`;
-        } catch (err) {
-          why = (err as IllegalTransitionError).message;
-        }
-      return { ...(id ? { id } : {}), ref, from: status, why };
+      return { ...(id ? { id } : {}), ref, from: status, why: refusalOf(event, ref.name, status) };
     });
   }
 
@@ -95,8 +86,8 @@ export function createBulkActions(ctx: { db: Database; events: EventRecorder; wo
       const { targets, unknownIds } = await resolve(target);
       const { moved, refused } = await ctx.db.packages.transition(
         targets.map(plainRef),
-        'ignored',
-        allowedFrom('ignored'),
+        PACKAGE_MOVES.ignore.to,
+        [...PACKAGE_MOVES.ignore.from],
       );
       ctx.workflow.announce(moved, 'ignored');
       for (const [agentId, count] of countByAgent(moved))
@@ -111,7 +102,7 @@ export function createBulkActions(ctx: { db: Database; events: EventRecorder; wo
         });
       return {
         ignored: withIds(moved, targets),
-        refused: [...refusalsOf(refused, 'ignored', targets), ...unknown(unknownIds)],
+        refused: [...refusalsOf(refused, 'ignore', targets), ...unknown(unknownIds)],
       };
     },
 

@@ -1,12 +1,18 @@
 export { ingestScan } from './ingest.js';
 export {
-  allowedFrom,
   checkTransition,
   IllegalTransitionError,
   isAllowed,
-  PACKAGE_TRANSITIONS,
-  renderPackageStatesDoc,
+  moves,
+  nextStates,
+  PACKAGE_EVENTS,
+  PACKAGE_MOVES,
+  PACKAGE_STATUS_ORDER,
+  type PackageEvent,
+  type PackageMove,
+  refusalOf,
 } from './package-states.js';
+export { renderPackageStatesDoc } from './package-states-doc.js';
 export {
   createInstallWorkflow,
   type InstallWorkflow,

@@ -1,65 +1,133 @@
-import type { PackageStatus } from '../db/index.js';
+import type { PackageStatus } from '../../broker/protocol/api-types.js';
+import { PACKAGE_STATUSES } from '../../broker/protocol/index.js';
+
+/** Every package status, in the order of an update's life: the vocabulary's one list (DESIGN.md §5). */
+export const PACKAGE_STATUS_ORDER: readonly PackageStatus[] = PACKAGE_STATUSES;
+
+const ALL_BUT = (...but: PackageStatus[]) => PACKAGE_STATUS_ORDER.filter((s) => !but.includes(s));
+
+/** One kind of move: what causes it, who makes it, from which states, to which one. */
+export interface PackageMove {
+  from: readonly PackageStatus[];
+  to: PackageStatus;
+  /** Where the move is made: the workflow's conditional update, or a set-based SQL statement. */
+  by: 'person' | 'workflow' | 'scan' | 'rule' | 'install result';
+  when: string;
+}
 
 /**
- * Every allowed move of a package, and why it happens (issue 4 §2). The one table: the
- * workflow checks against it, docs/package-states.md is generated from it, tests walk it.
+ * The package state machine (issue 4 §2, issue 22 §2): every move, keyed by the event that
+ * makes it, as the code makes it today. Domain code takes its `from` lists from here; the SQL
+ * moves of core/db (scan ingest, rules, install results) are driven and checked against it in
+ * test/core/updates/package-moves.test.ts; docs/package-states.md is generated from it.
  */
-export const PACKAGE_TRANSITIONS: Record<PackageStatus, Partial<Record<PackageStatus, string>>> = {
-  pending: {
-    approved: 'a person or an auto-approve policy approved the update',
-    ignored: 'a person or an ignore rule set it aside',
-    held: 'the package manager holds it, or a hold rule matches',
-    resolved: 'a complete scan no longer reports it (updated outside RedFlag)',
+export const PACKAGE_MOVES = {
+  approve: {
+    from: ['pending', 'failed'],
+    to: 'approved',
+    by: 'person',
+    when: 'a person or an auto-approve rule approved the update (again, after a failure)',
   },
-  approved: {
-    checking_dependencies: 'the core issued a dry run for the approved set',
-    pending: 'the approval was withdrawn',
-    ignored: 'a person set it aside',
-    held: 'a hold appeared before the install started',
-    resolved: 'a complete scan no longer reports it',
+  dry_run_started: {
+    from: ['approved'],
+    to: 'checking_dependencies',
+    by: 'workflow',
+    when: 'the core issued a dry run for the approved set (inside a maintenance window, if any)',
   },
-  checking_dependencies: {
-    installing: 'the dry run touches nothing beyond the approved packages',
-    pending_dependencies: 'the dry run adds new packages or removes some: a person must confirm',
-    failed: 'the dry run failed',
-    approved: 'the dry run timed out or was cancelled; it will be tried again',
-    resolved: 'a complete scan no longer reports it',
+  dry_run_matched: {
+    from: ['checking_dependencies'],
+    to: 'installing',
+    by: 'workflow',
+    when: 'the dry run touches nothing beyond the approved packages: the install starts',
   },
-  pending_dependencies: {
-    installing: 'a person confirmed the transaction',
-    pending: 'a person rejected the transaction',
-    ignored: 'a person set it aside',
-    resolved: 'a complete scan no longer reports it',
+  confirmation_needed: {
+    from: ['checking_dependencies'],
+    to: 'pending_dependencies',
+    by: 'workflow',
+    when: 'the dry run adds new packages or removes some: a person must confirm',
   },
-  installing: {
-    updated: 'the package manager installed the new version',
-    failed: 'the install failed for this package',
+  dry_run_failed: {
+    from: ['checking_dependencies'],
+    to: 'failed',
+    by: 'workflow',
+    when: 'the dry run failed, or reported no transaction',
   },
-  updated: {
-    pending: 'a scan reports a newer version',
+  dry_run_interrupted: {
+    from: ['checking_dependencies'],
+    to: 'approved',
+    by: 'workflow',
+    when: 'the dry run timed out or was cancelled; it will be tried again',
   },
-  failed: {
-    approved: 'approved again after the failure',
-    pending: 'put back in the queue',
-    ignored: 'a person set it aside',
-    held: 'a hold appeared',
-    resolved: 'a complete scan no longer reports it',
+  confirmed: {
+    from: ['pending_dependencies'],
+    to: 'installing',
+    by: 'person',
+    when: 'a person confirmed the transaction: the install carries it',
   },
-  ignored: {
-    pending: 'no longer ignored',
-    resolved: 'a complete scan no longer reports it',
+  rejected: {
+    from: ['pending_dependencies'],
+    to: 'pending',
+    by: 'person',
+    when: 'a person rejected the transaction',
   },
-  held: {
-    pending: 'the hold was released',
-    resolved: 'a complete scan no longer reports it',
+  installed: {
+    from: ['installing'],
+    to: 'updated',
+    by: 'install result',
+    when: 'the package manager installed the new version',
   },
-  resolved: {
-    pending: 'a scan reports it again',
+  install_failed: {
+    from: ['installing'],
+    to: 'failed',
+    by: 'install result',
+    when: 'the install failed for this package',
   },
-};
+  ignore: {
+    from: ['pending', 'approved', 'pending_dependencies', 'failed'],
+    to: 'ignored',
+    by: 'person',
+    when: 'a person set it aside',
+  },
+  ignore_rule: {
+    from: ['pending', 'approved', 'failed'],
+    to: 'ignored',
+    by: 'rule',
+    when: 'an ignore rule matches it (after a scan, a new rule or a label change)',
+  },
+  hold_rule: {
+    from: ['pending', 'approved', 'failed', 'ignored'],
+    to: 'held',
+    by: 'rule',
+    when: 'a hold rule matches it; holds win over ignores',
+  },
+  held_by_package_manager: {
+    from: ALL_BUT('held'),
+    to: 'held',
+    by: 'scan',
+    when: 'a scan reports it held by the package manager',
+  },
+  reported_again: {
+    from: ['updated', 'held', 'resolved'],
+    to: 'pending',
+    by: 'scan',
+    when: 'a scan reports it again, not held: a newer version, a hold released, or back after it was gone',
+  },
+  resolved_by_scan: {
+    from: ALL_BUT('updated', 'resolved'),
+    to: 'resolved',
+    by: 'scan',
+    when: 'a complete scan no longer reports it (updated outside RedFlag, or by the install the scan follows)',
+  },
+} as const satisfies Record<string, PackageMove>;
+
+export type PackageEvent = keyof typeof PACKAGE_MOVES;
+
+export const PACKAGE_EVENTS = Object.keys(PACKAGE_MOVES) as PackageEvent[];
 
 /** Why some moves are refused, where "not in the table" would not tell a user enough. */
-const REFUSAL_REASONS: Array<[from: PackageStatus | '*', to: PackageStatus | '*', why: string]> = [
+export const REFUSAL_REASONS: ReadonlyArray<
+  [from: PackageStatus | '*', to: PackageStatus | '*', why: string]
+> = [
   ['held', '*', 'held packages are never installed or approved; release the hold first'],
   ['installing', '*', 'an install is running; wait for its result'],
   [
@@ -82,13 +150,19 @@ export class IllegalTransitionError extends Error {
   }
 }
 
-export function isAllowed(from: PackageStatus, to: PackageStatus): boolean {
-  return PACKAGE_TRANSITIONS[from][to] !== undefined;
+/** Whether `event` moves a package that is in `from`. */
+export function moves(event: PackageEvent, from: PackageStatus): boolean {
+  return (PACKAGE_MOVES[event].from as readonly PackageStatus[]).includes(from);
 }
 
-/** States from which `to` can be reached: the WHERE clause of a conditional update. */
-export function allowedFrom(to: PackageStatus): PackageStatus[] {
-  return (Object.keys(PACKAGE_TRANSITIONS) as PackageStatus[]).filter((from) => isAllowed(from, to));
+/** Whether any event moves a package from `from` to `to`. */
+export function isAllowed(from: PackageStatus, to: PackageStatus): boolean {
+  return PACKAGE_EVENTS.some((e) => PACKAGE_MOVES[e].to === to && moves(e, from));
+}
+
+/** The states a package may go to from `from`, by any event. */
+export function nextStates(from: PackageStatus): PackageStatus[] {
+  return PACKAGE_STATUS_ORDER.filter((to) => isAllowed(from, to));
 }
 
 /** Throws IllegalTransitionError, saying from which state to which and why not. */
@@ -96,34 +170,21 @@ export function checkTransition(from: PackageStatus, to: PackageStatus): void {
   if (isAllowed(from, to)) return;
   const reason =
     REFUSAL_REASONS.find(([f, t]) => (f === from || f === '*') && (t === to || t === '*'))?.[2] ??
-    `from ${from} a package may go to ${Object.keys(PACKAGE_TRANSITIONS[from]).join(', ')}`;
+    `from ${from} a package may go to ${nextStates(from).join(', ')}`;
   throw new IllegalTransitionError(from, to, reason);
 }
 
-/** docs/package-states.md */
-export function renderPackageStatesDoc(): string {
-  const lines = [
-    '# Package states',
-    '',
-    '<!-- Generated from core/updates/package-states.ts by `npm run docs`; edit the table there. -->',
-    '',
-    'Every pending update of every host is in one of these states. A move not listed here is',
-    'refused with a message naming both states and the reason.',
-    '',
-    '| from | to | when |',
-    '| --- | --- | --- |',
-  ];
-  for (const [from, moves] of Object.entries(PACKAGE_TRANSITIONS))
-    for (const [to, why] of Object.entries(moves)) lines.push(`| \`${from}\` | \`${to}\` | ${why} |`);
-  lines.push(
-    '',
-    '## Refused moves, and what the refusal says',
-    '',
-    '| from | to | reason |',
-    '| --- | --- | --- |',
-  );
-  for (const [from, to, why] of REFUSAL_REASONS)
-    lines.push(`| ${from === '*' ? 'any' : `\`${from}\``} | ${to === '*' ? 'any' : `\`${to}\``} | ${why} |`);
-  lines.push('');
-  return lines.join('\n');
+/**
+ * Why `event` did not move a package found in `status` (null: no such package): the refusal a
+ * person sees for one package of a batch.
+ */
+export function refusalOf(event: PackageEvent, name: string, status: PackageStatus | null): string {
+  if (status === null) return `no pending update ${name} for that host and plugin`;
+  // It was in a state the event moves from when asked, and moved on before the update ran.
+  if (moves(event, status)) return `it moved to ${status} meanwhile`;
+  const to = PACKAGE_MOVES[event].to;
+  const reason =
+    REFUSAL_REASONS.find(([f, t]) => (f === status || f === '*') && (t === to || t === '*'))?.[2] ??
+    `only a package in ${PACKAGE_MOVES[event].from.join(', ')} can be moved to ${to} this way`;
+  return new IllegalTransitionError(status, to, reason).message;
 }

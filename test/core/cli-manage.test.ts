@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { parseRegistrationToken } from '../../broker/protocol/index.js';
 import { freePort, runRedflag, startRedflag, tempDir } from '../helpers/cli.js';
-import { registerSimAgent } from '../helpers/sim-agent.js';
+import { connectAgent, helloMessage, publishUp, registerSimAgent } from '../helpers/sim-agent.js';
 
 /**
  * `redflag token|agent|keys`: through the running core's admin socket, and with their own
@@ -58,6 +59,19 @@ describe('redflag management commands', function () {
 
       const tokens = JSON.parse(await rf('token', 'list', '--json'));
       assert.equal(tokens.find((t: { label: string }) => t.label === 'lab').seatsUsed, 1);
+
+      // A copy of it says hello from another machine: refused until `agent rebind` (issue 21 §5).
+      const id = agent.identity!.agentId;
+      const copy = await connectAgent(agent.identity!.brokerUrl, agent.identity!);
+      const copyGone = new Promise<void>((resolve) => copy.once('close', () => resolve()));
+      const cloneMachine = createHash('sha256').update('the clone').digest('hex');
+      await publishUp(copy, agent.identity!, 'hello', { ...helloMessage(), machineIdHash: cloneMachine });
+      await copyGone;
+      assert.match(await rf('agent', 'list'), /active, identity conflict/);
+      const rebound = await rf('agent', 'rebind', id, '--machine-id-hash', cloneMachine);
+      assert.match(rebound, /identity conflict lifted/);
+      assert.match(rebound, new RegExp(`bound to machine ${cloneMachine.slice(0, 12)}…`));
+      assert.doesNotMatch(await rf('agent', 'list'), /identity conflict/);
 
       assert.match(await rf('agent', 'revoke', agent.identity!.agentId), /revoked/);
       const missing = await runRedflag(['agent', 'revoke', agent.identity!.agentId, '--data-dir', dataDir]);

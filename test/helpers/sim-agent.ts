@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import mqtt, { type MqttClient } from 'mqtt';
+import { createConnection } from 'node:net';
+import mqtt, { type IClientOptions, MqttClient } from 'mqtt';
 import {
   type CommandMessage,
   createConnectPassword,
@@ -81,9 +82,11 @@ export function connectAgent(
     username?: string;
     will?: boolean;
     tls?: { ca: Buffer };
+    /** Connects from this local address (any of 127.0.0.0/8 on Linux): another source address. */
+    localAddress?: string;
   } = {},
 ): Promise<MqttClient> {
-  const client = mqtt.connect(url, {
+  const options: IClientOptions = {
     ...(opts.tls ? { ca: opts.tls.ca, rejectUnauthorized: true } : {}),
     clientId: opts.clientId ?? identity.agentId,
     username: opts.username ?? identity.agentId,
@@ -102,7 +105,10 @@ export function connectAgent(
             retain: true,
           },
         }),
-  });
+  };
+  const client = opts.localAddress
+    ? connectFrom(url, opts.localAddress, options)
+    : mqtt.connect(url, options);
   return new Promise((resolve, reject) => {
     client.once('connect', () => resolve(client));
     client.once('error', (err) => {
@@ -111,6 +117,15 @@ export function connectAgent(
     });
     client.once('close', () => reject(new Error('connection closed before CONNACK')));
   });
+}
+
+/** mqtt.js over a TCP socket bound to `localAddress` (its own TCP transport does not bind). */
+function connectFrom(url: string, localAddress: string, options: IClientOptions): MqttClient {
+  const { hostname, port } = new URL(url);
+  return new MqttClient(
+    () => createConnection({ host: hostname, port: Number(port), localAddress }),
+    options,
+  );
 }
 
 export function envelope(): { v: 1; id: string; ts: string } {

@@ -252,6 +252,40 @@ describe('panel: hosts and host detail (Chromium)', function () {
     await context.close();
   });
 
+  it('shows a host refused for a copied identity as needing attention; an admin rebinds it (issue 21 §5)', async () => {
+    const spare = hosts[2]!;
+    const id = spare.identity.agentId;
+    // As the core records it when a hello comes from another machine (test/core/fleet/identity.test.ts).
+    await pc.core.db.agents.markIdentityConflict(id, {
+      kind: 'machine_id_mismatch',
+      detectedAt: new Date().toISOString(),
+      addresses: ['192.0.2.7'],
+      registeredMachine: 'aaaaaaaaaaaa',
+      presentedMachine: 'bbbbbbbbbbbb',
+    });
+    const { page, context, errors } = await openPage(chromium.browser, `${pc.url}#/hosts/${id}`);
+    await signIn(page);
+    const alert = page.getByRole('alert', { name: 'Needs attention' });
+    await alert.waitFor();
+    assert.match(
+      (await alert.textContent()) ?? '',
+      /from 192\.0\.2\.7 from machine bbbbbbbbbbbb…, but it is bound to machine aaaaaaaaaaaa…/,
+    );
+    await page.locator('dd', { hasText: 'needs attention' }).waitFor();
+    await assertAccessible(page, 'identity conflict');
+    await alert.getByRole('button', { name: 'Rebind' }).click();
+    await waitUntil(
+      async () =>
+        (await pc.api<{ identityConflict: unknown }>('GET', `/api/v1/agents/${id}`)).identityConflict ===
+        null,
+      'rebound',
+    );
+    await alert.waitFor({ state: 'detached' });
+    await page.locator('dd', { hasText: 'offline' }).waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('revokes a host only after a confirmation (admin)', async () => {
     const spare = hosts[2]!;
     const { page, context } = await openPage(chromium.browser, `${pc.url}#/hosts/${spare.identity.agentId}`);

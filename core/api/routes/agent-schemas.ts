@@ -29,6 +29,25 @@ export const agentSchema = {
     lastSeenAt: { type: ['string', 'null'], format: 'date-time' },
     revokedAt: { type: ['string', 'null'], format: 'date-time' },
     rebindAllowedUntil: { type: ['string', 'null'], format: 'date-time' },
+    identityConflict: {
+      type: ['object', 'null'],
+      description:
+        'Set when the agent is refused at connect for a copied identity (issue 21 §5): its hello came from ' +
+        'another machine, or two connections kept taking over its session. Lifted by a rebind.',
+      required: ['kind', 'detectedAt', 'addresses'],
+      properties: {
+        kind: { type: 'string', enum: ['machine_id_mismatch', 'session_takeover'] },
+        detectedAt: { type: 'string', format: 'date-time' },
+        addresses: { type: 'array', items: { type: 'string' } },
+        registeredMachine: { type: 'string', description: 'First characters of the bound machine-id hash' },
+        presentedMachine: { type: 'string', description: "First characters of the hello's machine-id hash" },
+        takeovers: { type: 'integer' },
+      },
+    },
+    rebindNextHello: {
+      type: 'boolean',
+      description: 'After a rebind without a named machine: the next hello binds the agent to its machine',
+    },
     macAddresses: { type: 'array', items: { type: 'string' } },
     capabilities: { type: 'array' },
     metadata: { type: 'object', additionalProperties: true },

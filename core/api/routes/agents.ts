@@ -1,9 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Agent, Database } from '../../db/index.js';
-import { allowAgentRebind, deleteAgent, revokeAgent, setAgentLabels } from '../../fleet/index.js';
+import {
+  allowAgentRebind,
+  deleteAgent,
+  RebindRefused,
+  revokeAgent,
+  setAgentLabels,
+} from '../../fleet/index.js';
 import '../access.js';
 import type { PolicyService } from '../../policy/index.js';
-import type { AdminContext } from '../admin-operations.js';
+import { type AdminContext, rebindAnswer } from '../admin-operations.js';
 import { authErrors, errorRef, uuidParams } from '../schemas.js';
 import {
   type AgentListQuery,
@@ -190,38 +196,65 @@ export async function agentRoutes(
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { hours?: number } | undefined }>(
+  app.post<{ Params: { id: string }; Body: { hours?: number; machineIdHash?: string } | undefined }>(
     '/api/v1/agents/:id/rebind',
     {
       config: { access: 'admin' },
       schema: {
         tags: ['agents'],
-        summary: "Let the agent's machine register again within `hours` and keep its id",
+        summary:
+          'Rebind an agent: lift an identity conflict, bind it to a machine (the one named, or the next to connect with its key), and let its machine register again within `hours`',
         params: uuidParams,
         body: {
           type: ['object', 'null'],
           additionalProperties: false,
-          properties: { hours: { type: 'integer', minimum: 1, maximum: 720, default: 24 } },
+          properties: {
+            hours: { type: 'integer', minimum: 1, maximum: 720, default: 24 },
+            machineIdHash: {
+              type: 'string',
+              pattern: '^[0-9a-f]{64}$',
+              description:
+                'SHA-256 (hex) of the machine id to bind to (`sha256sum /etc/machine-id` on that host); ' +
+                'without it the first hello carrying a machine id binds the agent',
+            },
+          },
         },
         response: {
           200: {
             type: 'object',
-            required: ['agentId', 'rebindAllowedUntil'],
+            required: ['agentId', 'rebindAllowedUntil', 'machine', 'conflictLifted'],
             properties: {
               agentId: { type: 'string' },
               rebindAllowedUntil: { type: 'string', format: 'date-time' },
+              machine: {
+                type: ['string', 'null'],
+                description: 'First characters of the machine-id hash bound; null: the next hello binds it',
+              },
+              conflictLifted: { type: 'boolean' },
             },
           },
           404: errorRef,
+          409: errorRef,
           ...authErrors,
         },
       },
     },
     async (request, reply) => {
       const hours = request.body?.hours ?? 24;
-      const until = await allowAgentRebind(opts.manage, request.params.id, hours, request.caller!.name);
-      if (!until) return reply.status(404).send(notFound(request.params.id));
-      return { agentId: request.params.id, rebindAllowedUntil: until.toISOString() };
+      try {
+        const rebound = await allowAgentRebind(
+          opts.manage,
+          request.params.id,
+          hours,
+          request.caller!.name,
+          request.body?.machineIdHash,
+        );
+        if (!rebound) return reply.status(404).send(notFound(request.params.id));
+        return rebindAnswer(request.params.id, rebound);
+      } catch (err) {
+        if (!(err instanceof RebindRefused)) throw err;
+        return reply.status(409).send({ error: { code: 'machine_taken', message: err.message } });
+      }
     },
   );
 }

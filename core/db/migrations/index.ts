@@ -12,6 +12,7 @@ import * as updateEventsUnusedIndexes from './20261203110000_update_events_unuse
 import * as packageNames from './20261203120000_package_names.js';
 import * as packageStateRareStatusIndex from './20261203130000_package_state_rare_status_index.js';
 import * as jobs from './20261207120000_jobs.js';
+import * as agentIdentityConflict from './20261207130000_agent_identity_conflict.js';
 
 export interface Migration {
   name: string;
@@ -38,4 +39,5 @@ export const coreMigrations: Migration[] = [
   { name: '20261203120000_package_names', ...packageNames },
   { name: '20261203130000_package_state_rare_status_index', ...packageStateRareStatusIndex },
   { name: '20261207120000_jobs', ...jobs },
+  { name: '20261207130000_agent_identity_conflict', ...agentIdentityConflict },
 ];

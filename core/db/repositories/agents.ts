@@ -2,6 +2,29 @@ import type { Knex } from 'knex';
 
 export type AgentStatus = 'active' | 'revoked';
 
+/**
+ * Why an agent is refused at connect until an admin rebinds it (issue 21 §5): its hello came
+ * from another machine than the one it is bound to, or two connections kept taking over each
+ * other's session. Hashes appear as prefixes only, like in the security event.
+ */
+export interface IdentityConflict {
+  kind: 'machine_id_mismatch' | 'session_takeover';
+  detectedAt: string;
+  /** The source addresses involved (the hello's connection, or the connections taking over). */
+  addresses: string[];
+  registeredMachine?: string;
+  presentedMachine?: string;
+  /** Takeovers counted within the window that raised it. */
+  takeovers?: number;
+}
+
+/** The broker's connect check: the key, and whether the agent may connect at all. */
+export interface ConnectKeyRow {
+  publicKey: string;
+  active: boolean;
+  identityConflict: boolean;
+}
+
 export interface Agent {
   id: string;
   hostname: string;
@@ -18,6 +41,9 @@ export interface Agent {
   lastSeenAt: Date | null;
   revokedAt: Date | null;
   rebindAllowedUntil: Date | null;
+  identityConflict: IdentityConflict | null;
+  /** Set by a rebind without a named machine: the next hello's machine id binds the agent. */
+  rebindNextHello: boolean;
   macAddresses: string[];
   capabilities: unknown[];
   metadata: Record<string, unknown>;
@@ -52,6 +78,8 @@ export interface AgentRow {
   last_seen_at: Date | null;
   revoked_at: Date | null;
   rebind_allowed_until: Date | null;
+  identity_conflict: IdentityConflict | null;
+  rebind_next_hello: boolean;
   mac_addresses: string[];
   capabilities: unknown[];
   metadata: Record<string, unknown>;
@@ -74,6 +102,8 @@ export function agentFromRow(row: AgentRow): Agent {
     lastSeenAt: row.last_seen_at ? new Date(row.last_seen_at) : null,
     revokedAt: row.revoked_at ? new Date(row.revoked_at) : null,
     rebindAllowedUntil: row.rebind_allowed_until ? new Date(row.rebind_allowed_until) : null,
+    identityConflict: row.identity_conflict ?? null,
+    rebindNextHello: row.rebind_next_hello ?? false,
     macAddresses: row.mac_addresses,
     capabilities: row.capabilities,
     metadata: row.metadata,
@@ -101,13 +131,69 @@ export function agentsRepository(knex: Knex) {
       return count > 0;
     },
 
-    /** Lets the next registration from this agent's machine take over its id until `until`. */
-    async allowRebind(id: string, until: Date): Promise<boolean> {
+    /**
+     * Lets the next registration from this agent's machine take over its id until `until`, and
+     * lifts an identity conflict (issue 21 §5). With `machineIdHash` the agent is bound to that
+     * machine at once; without, the next hello carrying a machine id binds it.
+     * Returns false when there is no such active agent.
+     */
+    async allowRebind(id: string, until: Date, machineIdHash?: string): Promise<boolean> {
       if (!isUuid(id)) return false;
       const count = await knex('agents')
         .where({ id, status: 'active' })
-        .update({ rebind_allowed_until: until });
+        .update({
+          rebind_allowed_until: until,
+          identity_conflict: null,
+          rebind_next_hello: machineIdHash === undefined,
+          ...(machineIdHash === undefined ? {} : { machine_id_hash: machineIdHash }),
+        });
       return count > 0;
+    },
+
+    /** Whether another active agent is bound to this machine (the hash is unique among them). */
+    async machineTakenByOther(id: string, machineIdHash: string): Promise<boolean> {
+      const row = (await knex('agents')
+        .where({ machine_id_hash: machineIdHash, status: 'active' })
+        .whereNot({ id })
+        .first('id')) as { id: string } | undefined;
+      return row !== undefined;
+    },
+
+    /**
+     * Binds the agent to the machine its hello came from (after a rebind): false when another
+     * active agent holds that machine id, which leaves the agent as it was.
+     */
+    async bindMachine(id: string, machineIdHash: string): Promise<boolean> {
+      if (!isUuid(id)) return false;
+      try {
+        const count = await knex('agents')
+          .where({ id, status: 'active' })
+          .whereNotExists(
+            knex('agents as other')
+              .where({ 'other.machine_id_hash': machineIdHash, 'other.status': 'active' })
+              .whereNot('other.id', id),
+          )
+          .update({ machine_id_hash: machineIdHash, rebind_next_hello: false });
+        return count > 0;
+      } catch (err) {
+        // A concurrent registration of that machine won the unique index.
+        if ((err as { code?: string }).code === '23505') return false;
+        throw err;
+      }
+    },
+
+    /**
+     * Records an identity conflict: the agent is refused at connect from now on. Returns the
+     * agent, or null when it is not active or already in conflict (one event per conflict).
+     */
+    async markIdentityConflict(id: string, conflict: IdentityConflict): Promise<Agent | null> {
+      if (!isUuid(id)) return null;
+      const [row] = (await knex('agents')
+        .where({ id, status: 'active' })
+        .whereNull('identity_conflict')
+        .update({ identity_conflict: JSON.stringify(conflict), rebind_next_hello: false, online: false })
+        .returning('*')) as AgentRow[];
+      return row ? agentFromRow(row) : null;
     },
 
     /**
@@ -116,7 +202,7 @@ export function agentsRepository(knex: Knex) {
      */
     async setOnline(id: string, online: boolean, metadata: Record<string, unknown> = {}): Promise<boolean> {
       const query = knex('agents').where({ id });
-      if (online) query.where({ status: 'active' });
+      if (online) query.where({ status: 'active' }).whereNull('identity_conflict');
       const count = await query.update({
         online,
         last_seen_at: knex.fn.now(),
@@ -126,7 +212,8 @@ export function agentsRepository(knex: Knex) {
     },
 
     /**
-     * Marks many agents online in one statement (connect storms); only active agents change.
+     * Marks many agents online in one statement (connect storms); only active agents with no
+     * identity conflict change (either may have been set by another core of a cluster).
      * Returns the ids that did.
      */
     async setManyOnline(
@@ -137,7 +224,7 @@ export function agentsRepository(knex: Knex) {
         `update agents as a
             set online = true, last_seen_at = now(), metadata = a.metadata || v.meta
            from (select unnest(?::uuid[]) as id, unnest(?::jsonb[]) as meta) as v
-          where a.id = v.id and a.status = 'active'
+          where a.id = v.id and a.status = 'active' and a.identity_conflict is null
       returning a.id`,
         [entries.map((e) => e.id), entries.map((e) => JSON.stringify(e.metadata))],
       )) as { rows: Array<{ id: string }> };
@@ -153,25 +240,15 @@ export function agentsRepository(knex: Knex) {
     },
 
     /** The same for some agents (cache misses of agents enrolled since the start, in one query). */
-    async connectKeysOf(ids: string[]): Promise<Map<string, { publicKey: string; active: boolean }>> {
+    async connectKeysOf(ids: string[]): Promise<Map<string, ConnectKeyRow>> {
       const valid = ids.filter(isUuid);
       if (valid.length === 0) return new Map();
-      const rows = (await knex('agents').select('id', 'public_key', 'status').whereIn('id', valid)) as Array<{
-        id: string;
-        public_key: string;
-        status: AgentStatus;
-      }>;
-      return new Map(rows.map((r) => [r.id, { publicKey: r.public_key, active: r.status === 'active' }]));
+      return connectKeysFrom(await knex('agents').select(CONNECT_KEY_COLUMNS).whereIn('id', valid));
     },
 
     /** id → public key and whether it may connect, for every agent (the broker's key cache). */
-    async connectKeys(): Promise<Map<string, { publicKey: string; active: boolean }>> {
-      const rows = (await knex('agents').select('id', 'public_key', 'status')) as Array<{
-        id: string;
-        public_key: string;
-        status: AgentStatus;
-      }>;
-      return new Map(rows.map((r) => [r.id, { publicKey: r.public_key, active: r.status === 'active' }]));
+    async connectKeys(): Promise<Map<string, ConnectKeyRow>> {
+      return connectKeysFrom(await knex('agents').select(CONNECT_KEY_COLUMNS));
     },
 
     /** Every agent offline: at start-up nobody is connected yet, whatever the last run recorded. */
@@ -222,6 +299,22 @@ export function agentsRepository(knex: Knex) {
         });
     },
   };
+}
+
+const CONNECT_KEY_COLUMNS = ['id', 'public_key', 'status', 'identity_conflict'];
+
+function connectKeysFrom(rows: unknown): Map<string, ConnectKeyRow> {
+  type Row = { id: string; public_key: string; status: AgentStatus; identity_conflict: unknown };
+  return new Map(
+    (rows as Row[]).map((r) => [
+      r.id,
+      {
+        publicKey: r.public_key,
+        active: r.status === 'active',
+        identityConflict: r.identity_conflict !== null && r.identity_conflict !== undefined,
+      },
+    ]),
+  );
 }
 
 export function isUuid(value: string): boolean {

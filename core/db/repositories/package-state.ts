@@ -82,7 +82,8 @@ export function packageStateRepository(knex: Knex) {
     /**
      * Moves packages to `to`, but only those currently in one of `from` (a conditional,
      * set-based update: concurrent requests cannot move a package twice). Returns what moved
-     * and, for the rest, the state they are in (missing: not a known package).
+     * and, for the rest, the state they are in (missing: not a known package). `to` and `from`
+     * are one event of the state machine, given by core/updates (issue 22 §2).
      */
     async transition(
       refs: PackageRef[],
@@ -151,7 +152,9 @@ export function packageStateRepository(knex: Knex) {
     },
 
     /**
-     * An install's per-package outcomes, set-based: package_state (updated or failed),
+     * An install's per-package outcomes, set-based: package_state (updated or failed: the state
+     * machine's `installed` and `install_failed`, checked against its table by
+     * test/core/updates/package-moves.test.ts),
      * package_history and update_events (installed or failed), all with the agent's time.
      */
     async recordInstall(

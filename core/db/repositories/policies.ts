@@ -34,7 +34,9 @@ export const RULE_KINDS = `array(select distinct kind from policies where enable
 /**
  * Hold and ignore rules onto one agent's open packages of one plugin: one statement per kind,
  * whatever the number of packages or rules. Holds win over ignores. Runs inside the scan
- * ingest's transaction, so a package never shows as pending between the two.
+ * ingest's transaction, so a package never shows as pending between the two. The states each
+ * kind moves from are the state machine's `hold_rule` and `ignore_rule` (core/updates, issue 22
+ * §2), checked against its table by test/core/updates/package-moves.test.ts.
  */
 export async function applyHoldsAndIgnores(
   trx: Knex,

@@ -206,9 +206,16 @@ export function registrationRepository(knex: Knex) {
           if (existing) {
             if (!existing.rebind_allowed_until || new Date(existing.rebind_allowed_until) <= new Date())
               throw new MachineConflict(existing.id);
+            // A new key pair: a copied old key no longer connects, so a conflict ends here (issue 21 §5).
             await trx('agents')
               .where({ id: existing.id })
-              .update({ ...fields, rebind_allowed_until: null, online: false });
+              .update({
+                ...fields,
+                rebind_allowed_until: null,
+                online: false,
+                identity_conflict: null,
+                rebind_next_hello: false,
+              });
             agentId = existing.id;
             rebound = true;
           } else {

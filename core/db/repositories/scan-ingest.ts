@@ -38,7 +38,12 @@ export interface IngestOutcome {
 /** Package states in which an update is no longer open; a package reported again reopens. */
 const CLOSED = `('resolved', 'updated')`;
 
-/** A reported package's status: held by its package manager, reopened, or left as it was. */
+/**
+ * A reported package's status: held by its package manager, reopened, or left as it was. These
+ * moves, and the resolution of a complete scan below, are the state machine's
+ * `held_by_package_manager`, `reported_again` and `resolved_by_scan` (core/updates, issue 22 §2);
+ * test/core/updates/package-moves.test.ts drives them from every state against its table.
+ */
 const REPORTED_STATUS = `case when i.held then 'held' when s.status in ${CLOSED} or s.status = 'held' then 'pending' else s.status end`;
 
 /**

@@ -15,6 +15,7 @@ import { shared } from '../styles/theme.js';
 import './rf-command-list.js';
 import './rf-docker-images.js';
 import './rf-host-actions.js';
+import './rf-host-identity.js';
 import './rf-host-metrics.js';
 import './rf-host-updates.js';
 
@@ -89,12 +90,25 @@ export class RfHostPage extends LitElement {
     if (!a)
       return html`<h1>Host</h1>
         <p class="muted" role="status">Loading…</p>`;
-    const status = a.status === 'revoked' ? 'revoked' : a.online ? 'online' : 'offline';
+    // A copied identity is refused until an admin rebinds it (issue 21 §5).
+    const status =
+      a.status === 'revoked'
+        ? 'revoked'
+        : a.identityConflict
+          ? 'needs attention'
+          : a.online
+            ? 'online'
+            : 'offline';
     const docker = this._updates.filter((u) => u.plugin === 'docker');
     const packages = this._updates.filter((u) => u.plugin !== 'docker');
     const hostnames = new Map([[a.id, a.hostname]]);
     return html`<p><a href=${this.ctx.location.href('/hosts')}>← Hosts</a></p>
       <h1>${a.hostname}</h1>
+      <rf-host-identity
+        .ctx=${this.ctx}
+        .agent=${a}
+        @host-changed=${() => void this._load()}
+      ></rf-host-identity>
       <section class="card" aria-label="Overview">
         <dl class="facts">
           <dt>Status</dt>

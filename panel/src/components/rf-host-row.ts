@@ -6,7 +6,15 @@ import { pendingOf } from '../data/hosts.js';
 /** One host as a table row (the hosts list and the tree share it); `indent` marks a guest. */
 export function hostRow(ctx: RfContext, agent: Agent, indent = false): TemplateResult {
   const { bySeverity, total } = pendingOf(agent);
-  const status = agent.status === 'revoked' ? 'revoked' : agent.online ? 'online' : 'offline';
+  // A copied identity is refused until an admin rebinds it (issue 21 §5).
+  const status =
+    agent.status === 'revoked'
+      ? 'revoked'
+      : agent.identityConflict
+        ? 'needs attention'
+        : agent.online
+          ? 'online'
+          : 'offline';
   return html`<tr>
     <th scope="row" style=${indent ? 'padding-left: 24px' : ''}>
       <a href=${ctx.location.href(`/hosts/${agent.id}`)}>${agent.hostname}</a>

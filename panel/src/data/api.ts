@@ -23,6 +23,7 @@ import type {
   PackageUpdate,
   PluginSettingsEntry,
   CorePlugin,
+  RebindAnswer,
   RegistrationToken,
   Role,
   Session,
@@ -90,6 +91,8 @@ export function createApi(client: ApiClient) {
         client.get<{ items: Agent[] } | Agent[]>('api/v1/agents', query).then(itemsOf),
       get: (id: string) => client.get<Agent>(`api/v1/agents/${encodeURIComponent(id)}`),
       revoke: (id: string) => client.post<Agent>(`api/v1/agents/${encodeURIComponent(id)}/revoke`),
+      /** Lifts an identity conflict; the next host to connect with the agent's key binds it (admin). */
+      rebind: (id: string) => client.post<RebindAnswer>(`api/v1/agents/${encodeURIComponent(id)}/rebind`, {}),
       /** Issues update_agent with the core's current agent bundle (admin). */
       updateAgent: (id: string) => client.post<Command>(`api/v1/agents/${encodeURIComponent(id)}/update`),
     },

@@ -40,6 +40,7 @@ describe('agent config migration, reported to the real core', function () {
   let core: RestartableCore;
   const dirs: Array<{ remove(): void }> = [];
   const agents: AgentHandle[] = [];
+  const boundToThisMachine: string[] = [];
 
   before(async () => {
     core = await RestartableCore.start();
@@ -58,6 +59,13 @@ describe('agent config migration, reported to the real core', function () {
     const dir = tempDir('rf-agent-migrate-');
     dirs.push(dir);
     const files = await registerTestAgent(core.httpUrl, await core.createToken(), dir.path);
+    // Format 1 names no machine-id file: the migrated agent hashes /etc/machine-id, this test
+    // agent registered from a fake one (many share this machine). Its first hello would be a
+    // copied identity (issue 21 §5); a rebind lets that hello bind it, as an admin would. A
+    // machine has one active agent: the one an earlier test bound to it makes way.
+    for (const id of boundToThisMachine.splice(0)) await core.core.db.agents.revoke(id);
+    assert.ok(await core.core.db.agents.allowRebind(files.agentId, new Date(Date.now() + 3600_000)));
+    boundToThisMachine.push(files.agentId);
     const registered = JSON.parse(readFileSync(files.configPath, 'utf8')) as RegisteredConfig;
     const original = `${JSON.stringify(formatOne(registered, extra), null, 2)}\n`;
     writeFileSync(files.configPath, original, { mode: 0o600 });

@@ -7,7 +7,8 @@ import type { PackageStatus } from '../../../core/db/index.js';
 import {
   checkTransition,
   IllegalTransitionError,
-  PACKAGE_TRANSITIONS,
+  isAllowed,
+  PACKAGE_STATUS_ORDER,
   renderPackageStatesDoc,
   type Transaction,
 } from '../../../core/updates/index.js';
@@ -16,7 +17,7 @@ import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { type CommandRefusals, envelope, registerSimAgent, scanPackage } from '../../helpers/sim-agent.js';
 import { ApiClient, createTestToken } from '../api/api-client.js';
 
-const STATES = Object.keys(PACKAGE_TRANSITIONS) as PackageStatus[];
+const STATES: readonly PackageStatus[] = PACKAGE_STATUS_ORDER;
 
 async function until<T>(
   what: string,
@@ -37,8 +38,7 @@ describe('package state machine', () => {
     let refused = 0;
     for (const from of STATES)
       for (const to of STATES) {
-        if (PACKAGE_TRANSITIONS[from][to])
-          assert.doesNotThrow(() => checkTransition(from, to), `${from} → ${to}`);
+        if (isAllowed(from, to)) assert.doesNotThrow(() => checkTransition(from, to), `${from} → ${to}`);
         else {
           refused++;
           assert.throws(
@@ -389,6 +389,23 @@ describe('the safe install workflow, against a test agent speaking the real prot
       refused[0]!.why,
       /^cannot move a package from held to approved: held packages are never installed/,
     );
+  });
+
+  it('refuses to approve again a package its dry run is checking, leaving it in that run (issue 22 §2)', async () => {
+    const host = await hostWith(['zsh'], {
+      dry_run: () => ({ data: {} }),
+      install: () => ({}),
+    });
+    // This agent answers nothing, so the dry run stays open while the package is approved again.
+    host.agent.client.end(true);
+    await core.workflow.approve(host.refs, 'admin');
+    await until('checking', async () => (await host.status('zsh')) === 'checking_dependencies');
+    const { approved, refused } = await core.workflow.approve(host.refs, 'admin');
+    assert.equal(approved.length, 0);
+    assert.equal(refused[0]?.from, 'checking_dependencies');
+    assert.match(refused[0]!.why, /^cannot move a package from checking_dependencies to approved: /);
+    assert.equal(await host.status('zsh'), 'checking_dependencies');
+    assert.equal((await core.db.commands.listForAgent(host.identity.agentId)).length, 1);
   });
 
   it('checks again when a dry run times out', async () => {

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { CoreAlreadyRunningError } from './api/index.js';
-import { ConfigError, type LoadedConfig, loadConfig } from './config/index.js';
-import { DatabaseUnavailableError, MigrationError } from './db/index.js';
+import { CoreAlreadyRunningError } from '../api/index.js';
+import { ConfigError, type LoadedConfig, loadConfig } from '../config/index.js';
+import { DatabaseUnavailableError, MigrationError } from '../db/index.js';
 
 /** Exit codes of `redflag`, documented in docs/operations.md. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { type CommonFlags, fail } from './cli-common.js';
-import type { ManageFn } from './cli-manage.js';
-import { iso, print, table } from './cli-output.js';
+import { type CommonFlags, fail } from './common.js';
+import type { ManageFn } from './manage-operation.js';
+import { iso, print, table } from './output.js';
 
 /** The password from stdin, without its trailing newline: never an argument (visible in `ps` and shell history). */
 async function readPassword(): Promise<string> {

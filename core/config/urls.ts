@@ -1,5 +1,5 @@
 import { hostname, networkInterfaces } from 'node:os';
-import type { RedflagConfig } from './config/index.js';
+import type { RedflagConfig } from './schema.js';
 
 type Interfaces = ReturnType<typeof networkInterfaces>;
 

@@ -4,14 +4,13 @@ import {
   AdminOperationError,
   type AdminOperationName,
   adminOperations,
-} from './api/index.js';
-import { createDispatcher } from './commands/index.js';
-import type { RedflagConfig } from './config/index.js';
-import { openDatabase, pgliteDirFor } from './db/index.js';
-import { createEventRecorder } from './events/index.js';
-import { ServerKeyring } from './fleet/index.js';
-import { createLogger } from './log/index.js';
-import { serverUrl } from './urls.js';
+} from '../api/index.js';
+import { createDispatcher } from '../commands/index.js';
+import { openDatabase, pgliteDirFor } from '../db/index.js';
+import { createEventRecorder } from '../events/index.js';
+import { ServerKeyring } from '../fleet/index.js';
+import { createLogger } from '../log/index.js';
+import { type RedflagConfig, serverUrl } from '../config/index.js';
 
 /**
  * Runs a management operation with this process's own database connection, for when no core

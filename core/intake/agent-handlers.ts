@@ -1,14 +1,17 @@
-import type { Dispatcher } from './commands/index.js';
-import type { Database } from './db/index.js';
-import type { EventRecorder, LiveBus, PresenceEvents } from './events/index.js';
-import type { IntakeHandlers } from './intake/index.js';
-import { catchUpPluginSettings } from './policy/index.js';
-import { ingestScan } from './updates/index.js';
+import type { Dispatcher } from '../commands/index.js';
+import type { Database } from '../db/index.js';
+import type { EventRecorder, LiveBus, PresenceEvents } from '../events/index.js';
+import { checkHelloMachine, type IdentityContext } from '../fleet/index.js';
+import type { IntakeHandlers } from './intake.js';
+import { catchUpPluginSettings } from '../policy/index.js';
+import { ingestScan } from '../updates/index.js';
 
 /** What the core does with each validated agent message (one handler per message type). */
 export function createAgentHandlers(ctx: {
   db: Database;
   events: EventRecorder;
+  /** The machine-id check of every hello (issue 21 §5). */
+  identity: IdentityContext;
   /** After a stored scan (auto-approve rules); its failure is logged, the scan stays stored. */
   afterIngest(agentId: string, plugin: string): Promise<void>;
   dispatcher: Dispatcher;
@@ -20,6 +23,8 @@ export function createAgentHandlers(ctx: {
 }): IntakeHandlers {
   return {
     async hello(agentId, hello) {
+      // A hello from another machine than the agent's ends the session before anything is stored.
+      if (!(await checkHelloMachine(ctx.identity, agentId, hello.machineIdHash))) return;
       // The one source of truth for an agent's version, OS and capabilities.
       await ctx.db.agents.applyHello(agentId, {
         agentVersion: hello.agentVersion,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { hostname, type NetworkInterfaceInfo } from 'node:os';
-import { lanBaseUrl } from '../../core/urls.js';
+import { lanBaseUrl } from '../../../core/config/index.js';
 
 function nic(address: string, family: 'IPv4' | 'IPv6', internal = false): NetworkInterfaceInfo {
   return {

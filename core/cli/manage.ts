@@ -1,57 +1,8 @@
 import type { Command } from 'commander';
-import {
-  AdminOperationError,
-  type AdminOperationName,
-  AdminRequestError,
-  adminOperations,
-  adminRequest,
-  adminSocketPath,
-  NoRunningCoreError,
-} from './api/index.js';
-import {
-  type CommonFlags,
-  fail,
-  handleStartError,
-  loadWithFlags,
-  parsePositiveInteger,
-} from './cli-common.js';
-import { addAccessCommands } from './cli-access.js';
-import { iso, print, table } from './cli-output.js';
-import { runLocally } from './manage-locally.js';
-
-/**
- * Runs a management operation through the running core's admin socket, or with a database
- * connection of its own when no core runs (both paths run the same operation code).
- */
-export type ManageFn = typeof manage;
-
-async function manage(
-  flags: CommonFlags,
-  name: AdminOperationName,
-  input: { params?: Record<string, string>; body?: Record<string, unknown> } = {},
-): Promise<unknown> {
-  const { config } = loadWithFlags(flags);
-  const op = adminOperations[name];
-  const params = input.params ?? {};
-  const path = op.path.replace(/:(\w+)/g, (_, key: string) => encodeURIComponent(params[key] ?? ''));
-  try {
-    return await adminRequest(
-      adminSocketPath(config.dataDir),
-      op.method,
-      path,
-      op.method === 'POST' ? (input.body ?? {}) : undefined,
-    );
-  } catch (err) {
-    if (err instanceof AdminRequestError) fail(err.message);
-    if (!(err instanceof NoRunningCoreError)) throw err;
-  }
-  try {
-    return await runLocally(config, name, { params, body: input.body ?? {} });
-  } catch (err) {
-    if (err instanceof AdminOperationError) fail(err.message);
-    return handleStartError(err);
-  }
-}
+import { type CommonFlags, parsePositiveInteger } from './common.js';
+import { addAccessCommands } from './access.js';
+import { manage } from './manage-operation.js';
+import { iso, print, table } from './output.js';
 
 export function addManagementCommands(program: Command, common: (cmd: Command) => Command) {
   const token = program.command('token').description('registration tokens agents enrol with');
@@ -118,7 +69,7 @@ export function addManagementCommands(program: Command, common: (cmd: Command) =
               ...agents.map((a) => [
                 String(a.id),
                 String(a.hostname),
-                String(a.status),
+                a.identityConflict ? `${String(a.status)}, identity conflict` : String(a.status),
                 a.online ? 'yes' : 'no',
                 String(a.agentVersion),
                 iso(a.lastSeenAt),
@@ -134,14 +85,31 @@ export function addManagementCommands(program: Command, common: (cmd: Command) =
       console.log(`agent ${id} revoked`);
     });
 
-  common(agent.command('rebind').description("let the agent's machine register again and keep its id"))
+  common(
+    agent
+      .command('rebind')
+      .description(
+        'lift an identity conflict and bind the agent to a machine; its machine may also register again and keep its id',
+      ),
+  )
     .argument('<id>', 'agent id')
     .option('--hours <n>', 'how long the machine may re-register', parsePositiveInteger, 24)
-    .action(async (id: string, flags: CommonFlags & { hours: number }) => {
-      const out = (await manage(flags, 'agentRebind', { params: { id }, body: { hours: flags.hours } })) as {
-        rebindAllowedUntil: string;
-      };
-      console.log(`agent ${id} may re-register from its machine until ${iso(out.rebindAllowedUntil)}`);
+    .option(
+      '--machine-id-hash <sha256>',
+      'bind to this machine (`sha256sum /etc/machine-id` on it); without it the next host to connect binds',
+    )
+    .action(async (id: string, flags: CommonFlags & { hours: number; machineIdHash?: string }) => {
+      const out = (await manage(flags, 'agentRebind', {
+        params: { id },
+        body: { hours: flags.hours, ...(flags.machineIdHash ? { machineIdHash: flags.machineIdHash } : {}) },
+      })) as { rebindAllowedUntil: string; machine: string | null; conflictLifted: boolean };
+      if (out.conflictLifted) console.log(`agent ${id}: identity conflict lifted, it may connect again`);
+      console.log(
+        out.machine
+          ? `agent ${id} is bound to machine ${out.machine}…`
+          : `agent ${id} binds to the machine of the next host that connects with its key (stop or wipe a clone first)`,
+      );
+      console.log(`its machine may re-register until ${iso(out.rebindAllowedUntil)}`);
     });
 
   addAccessCommands(program, common, manage);
