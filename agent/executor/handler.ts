@@ -30,26 +30,8 @@ export interface CommandHandler<P = Record<string, unknown>> {
   run(params: P, run: CommandRun): Promise<HandlerOutcome>;
 }
 
-/** `timeoutSeconds`, accepted by every command type. */
-export const timeoutParam = { type: 'integer', minimum: 1, maximum: 7 * 86400 } as const;
-
-export const packageRefsSchema = {
-  type: 'array',
-  minItems: 1,
-  maxItems: 5000,
-  items: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['name'],
-    properties: {
-      name: { type: 'string', minLength: 1, maxLength: 256 },
-      arch: { type: 'string', minLength: 1, maxLength: 64 },
-      version: { type: 'string', minLength: 1, maxLength: 256 },
-    },
-  },
-} as const;
-
-export const pluginNameSchema = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' } as const;
+// The params schemas are the protocol's (issue 22 §1), shared with the core's issue path.
+export { packageRefsSchema, pluginNameSchema, timeoutParam } from '../../broker/protocol/index.js';
 
 /** The exit status a package manager reported in a failure message (`apt-get exited with 100`). */
 export function exitCodeFrom(message: string): number | undefined {

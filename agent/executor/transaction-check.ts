@@ -1,9 +1,4 @@
-import {
-  MAX_TRANSACTION_ITEMS,
-  type Transaction,
-  type TransactionItem,
-  transactionSchema,
-} from '../../broker/protocol/index.js';
+import { type Transaction, type TransactionItem } from '../../broker/protocol/index.js';
 import { diffTransactions } from '../../plugins/sdk/index.js';
 
 /**
@@ -15,25 +10,8 @@ export type ConfirmedTransaction =
   | (Omit<Transaction, 'warnings'> & Partial<Pick<Transaction, 'warnings'>>)
   | { upgrade: string[]; install: string[]; remove: string[] };
 
-const names = {
-  type: 'array',
-  maxItems: MAX_TRANSACTION_ITEMS,
-  // `name:arch`: a package name (256) and an architecture (64).
-  items: { type: 'string', minLength: 1, maxLength: 321 },
-} as const;
-
-export const confirmedTransactionSchema = {
-  oneOf: [
-    // The protocol's transaction; a confirmed one may leave out the dry run's warnings.
-    { ...transactionSchema, required: ['upgrades', 'newPackages', 'removals'] },
-    {
-      type: 'object',
-      additionalProperties: false,
-      required: ['upgrade', 'install', 'remove'],
-      properties: { upgrade: names, install: names, remove: names },
-    },
-  ],
-} as const;
+// The confirmed transaction's schema is the protocol's (issue 22 §1).
+export { confirmedTransactionSchema } from '../../broker/protocol/index.js';
 
 /** What differs between the confirmed transaction and a fresh dry run, one line each; empty when none. */
 export function transactionDifferences(confirmed: ConfirmedTransaction, fresh: Transaction): string[] {

@@ -1,7 +1,8 @@
 /**
  * broker/protocol: the wire contract between the core and its agents (DESIGN.md §4,
- * docs/protocol.md). A leaf: node builtins only, so the agent, the broker, the core, plugins
- * and (types only) the panel can all depend on it.
+ * docs/protocol.md). A leaf: node builtins and ajv only (issue 22 §1: it owns every schema and
+ * the one ajv set-up), so the agent, the broker, the core, plugins and (types only) the panel
+ * can all depend on it.
  */
 export { PROTOCOL_VERSION } from './version.js';
 export { UUID_PATTERN, isUuid, isAgentId } from './ids.js';
@@ -40,6 +41,17 @@ export {
   ROLES,
 } from './vocabulary.js';
 export * from './schemas/index.js';
+export { createValidatorAjv, describeAjvErrors, firstErrorPath } from './ajv.js';
+export type { ValidatorAjvOptions } from './ajv.js';
+export { parseMessage } from './parse-message.js';
+export {
+  commandParamsSchemas,
+  timeoutParam,
+  pluginNameSchema,
+  packageRefsSchema,
+  confirmedTransactionSchema,
+} from './command-params.js';
+export type { ParsedMessage } from './parse-message.js';
 export { MAX_PAYLOAD_BYTES, MAX_MESSAGE_DEPTH } from './payload-limits.js';
 export {
   REPLACEMENT_CHARACTER,

@@ -1,9 +1,10 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { createValidatorAjv } from '../../broker/protocol/index.js';
 import { configSchema } from './schema.js';
 import { describeRule, type SchemaNode, schemaAt } from './schema-walk.js';
 
 // Compiled once; useDefaults fills every missing key from the schema in place.
-const ajv = new Ajv({ useDefaults: true, allErrors: false, strict: true, allowUnionTypes: true });
+const ajv = createValidatorAjv({ useDefaults: true });
 const validate = ajv.compile(configSchema);
 
 /** Validates and fills defaults in place; returns the errors, or null when valid. */

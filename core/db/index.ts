@@ -158,6 +158,11 @@ export interface Database {
    * own bookkeeping tables: compares schemas before and after a migration run.
    */
   schemaSnapshot(): Promise<string[]>;
+  /**
+   * The check constraints of the RedFlag schema as PostgreSQL prints them (`pg_get_constraintdef`):
+   * lets a test hold the SQL word lists to the protocol's vocabularies (issue 22 §1).
+   */
+  checkConstraints(): Promise<Array<{ table: string; name: string; definition: string }>>;
   close(): Promise<void>;
 }
 
@@ -231,6 +236,20 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
         ),
         ...indexes.map((i) => `index ${i.indexdef}`),
       ].sort();
+    },
+    async checkConstraints() {
+      const rows = await knex.raw<{
+        rows: Array<{ table: string; name: string; definition: string }>;
+      }>(
+        `select c.relname as "table", k.conname as name, pg_get_constraintdef(k.oid) as definition
+           from pg_constraint k
+           join pg_class c on c.oid = k.conrelid
+           join pg_namespace n on n.oid = c.relnamespace
+          where k.contype = 'c' and n.nspname = ?
+          order by 1, 2`,
+        [conn.schema],
+      );
+      return rows.rows;
     },
     async close() {
       if (closed) return;

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Ajv } from 'ajv';
 import {
+  createValidatorAjv,
   signAgentBundle,
   UPDATE_CONNECT_TIMEOUT_DEFAULT_SEC,
   type UpdateAgentParams,
@@ -141,7 +141,7 @@ export function bundleManifest(
   };
 }
 
-const validateUpdateParams = new Ajv({ strict: true, allErrors: false }).compile(updateAgentParamsSchema);
+const validateUpdateParams = createValidatorAjv().compile(updateAgentParamsSchema);
 
 /**
  * The params of an `update_agent` command: always the core's own bundle, signed with the

@@ -1,5 +1,4 @@
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createValidatorAjv } from '../../broker/protocol/index.js';
 import type {
   CoreBus,
   JobScheduler,
@@ -15,10 +14,8 @@ import type { LiveBus } from '../events/index.js';
 import type { JobRunner } from '../jobs/index.js';
 import { commandIssuer, fleetReader } from './fleet-facade.js';
 
-// ajv-formats is CommonJS; under NodeNext its default import is the module object.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 /** Compiles a route's schemas at declaration: a bad one fails its plugin, not the HTTP server. */
-const schemaCheck = addFormats(new Ajv({ strict: false }));
+const schemaCheck = createValidatorAjv({ strict: false });
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const ROLES = new Set(['viewer', 'operator', 'admin']);

@@ -1,14 +1,9 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-
-// ajv-formats is CommonJS; under NodeNext its default import is the module object.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createValidatorAjv } from '../../broker/protocol/index.js';
 
 // Configs get their defaults filled in; results and manifests are only checked, never changed.
-const configAjv = addFormats(
-  new Ajv({ useDefaults: true, allErrors: true, strict: true, allowUnionTypes: true }),
-);
-const checkAjv = addFormats(new Ajv({ allErrors: true, strict: false, allowUnionTypes: true }));
+const configAjv = createValidatorAjv({ useDefaults: true, allErrors: true });
+const checkAjv = createValidatorAjv({ allErrors: true, strict: false });
 
 /** Returns the problems with a value, one readable line each; empty when it is valid. */
 export type Checker = (value: unknown) => string[];

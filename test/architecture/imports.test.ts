@@ -13,6 +13,8 @@ const ROOT = resolve(new URL('../../', import.meta.url).pathname);
 const SOURCE_ROOMS = ['broker', 'core', 'plugins', 'agent', 'panel/src'];
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const KNEX_FAMILY = new Set(['knex', 'knex-pglite', 'pg', '@electric-sql/pglite']);
+/** Issue 22 §1: the protocol owns every schema and the one ajv set-up. */
+const PROTOCOL_PACKAGES = new Set(['ajv', 'ajv-formats']);
 
 interface ImportEdge {
   from: string; // file, relative to the root
@@ -72,8 +74,9 @@ function violation(edge: ImportEdge): string | null {
     const pkg = packageName(edge.specifier);
     const builtin = BUILTINS.has(edge.specifier) || BUILTINS.has(pkg);
     if (KNEX_FAMILY.has(pkg) && from !== 'core/db') return `${pkg} is imported only by core/db`;
-    // DESIGN.md §2: broker/protocol uses node builtins only; plugins/sdk may use packages.
-    if (from === 'broker/protocol' && !builtin) return `${from} is a leaf: node builtins only, not ${pkg}`;
+    // DESIGN.md §2, issue 22 §1: broker/protocol uses node builtins and ajv only; plugins/sdk may use packages.
+    if (from === 'broker/protocol' && !builtin && !PROTOCOL_PACKAGES.has(pkg))
+      return `${from} is a leaf: node builtins and ajv only, not ${pkg}`;
     if (from === 'panel' && builtin) return 'the panel runs in a browser: no node builtins';
     return null;
   }
@@ -148,8 +151,11 @@ describe('architecture: imports follow DESIGN.md §2', () => {
       assert.match(violation(edge('core/api/server.ts', 'knex', null))!, /only by core\/db/);
       assert.equal(violation(edge('core/db/connect.ts', 'knex', null)), null);
     });
-    it('keeps broker/protocol a leaf, and plugins/sdk to broker/protocol', () => {
-      assert.ok(violation(edge('broker/protocol/x.ts', 'ajv', null)));
+    it('keeps broker/protocol a leaf (node builtins and ajv), and plugins/sdk to broker/protocol', () => {
+      // Issue 22 §1: the protocol owns every schema and the one ajv set-up.
+      assert.equal(violation(edge('broker/protocol/x.ts', 'ajv', null)), null);
+      assert.equal(violation(edge('broker/protocol/x.ts', 'ajv-formats', null)), null);
+      assert.match(violation(edge('broker/protocol/x.ts', 'semver', null))!, /node builtins and ajv only/);
       assert.equal(violation(edge('plugins/sdk/x.ts', 'semver', null)), null);
       assert.ok(violation(edge('plugins/sdk/x.ts', '../../core/db/index.js', 'core/db/index.js')));
       assert.ok(violation(edge('plugins/sdk/x.ts', '../../agent/index.js', 'agent/index.js')));

@@ -1,3 +1,4 @@
+import { commandParamsSchemas } from '../../../broker/protocol/index.js';
 import type { CommandRun } from '../command-run.js';
 import type { CommandHandler, HandlerOutcome } from '../handler.js';
 import type { HandlerDeps } from './deps.js';
@@ -11,17 +12,7 @@ import type { HandlerDeps } from './deps.js';
  */
 export function cancelHandler(deps: HandlerDeps): CommandHandler<{ commandId: string }> {
   return {
-    paramsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['commandId'],
-      properties: {
-        commandId: {
-          type: 'string',
-          pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
-        },
-      },
-    },
+    paramsSchema: commandParamsSchemas.cancel,
     timeoutMs: 60_000,
     async run(params, run: CommandRun): Promise<HandlerOutcome> {
       const outcome = await deps.cancel(params.commandId, { id: run.id, expiresAt: run.command.expiresAt });

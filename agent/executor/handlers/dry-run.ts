@@ -1,13 +1,7 @@
+import { commandParamsSchemas } from '../../../broker/protocol/index.js';
 import type { PackageRef } from '../../../plugins/sdk/index.js';
 import type { CommandRun } from '../command-run.js';
-import {
-  type CommandHandler,
-  exitCodeFrom,
-  type HandlerOutcome,
-  packageRefsSchema,
-  pluginNameSchema,
-  timeoutParam,
-} from '../handler.js';
+import { type CommandHandler, exitCodeFrom, type HandlerOutcome } from '../handler.js';
 import type { HandlerDeps } from './deps.js';
 
 interface DryRunParams {
@@ -19,12 +13,7 @@ interface DryRunParams {
 /** `dry_run`: the exact transaction an install would run (DESIGN.md §3.7), changing nothing. */
 export function dryRunHandler(deps: HandlerDeps): CommandHandler<DryRunParams> {
   return {
-    paramsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['plugin', 'packages'],
-      properties: { plugin: pluginNameSchema, packages: packageRefsSchema, timeoutSeconds: timeoutParam },
-    },
+    paramsSchema: commandParamsSchemas.dry_run,
     plugin: (params) => params.plugin,
     timeoutMs: 15 * 60_000,
     async run(params, run: CommandRun): Promise<HandlerOutcome> {

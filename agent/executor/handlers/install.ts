@@ -1,3 +1,4 @@
+import { commandParamsSchemas } from '../../../broker/protocol/index.js';
 import type {
   InstallProgress,
   InstallResult,
@@ -7,20 +8,8 @@ import type {
 } from '../../../plugins/sdk/index.js';
 import { runScan } from '../../scanner.js';
 import type { CommandRun } from '../command-run.js';
-import {
-  type CommandHandler,
-  exitCodeFrom,
-  type HandlerOutcome,
-  packageRefsSchema,
-  pluginNameSchema,
-  timeoutParam,
-} from '../handler.js';
-import {
-  asExpected,
-  type ConfirmedTransaction,
-  confirmedTransactionSchema,
-  transactionDifferences,
-} from '../transaction-check.js';
+import { type CommandHandler, exitCodeFrom, type HandlerOutcome } from '../handler.js';
+import { asExpected, type ConfirmedTransaction, transactionDifferences } from '../transaction-check.js';
 import type { HandlerDeps } from './deps.js';
 
 interface InstallParams {
@@ -51,23 +40,7 @@ type PackageOutcome = {
  */
 export function installHandler(deps: HandlerDeps): CommandHandler<InstallParams> {
   return {
-    paramsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['plugin', 'packages'],
-      properties: {
-        plugin: pluginNameSchema,
-        packages: packageRefsSchema,
-        expected: confirmedTransactionSchema,
-        transaction: confirmedTransactionSchema,
-        timeoutSeconds: timeoutParam,
-      },
-      // One of the two names, not both (strict ajv wants each required name declared where it is required).
-      oneOf: [
-        { required: ['expected'], properties: { expected: true } },
-        { required: ['transaction'], properties: { transaction: true } },
-      ],
-    },
+    paramsSchema: commandParamsSchemas.install,
     plugin: (params) => params.plugin,
     timeoutMs: 3 * 3600_000,
     async run(params, run: CommandRun): Promise<HandlerOutcome> {

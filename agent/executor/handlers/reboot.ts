@@ -1,6 +1,7 @@
+import { commandParamsSchemas } from '../../../broker/protocol/index.js';
 import { describeFailure, runProcess, succeeded } from '../../../plugins/sdk/index.js';
 import type { CommandRun } from '../command-run.js';
-import { type CommandHandler, type HandlerOutcome, timeoutParam } from '../handler.js';
+import { type CommandHandler, type HandlerOutcome } from '../handler.js';
 import type { HandlerDeps } from './deps.js';
 
 /**
@@ -10,11 +11,7 @@ import type { HandlerDeps } from './deps.js';
  */
 export function rebootHandler(deps: HandlerDeps): CommandHandler<{ timeoutSeconds?: number }> {
   return {
-    paramsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { timeoutSeconds: timeoutParam },
-    },
+    paramsSchema: commandParamsSchemas.reboot,
     timeoutMs: 2 * 60_000,
     async run(_params, run: CommandRun): Promise<HandlerOutcome> {
       const policy = deps.reboot();

@@ -1,6 +1,7 @@
+import { commandParamsSchemas } from '../../../broker/protocol/index.js';
 import { runScan } from '../../scanner.js';
 import type { CommandRun } from '../command-run.js';
-import { type CommandHandler, type HandlerOutcome, pluginNameSchema, timeoutParam } from '../handler.js';
+import { type CommandHandler, type HandlerOutcome } from '../handler.js';
 import type { HandlerDeps } from './deps.js';
 
 interface ScanParams {
@@ -12,11 +13,7 @@ interface ScanParams {
 /** `scan`: scan now. Each plugin's scan goes to the spool (before the result) like a scheduled one. */
 export function scanHandler(deps: HandlerDeps): CommandHandler<ScanParams> {
   return {
-    paramsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { plugin: pluginNameSchema, timeoutSeconds: timeoutParam },
-    },
+    paramsSchema: commandParamsSchemas.scan,
     plugin: (params) => params.plugin,
     timeoutMs: 30 * 60_000,
     async run(params, run: CommandRun): Promise<HandlerOutcome> {

@@ -1,11 +1,6 @@
-import {
-  keyFingerprint,
-  MAX_SCAN_INTERVAL_SEC,
-  MIN_SCAN_INTERVAL_SEC,
-  type ScanSchedule,
-} from '../../../broker/protocol/index.js';
+import { commandParamsSchemas, keyFingerprint, type ScanSchedule } from '../../../broker/protocol/index.js';
 import type { CommandRun } from '../command-run.js';
-import { type CommandHandler, type HandlerOutcome, timeoutParam } from '../handler.js';
+import { type CommandHandler, type HandlerOutcome } from '../handler.js';
 import type { HandlerDeps } from './deps.js';
 
 interface SetConfigParams {
@@ -17,8 +12,6 @@ interface SetConfigParams {
   timeoutSeconds?: number;
 }
 
-const pluginKey = { pattern: '^[a-z][a-z0-9-]{0,63}$' };
-
 /**
  * `set_config`: the signed way to change what an unsigned `config` message may not — trusted
  * server keys, reboot permission, plugin settings — and schedules too. Each part is persisted
@@ -26,49 +19,7 @@ const pluginKey = { pattern: '^[a-z][a-z0-9-]{0,63}$' };
  */
 export function setConfigHandler(deps: HandlerDeps): CommandHandler<SetConfigParams> {
   return {
-    paramsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      minProperties: 1,
-      properties: {
-        schedules: {
-          type: 'object',
-          propertyNames: pluginKey,
-          additionalProperties: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['enabled', 'intervalSeconds'],
-            properties: {
-              enabled: { type: 'boolean' },
-              intervalSeconds: {
-                type: 'integer',
-                minimum: MIN_SCAN_INTERVAL_SEC,
-                maximum: MAX_SCAN_INTERVAL_SEC,
-              },
-            },
-          },
-        },
-        serverKeys: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            add: {
-              type: 'object',
-              propertyNames: { pattern: '^[A-Za-z0-9_-]{22}$' },
-              additionalProperties: { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' },
-            },
-            remove: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$' } },
-          },
-        },
-        allowReboot: { type: 'boolean' },
-        pluginSettings: {
-          type: 'object',
-          propertyNames: pluginKey,
-          additionalProperties: { type: 'object' },
-        },
-        timeoutSeconds: timeoutParam,
-      },
-    },
+    paramsSchema: commandParamsSchemas.set_config,
     timeoutMs: 5 * 60_000,
     async run(params, run: CommandRun): Promise<HandlerOutcome> {
       const applied: string[] = [];

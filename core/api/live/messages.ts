@@ -1,4 +1,4 @@
-import { Ajv } from 'ajv';
+import { createValidatorAjv } from '../../../broker/protocol/index.js';
 import { LIVE_EVENT_KINDS, type LiveEventKind } from '../../events/index.js';
 
 /**
@@ -43,7 +43,7 @@ const pingSchema = {
 /** Largest client message accepted (a subscribe naming 1,000 agents fits). */
 export const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
 
-const ajv = new Ajv({ allErrors: false, strict: true });
+const ajv = createValidatorAjv();
 const validateSubscribe = ajv.compile<SubscribeMessage>(subscribeSchema);
 const validatePing = ajv.compile<{ type: 'ping' }>(pingSchema);
 

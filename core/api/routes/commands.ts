@@ -1,9 +1,15 @@
-import { Ajv } from 'ajv';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { CommandType } from '../../../broker/protocol/index.js';
-import { CommandRequestError, type Dispatcher, unlessAgentInactive } from '../../commands/index.js';
+import {
+  CommandRequestError,
+  type Dispatcher,
+  type IssuableCommandType,
+  ISSUABLE_COMMAND_TYPES,
+  issueByPerson,
+  paramsToIssue,
+  refuseRole,
+} from '../../commands/index.js';
 import type { Command, Database } from '../../db/index.js';
-import { type AgentBundleProvider, agentUpdateParams, type ServerKeyring } from '../../fleet/index.js';
+import type { AgentBundleProvider, ServerKeyring } from '../../fleet/index.js';
 import '../access.js';
 import { hasRole } from '../auth/roles.js';
 import { authErrors, errorRef, uuidParams } from '../schemas.js';
@@ -33,40 +39,11 @@ export const commandSchema = {
   },
 } as const;
 
-/**
- * Installs go through approval (POST /api/v1/updates/approve) so they get their dry run; cancel
- * has its own route. Changing the agent itself is for admins.
- */
-const ISSUABLE = ['scan', 'dry_run', 'reboot', 'restart_container', 'update_agent', 'set_config'] as const;
-const ADMIN_ONLY = new Set<string>(['update_agent', 'set_config']);
-
-/**
- * What a caller may say about an update_agent: the rest (version, URL, SHA-256, size, signature,
- * key) is the core's current bundle, as POST /api/v1/agents/:id/update fills it in, so no
- * caller can point an agent at a file of its choosing or an older signed release.
- */
-const updateAgentRequestSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { connectTimeoutSeconds: { type: 'integer', minimum: 10, maximum: 3600 } },
-} as const;
-const validateUpdateAgentRequest = new Ajv({ strict: true, allErrors: true }).compile<{
-  connectTimeoutSeconds?: number;
-}>(updateAgentRequestSchema);
-
 interface IssueBody {
   agentId: string;
-  type: (typeof ISSUABLE)[number];
+  type: IssuableCommandType;
   params?: Record<string, unknown>;
   ttlSeconds?: number;
-}
-
-/** One active command per agent and kind of work: a second "scan apt now" finds the running one. */
-function dedupKeyOf(body: IssueBody): string | null {
-  if (body.type === 'scan')
-    return `scan:${typeof body.params?.plugin === 'string' ? body.params.plugin : '*'}`;
-  if (body.type === 'reboot' || body.type === 'update_agent') return body.type;
-  return null;
 }
 
 /** A refused retry or cancel carries the command as it is now, so the panel can redraw its row. */
@@ -90,60 +67,6 @@ export interface CommandRoutesOptions {
   keys: ServerKeyring;
   /** The agent bundle update_agent sends; absent when the core serves none (tests of other routes). */
   bundles?: AgentBundleProvider;
-}
-
-type ParamsOutcome =
-  | { params: Record<string, unknown> }
-  | { status: 400 | 503; error: { code: string; message: string; details?: unknown } };
-
-/** update_agent's params from the core's bundle; other types' params as given. */
-async function paramsFor(
-  type: string,
-  given: Record<string, unknown>,
-  opts: CommandRoutesOptions,
-): Promise<ParamsOutcome> {
-  if (type !== 'update_agent') return { params: given };
-  if (!validateUpdateAgentRequest(given)) {
-    const extra = (validateUpdateAgentRequest.errors ?? [])
-      .map((e) => e.params.additionalProperty as string | undefined)
-      .filter((name): name is string => typeof name === 'string');
-    return {
-      status: 400,
-      error: {
-        code: 'validation_failed',
-        message: extra.length
-          ? `update_agent params come from the core's agent bundle; only connectTimeoutSeconds may be given, not ${extra.join(', ')}`
-          : `update_agent params: ${validateUpdateAgentRequest.errors!.map((e) => `${e.instancePath || 'params'} ${e.message}`).join('; ')}`,
-        details: validateUpdateAgentRequest.errors,
-      },
-    };
-  }
-  if (!opts.bundles)
-    return {
-      status: 503,
-      error: {
-        code: 'bundle_unavailable',
-        message: 'this core serves no agent bundle to update agents with',
-      },
-    };
-  try {
-    const bundle = await opts.bundles.ready();
-    return {
-      params: agentUpdateParams(
-        bundle,
-        opts.keys,
-        given.connectTimeoutSeconds as number | undefined,
-      ) as unknown as Record<string, unknown>,
-    };
-  } catch (err) {
-    return {
-      status: 503,
-      error: {
-        code: 'bundle_unavailable',
-        message: `the agent bundle could not be built: ${(err as Error).message}`,
-      },
-    };
-  }
 }
 
 export async function commandRoutes(app: FastifyInstance, opts: CommandRoutesOptions) {
@@ -171,7 +94,7 @@ export async function commandRoutes(app: FastifyInstance, opts: CommandRoutesOpt
           required: ['agentId', 'type'],
           properties: {
             agentId: { type: 'string', format: 'uuid' },
-            type: { type: 'string', enum: [...ISSUABLE] },
+            type: { type: 'string', enum: [...ISSUABLE_COMMAND_TYPES] },
             params: { type: 'object', additionalProperties: true, default: {} },
             ttlSeconds: { type: 'integer', minimum: 10, maximum: 2_592_000 },
           },
@@ -188,29 +111,21 @@ export async function commandRoutes(app: FastifyInstance, opts: CommandRoutesOpt
       },
     },
     async (request, reply) => {
+      // Issue 22 §2: core/commands decides (role, params, dedup key); here only HTTP.
       const body = request.body;
       const caller = request.caller!;
-      if (ADMIN_ONLY.has(body.type) && !hasRole(caller.role, 'admin'))
-        return reply
-          .status(403)
-          .send({ error: { code: 'forbidden', message: `${body.type} commands need the admin role` } });
-      const outcome = await paramsFor(body.type, body.params ?? {}, opts);
-      if (!('params' in outcome)) return reply.status(outcome.status).send({ error: outcome.error });
       const idempotencyKey = request.headers['idempotency-key'] ?? null;
-      // The insert itself checks that the agent is active and runs the type (one statement
-      // fewer on this path); a type it does not run is a 409 (core/api/errors.ts).
-      const issued = await unlessAgentInactive(
-        opts.dispatcher.issue({
-          agentId: body.agentId,
-          type: body.type as CommandType,
-          params: outcome.params,
-          ttlSeconds: body.ttlSeconds,
-          createdBy: caller.name,
-          dedupKey: dedupKeyOf(body),
-          idempotencyKey,
-        }),
-      );
-      if (!issued)
+      const issued = await issueByPerson(opts, {
+        agentId: body.agentId,
+        type: body.type,
+        params: body.params ?? {},
+        ttlSeconds: body.ttlSeconds,
+        caller: { name: caller.name, hasRole: (role) => hasRole(caller.role, role) },
+        idempotencyKey,
+      });
+      if ('refused' in issued)
+        return reply.status(issued.refused.status).send({ error: issued.refused.error });
+      if ('noAgent' in issued)
         return reply
           .status(404)
           .send({ error: { code: 'not_found', message: `no active agent with id ${body.agentId}` } });
@@ -302,15 +217,15 @@ export async function commandRoutes(app: FastifyInstance, opts: CommandRoutesOpt
           }
           const previous = await opts.db.commands.findById(id);
           // A retry issues the command again: the same role as issuing it.
-          if (previous && ADMIN_ONLY.has(previous.type) && !hasRole(request.caller!.role, 'admin'))
-            return reply.status(403).send({
-              error: { code: 'forbidden', message: `${previous.type} commands need the admin role` },
-            });
+          const forbidden =
+            previous &&
+            refuseRole(previous.type, { name: by, hasRole: (role) => hasRole(request.caller!.role, role) });
+          if (forbidden) return reply.status(forbidden.status).send({ error: forbidden.error });
           // An update is retried with the bundle the core serves now (the old one is gone from its URL).
           let params: Record<string, unknown> | undefined;
           if (previous?.type === 'update_agent') {
             const { connectTimeoutSeconds } = previous.params as { connectTimeoutSeconds?: number };
-            const outcome = await paramsFor(
+            const outcome = await paramsToIssue(
               'update_agent',
               connectTimeoutSeconds === undefined ? {} : { connectTimeoutSeconds },
               opts,

@@ -1,18 +1,10 @@
-import { Ajv } from 'ajv';
-import type { ValidateFunction } from 'ajv';
-import formatsPlugin from 'ajv-formats';
-import { messageSchemas } from '../../../broker/protocol/index.js';
+import type { Ajv, ValidateFunction } from 'ajv';
+import { createValidatorAjv, messageSchemas } from '../../../broker/protocol/index.js';
 import type { MessageType } from '../../../broker/protocol/index.js';
 
-// ajv-formats is CommonJS: under NodeNext its default import is typed as the module object,
-// while at run time it is the plugin function itself.
-const addFormats = formatsPlugin as unknown as typeof formatsPlugin.default;
-
-/** The options consumers use: strict schemas, every error reported. */
+/** The project's one ajv set-up (issue 22 §1), every error reported. */
 export function createAjv(): Ajv {
-  const ajv = new Ajv({ strict: true, allErrors: true });
-  addFormats(ajv);
-  return ajv;
+  return createValidatorAjv({ allErrors: true });
 }
 
 const ajv = createAjv();

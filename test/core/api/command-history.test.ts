@@ -44,7 +44,7 @@ describeEachDatabase('API command history and active commands', (target) => {
     const dry = await operator.post('/api/v1/commands', {
       agentId: db,
       type: 'dry_run',
-      params: { packages: [{ name: 'curl' }] },
+      params: { plugin: 'apt', packages: [{ name: 'curl' }] },
     });
     issued.push(dry.json);
     assert.equal((await operator.post(`/api/v1/commands/${issued[1]!.id}/cancel`)).status, 200);
@@ -98,7 +98,7 @@ describeEachDatabase('API command history and active commands', (target) => {
       const extra = await operator.post('/api/v1/commands', {
         agentId: web,
         type: 'dry_run',
-        params: { packages: [{ name: `pkg-${pages}` }] },
+        params: { plugin: 'apt', packages: [{ name: `pkg-${pages}` }] },
       });
       assert.equal(extra.status, 201);
       pages++;

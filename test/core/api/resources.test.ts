@@ -76,7 +76,7 @@ describeEachDatabase('API resources', (target) => {
 
     it('returns the same command for the same Idempotency-Key', async () => {
       const key = randomUUID();
-      const body = { agentId, type: 'dry_run', params: { packages: [{ name: 'curl' }] } };
+      const body = { agentId, type: 'dry_run', params: { plugin: 'apt', packages: [{ name: 'curl' }] } };
       const first = await operator.post('/api/v1/commands', body, { 'idempotency-key': key });
       assert.equal(first.status, 201);
       const again = await operator.post('/api/v1/commands', body, { 'idempotency-key': key });

@@ -92,7 +92,7 @@ describeEachDatabase('API settings', (target) => {
     const dry = await operator.post('/api/v1/commands', {
       agentId,
       type: 'dry_run',
-      params: { packages: [] },
+      params: { plugin: 'apt', packages: [{ name: 'curl' }] },
     });
     assert.equal((await operator.post(`/api/v1/commands/${dry.json.id}/cancel`)).status, 200);
     await api.call('POST', '/api/v1/client-errors', {
