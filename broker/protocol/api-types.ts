@@ -96,10 +96,15 @@ export interface Agent {
   rebindNextHello?: boolean;
 }
 
-/** GET /api/v1/agents/{id} `identityConflict` (docs/api.md "Agents"). */
+/**
+ * GET /api/v1/agents/{id} `identityConflict` (docs/api.md "Agents"): why an agent is refused at
+ * connect until an admin rebinds it (issue 21 §5). Hashes appear as prefixes only, like in the
+ * security event.
+ */
 export interface IdentityConflict {
   kind: 'machine_id_mismatch' | 'session_takeover';
   detectedAt: string;
+  /** The source addresses involved (the hello's connection, or the connections taking over). */
   addresses: string[];
   registeredMachine?: string;
   presentedMachine?: string;

@@ -1,10 +1,5 @@
 import { updateAgentParamsSchema } from './agent-bundle.js';
-import {
-  MAX_SCAN_INTERVAL_SEC,
-  MAX_TRANSACTION_ITEMS,
-  MIN_SCAN_INTERVAL_SEC,
-  transactionSchema,
-} from './schemas/index.js';
+import { MAX_TRANSACTION_ITEMS, scanScheduleSchema, transactionSchema } from './schemas/index.js';
 import type { CommandType } from './types.js';
 
 /**
@@ -114,19 +109,7 @@ export const setConfigParamsSchema = {
     schedules: {
       type: 'object',
       propertyNames: pluginKey,
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['enabled', 'intervalSeconds'],
-        properties: {
-          enabled: { type: 'boolean' },
-          intervalSeconds: {
-            type: 'integer',
-            minimum: MIN_SCAN_INTERVAL_SEC,
-            maximum: MAX_SCAN_INTERVAL_SEC,
-          },
-        },
-      },
+      additionalProperties: scanScheduleSchema,
     },
     // Key rotation (docs/protocol.md): trust a new server key, later withdraw the old one.
     serverKeys: {

@@ -1,22 +1,9 @@
+import type { Transaction, TransactionItem } from '../../broker/protocol/index.js';
 import type { Command, Database, PackageRef, PackageStatus } from '../db/index.js';
 import type { EventRecorder, LiveBus } from '../events/index.js';
 
-/** What a dry run reports (plugins/sdk Transaction), as it arrives in a result's `data.transaction`. */
-export interface TransactionItem {
-  name: string;
-  arch?: string;
-  fromVersion?: string;
-  toVersion?: string;
-  source?: string;
-  security?: boolean;
-}
-
-export interface Transaction {
-  upgrades: TransactionItem[];
-  newPackages: TransactionItem[];
-  removals: TransactionItem[];
-  warnings: string[];
-}
+/** What a dry run reports, as it arrives in a result's `data.transaction`: the wire's own type. */
+export type { Transaction, TransactionItem };
 
 /** The commands the workflow issues; in production the dispatcher. */
 export interface WorkflowCommands {

@@ -3,6 +3,17 @@ import { envelopeProperties, envelopeRequired, openObject, pluginName } from './
 export const MIN_SCAN_INTERVAL_SEC = 60;
 export const MAX_SCAN_INTERVAL_SEC = 86400;
 
+/** One plugin's scan schedule, in `config` and in a `set_config` command's params. */
+export const scanScheduleSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['enabled', 'intervalSeconds'],
+  properties: {
+    enabled: { type: 'boolean' },
+    intervalSeconds: { type: 'integer', minimum: MIN_SCAN_INTERVAL_SEC, maximum: MAX_SCAN_INTERVAL_SEC },
+  },
+} as const;
+
 /**
  * `down/config`, retained: the agent's desired scan schedules and plugin settings, whole (not a
  * patch). Plugins it does not name keep the agent's defaults. Unsigned, so it carries nothing
@@ -21,19 +32,7 @@ export const configSchema = {
       type: 'object',
       maxProperties: 64,
       propertyNames: pluginName,
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['enabled', 'intervalSeconds'],
-        properties: {
-          enabled: { type: 'boolean' },
-          intervalSeconds: {
-            type: 'integer',
-            minimum: MIN_SCAN_INTERVAL_SEC,
-            maximum: MAX_SCAN_INTERVAL_SEC,
-          },
-        },
-      },
+      additionalProperties: scanScheduleSchema,
     },
     pluginSettings: {
       type: 'object',

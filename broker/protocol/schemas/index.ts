@@ -15,7 +15,7 @@ export { MAX_PROGRESS_LINE } from './progress.js';
 export { MAX_RESULT_OUTPUT } from './result.js';
 export { MAX_SCAN_PACKAGES } from './scan.js';
 export { MAX_TRANSACTION_ITEMS, transactionItemSchema, transactionSchema } from './transaction.js';
-export { MIN_SCAN_INTERVAL_SEC, MAX_SCAN_INTERVAL_SEC } from './config.js';
+export { MIN_SCAN_INTERVAL_SEC, MAX_SCAN_INTERVAL_SEC, scanScheduleSchema } from './config.js';
 export {
   ackSchema,
   commandSchema,

@@ -1,22 +1,10 @@
 import type { Knex } from 'knex';
+import type { IdentityConflict } from '../../../broker/protocol/api-types.js';
 
 export type AgentStatus = 'active' | 'revoked';
 
-/**
- * Why an agent is refused at connect until an admin rebinds it (issue 21 §5): its hello came
- * from another machine than the one it is bound to, or two connections kept taking over each
- * other's session. Hashes appear as prefixes only, like in the security event.
- */
-export interface IdentityConflict {
-  kind: 'machine_id_mismatch' | 'session_takeover';
-  detectedAt: string;
-  /** The source addresses involved (the hello's connection, or the connections taking over). */
-  addresses: string[];
-  registeredMachine?: string;
-  presentedMachine?: string;
-  /** Takeovers counted within the window that raised it. */
-  takeovers?: number;
-}
+/** Why an agent is refused at connect until an admin rebinds it (issue 21 §5): the API's type. */
+export type { IdentityConflict };
 
 /** The broker's connect check: the key, and whether the agent may connect at all. */
 export interface ConnectKeyRow {
