@@ -49,6 +49,8 @@ export interface CoreHandle {
   jobs: JobRunner;
   /** The integration and notifier plugins config.yaml enables (issue 22 §4). */
   plugins: CorePluginHost;
+  /** The services started, in start order (docs/development.md "Services in start order"). */
+  services: readonly string[];
   /** The HTTP app (tests inject requests from chosen addresses). */
   http: FastifyInstance;
   /** The first-run setup token when no user exists yet, else null (also printed in the log). */
@@ -328,6 +330,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       jobs,
       plugins,
       manage,
+      services: services.started,
       http: app,
       httpUrl,
       setupToken,
