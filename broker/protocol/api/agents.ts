@@ -62,3 +62,26 @@ export interface AgentMetrics {
   memory?: { totalBytes: number; availableBytes: number };
   disks?: Array<{ mount: string; totalBytes: number; freeBytes: number }>;
 }
+
+/** POST /api/v1/agents/register: what an agent sends to enrol. */
+export interface RegistrationBody {
+  token: string;
+  publicKey: string;
+  machineIdHash: string;
+  hostname: string;
+  os: string;
+  arch: string;
+  agentVersion: string;
+  macAddresses: string[];
+}
+
+/** The answer to a registration the core accepted: who the agent is now and where to connect. */
+export interface RegistrationAnswer {
+  agentId: string;
+  serverPublicKey: string;
+  serverKeyId: string;
+  serverKeys: Record<string, string>;
+  brokerUrl: string;
+  topicPrefix: string;
+  rebound: boolean;
+}

@@ -51,21 +51,24 @@ export interface UpdateOrder {
 /** What the transaction holds beyond what was approved: why a person must confirm. */
 export type TransactionExtras = Partial<Record<'upgrades' | 'newPackages' | 'removals', TransactionItem[]>>;
 
+/** One install of a package, as its detail lists them. */
+export interface InstallRecord {
+  id: string;
+  fromVersion: string | null;
+  toVersion: string | null;
+  commandId: string | null;
+  result: 'succeeded' | 'failed';
+  message: string | null;
+  occurredAt: string;
+}
+
 /** GET /api/v1/updates/{id} (docs/api.md "Updates", Detail). */
 export interface PackageDetail extends PackageUpdate {
   dryRunCommandId: string | null;
   installCommandId: string | null;
   /** While `pending_dependencies`: the dry run's transaction with its extras; else null. */
   transaction: (Partial<Transaction> & { extras?: TransactionExtras }) | null;
-  history: Array<{
-    id: string;
-    fromVersion: string | null;
-    toVersion: string | null;
-    commandId: string | null;
-    result: 'succeeded' | 'failed';
-    message: string | null;
-    occurredAt: string;
-  }>;
+  history: InstallRecord[];
   events: Array<{
     id: string;
     kind: string;
