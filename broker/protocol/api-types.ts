@@ -8,8 +8,8 @@
  * JSON, fit these shapes; the panel's browser tests read them from a real core. The shapes live
  * in ./api/, one file per area of the API; this module is the one entry everyone imports.
  */
-export type { EventSeverity, Severity, Transaction, TransactionItem } from './types.js';
-export type * from './api/vocabulary-types.js';
+export type { Transaction, TransactionItem } from './types.js';
+export type * from './vocabulary-types.js';
 export type * from './api/generic.js';
 export type * from './api/accounts.js';
 export type * from './api/agents.js';

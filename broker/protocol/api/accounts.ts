@@ -1,5 +1,5 @@
 /** Who calls the API: users, sessions, API tokens and agent registration tokens. */
-import type { Role } from './vocabulary-types.js';
+import type { Role } from '../vocabulary-types.js';
 
 export interface SessionUser {
   id: string;

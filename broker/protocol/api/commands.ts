@@ -1,5 +1,5 @@
 /** Commands and their output (docs/api.md "Commands"). */
-import type { CommandStatus, CommandSource } from './vocabulary-types.js';
+import type { CommandStatus, CommandSource } from '../vocabulary-types.js';
 
 /** GET /api/v1/commands filters; lists are comma-separated (`failed,timed_out`). */
 export interface CommandQuery {

@@ -1,5 +1,5 @@
 /** System events and the panel's error reports (docs/api.md "Events"). */
-import type { EventSeverity } from '../types.js';
+import type { EventSeverity } from '../vocabulary-types.js';
 
 export interface SystemEvent {
   id: string;

@@ -1,5 +1,5 @@
 /** Policies, maintenance windows and scan schedules (docs/api.md "Policies, maintenance windows and schedules"). */
-import type { Severity } from '../types.js';
+import type { Severity } from '../vocabulary-types.js';
 
 export type PolicyKind = 'hold' | 'ignore' | 'auto_approve';
 

@@ -1,6 +1,5 @@
 /** Fleet statistics (docs/api.md "Stats"). */
-import type { Severity } from '../types.js';
-import type { PackageStatus } from './vocabulary-types.js';
+import type { PackageStatus, Severity } from '../vocabulary-types.js';
 
 /** Updates still to install (OUTSTANDING_PACKAGE_STATUSES) by severity; total and security over the same. */
 export type PendingCounts = Record<Severity | 'total' | 'security', number>;

@@ -1,6 +1,6 @@
 /** Package updates: the list, its filters and sort, the detail, and the bulk actions (docs/api.md "Updates"). */
-import type { Severity, Transaction, TransactionItem } from '../types.js';
-import type { PackageStatus } from './vocabulary-types.js';
+import type { Transaction, TransactionItem } from '../types.js';
+import type { PackageStatus, Severity } from '../vocabulary-types.js';
 import type { OneOrMany } from './generic.js';
 
 /** One package on one host: package_state's key (agentId, plugin, name, arch). */
