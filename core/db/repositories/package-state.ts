@@ -3,11 +3,8 @@ import type { PackageRef, PackageStatus, Severity } from '../../../broker/protoc
 
 export type { PackageRef, PackageStatus };
 
-export interface PackageState {
-  agentId: string;
-  plugin: string;
-  name: string;
-  arch: string;
+/** A package of a host as package_state keeps it: its key, versions, status and times. */
+export interface PackageState extends PackageRef {
   currentVersion: string | null;
   availableVersion: string | null;
   severity: Severity;
