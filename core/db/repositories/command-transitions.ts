@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { ACTIVE_COMMAND_STATUSES } from '../../../broker/protocol/vocabulary.js';
-import { type Command, type CommandRow as Row, FINISHED_COLUMN, fromRow } from './command-record.js';
+import { type CommandRow as Row, FINISHED_COLUMN, fromRow } from './command-record.js';
+import type { Command } from '../../domain/index.js';
 
 /**
  * A stored command's status moves: delivery, the agent's acknowledgement, progress, result or

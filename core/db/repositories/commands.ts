@@ -2,12 +2,13 @@ import type { Knex } from 'knex';
 import { BASELINE_COMMAND_TYPES } from '../../../broker/protocol/index.js';
 import { isUuid } from './agents.js';
 import { InactiveAgentError, UnsupportedCommandTypeError } from './command-errors.js';
-import { type Command, type CommandRow as Row, fromRow } from './command-record.js';
+import { type CommandRow as Row, fromRow } from './command-record.js';
 import { commandTransitions } from './command-transitions.js';
 import type { CommandSource, CommandStatus } from '../../../broker/protocol/api-types.js';
 import { ACTIVE_COMMAND_STATUSES as ACTIVE } from '../../../broker/protocol/vocabulary.js';
+import type { Command } from '../../domain/index.js';
 
-export type { Command, CommandSource, CommandStatus };
+export type { CommandSource, CommandStatus };
 export { InactiveAgentError, UnsupportedCommandTypeError };
 
 /** Statuses in which a command still occupies its dedup key. */
