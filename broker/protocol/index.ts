@@ -111,3 +111,11 @@ export {
   updateAgentParamsSchema,
 } from './agent-bundle.js';
 export type { UpdateAgentParams } from './agent-bundle.js';
+export {
+  CORE_EVENT_KINDS,
+  type CoreEvent,
+  type CoreEventData,
+  type CoreEventKind,
+  type OutputLine,
+  type PackageStatusData,
+} from './live-events.js';

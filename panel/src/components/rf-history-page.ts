@@ -37,7 +37,7 @@ export class RfHistoryPage extends LitElement {
     this._location ??= new StoreController(this, this.ctx.location.current);
     this._off = [
       this.ctx.live.subscribe((ev) => {
-        if (ev.kind === 'system.event') this._prepend(ev.data as unknown as SystemEvent, ev.agentId);
+        if (ev.kind === 'system.event') this._prepend(ev.data, ev.agentId);
       }),
       this.ctx.live.onReset(() => void this._load()),
     ];

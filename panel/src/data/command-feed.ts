@@ -57,7 +57,7 @@ export class CommandFeed {
       live.subscribe((event) => {
         if (event.kind !== 'command.status') return;
         if (agentId && event.agentId !== agentId) return;
-        const change = event.data as { commandId: string; status: string; error?: string | null };
+        const change = event.data;
         const moved = applyStatus(this.state.value.commands, change);
         if (moved) this.patch({ commands: moved });
         else if (!this.state.value.commands.some((c) => c.id === change.commandId))

@@ -1,16 +1,12 @@
+import type { CoreEvent } from '../../../broker/protocol/live-events.js';
 import { backoffDelay, type BackoffOptions, type Clock, realClock } from './clock.js';
 import { Store } from './store.js';
 
-/** A bus event as GET /api/v1/live sends it (`{type: 'event', id, ts, kind, agentId, data}`). */
-export interface LiveEvent {
-  id: number;
-  ts: string;
-  /** `agent.online`, `agent.offline`, `scan.ingested`, `command.status`, `command.output`,
-   *  `package.status`, `packages.changed`, `system.event` (docs/api.md "Live stream"). */
-  kind: string;
-  agentId: string | null;
-  data: Record<string, unknown>;
-}
+/**
+ * A bus event as GET /api/v1/live sends it (`{type: 'event', id, ts, kind, agentId, data}`):
+ * the core's own event map, so a handler that checks `kind` has `data` typed (issue 22 §1).
+ */
+export type LiveEvent = CoreEvent;
 
 /** What the server sends: events and control messages. */
 type ServerMessage =

@@ -1,4 +1,5 @@
-import type { PackageStatus, PackageUpdate } from './api-types.js';
+import type { PackageStatusData } from '../../../broker/protocol/live-events.js';
+import type { PackageUpdate } from './api-types.js';
 import type { LiveEvent } from './live-client.js';
 import { statusesOf, type UpdateView, viewMayInclude } from './update-view.js';
 
@@ -10,20 +11,6 @@ export interface LiveChange {
   reload: boolean;
   /** The number of matching packages may have changed. */
   recount: boolean;
-}
-
-interface PackageStatusData {
-  plugin: string;
-  status: PackageStatus;
-  count: number;
-  packages: Array<{ name: string; arch: string }>;
-}
-
-interface ScanData {
-  plugin: string;
-  discovered: number;
-  changed: number;
-  resolved: number;
 }
 
 const NOTHING = (rows: readonly PackageUpdate[]): LiveChange => ({ rows, reload: false, recount: false });
@@ -41,11 +28,11 @@ export function applyLiveEvent(
 ): LiveChange {
   switch (event.kind) {
     case 'package.status':
-      return packageStatus(view, rows, event.agentId, event.ts, event.data as unknown as PackageStatusData);
+      return packageStatus(view, rows, event.agentId, event.ts, event.data);
     case 'scan.ingested': {
-      const d = event.data as unknown as ScanData;
+      const d = event.data;
       if (!viewMayInclude(view, { agentId: event.agentId, plugin: d.plugin })) return NOTHING(rows);
-      const changed = (d.discovered ?? 0) + (d.changed ?? 0) + (d.resolved ?? 0) > 0;
+      const changed = d.discovered + d.changed + d.resolved > 0;
       return { rows, reload: changed, recount: changed };
     }
     case 'packages.changed':

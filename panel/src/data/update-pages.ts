@@ -223,11 +223,11 @@ export class UpdatePages {
   /** Remembers which packages a `package.status` moved, by name, shown or not. */
   private noteMoves(event: LiveEvent): void {
     if (event.kind !== 'package.status' || !event.agentId) return;
-    const d = event.data as { plugin?: string; packages?: Array<{ name: string; arch?: string }> };
+    const d = event.data;
     // Bounded: forgetting old moves only lets an old answer through, as before marks existed.
     if (this.movedAt.size > MOVES_KEPT) this.movedAt.clear();
     for (const p of d.packages ?? [])
-      this.movedAt.set(packageKey(event.agentId, d.plugin ?? '', p.name, p.arch ?? ''), this.liveSeen);
+      this.movedAt.set(packageKey(event.agentId, d.plugin, p.name, p.arch), this.liveSeen);
   }
 
   private async recount(): Promise<void> {

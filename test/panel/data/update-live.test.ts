@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { PackageUpdate } from '../../../panel/src/data/api-types.js';
+import type { PackageStatus, PackageUpdate } from '../../../panel/src/data/api-types.js';
 import type { LiveEvent } from '../../../panel/src/data/live-client.js';
 import { applyLiveEvent } from '../../../panel/src/data/update-live.js';
 import { viewFromQuery } from '../../../panel/src/data/update-view.js';
@@ -19,7 +19,7 @@ const row = (id: string, name: string, status: PackageUpdate['status'], agentId 
 });
 
 const moved = (
-  status: string,
+  status: PackageStatus,
   names: string[],
   count = names.length,
   agentId = 'a1',
@@ -82,7 +82,16 @@ describe('panel data: live events on the updates table', () => {
       ts: '',
       kind: 'scan.ingested',
       agentId,
-      data: { plugin: 'apt', discovered, changed: 0, resolved: 0 },
+      data: {
+        plugin: 'apt',
+        batchId: 'b1',
+        complete: true,
+        packageCount: 3,
+        discovered,
+        changed: 0,
+        resolved: 0,
+        error: null,
+      },
     });
     assert.equal(applyLiveEvent(view(''), rows, scan(3)).reload, true);
     assert.equal(applyLiveEvent(view(''), rows, scan(0)).reload, false);
@@ -92,10 +101,16 @@ describe('panel data: live events on the updates table', () => {
       ts: '',
       kind: 'packages.changed',
       agentId: null,
-      data: { reason: 'hold' },
+      data: { reason: 'hold', count: 2 },
     };
     assert.deepEqual(applyLiveEvent(view(''), rows, policy), { rows, reload: true, recount: true });
-    const other: LiveEvent = { id: 4, ts: '', kind: 'command.output', agentId: 'a1', data: {} };
+    const other: LiveEvent = {
+      id: 4,
+      ts: '',
+      kind: 'command.output',
+      agentId: 'a1',
+      data: { commandId: 'c1', lines: [] },
+    };
     assert.deepEqual(applyLiveEvent(view(''), rows, other), { rows, reload: false, recount: false });
   });
 });
