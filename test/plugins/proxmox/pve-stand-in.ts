@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -235,7 +236,7 @@ export async function startPveStandIn(cluster: FakeCluster, options: StandInOpti
   const requests: string[] = [];
   const violations: string[] = [];
   const send = (
-    res: import('node:http').ServerResponse,
+    res: ServerResponse,
     status: number,
     body: string,
     type = 'application/json;charset=UTF-8',
