@@ -1,5 +1,6 @@
 import type { CommandType } from '../../broker/protocol/index.js';
 import {
+  type AgentMetadataWriter,
   type CommandIssuer,
   type FleetCommand,
   type FleetReader,
@@ -32,7 +33,15 @@ const agentView = (a: Agent) => ({
   labels: [...a.labels],
   rebootRequired: a.rebootRequired,
   lastSeenAt: a.lastSeenAt?.toISOString() ?? null,
+  macAddresses: a.macAddresses.map((m) => m.toLowerCase()),
+  address: connectionAddress(a.metadata),
 });
+
+/** `metadata.connection.address`, kept by the broker's connect (core/agent-connections.ts). */
+function connectionAddress(metadata: Record<string, unknown>): string | null {
+  const connection = metadata.connection as { address?: unknown } | undefined;
+  return typeof connection?.address === 'string' ? connection.address : null;
+}
 
 const packageView = (p: PackageState) => ({
   agentId: p.agentId,
@@ -77,6 +86,16 @@ export function fleetReader(db: Database): FleetReader {
       const command = await db.commands.findById(id);
       return command ? commandView(command) : null;
     },
+    pendingCounts: async () => Object.fromEntries(await db.fleet.pendingByAgent()),
+  };
+}
+
+/** A plugin writes only its own key of agents' metadata, named after it (issue 23 §3). */
+export function agentMetadataWriter(plugin: string, db: Database): AgentMetadataWriter {
+  return {
+    set: (agentId, value) =>
+      db.agents.setMetadataKey(agentId, plugin, value === null ? null : structuredClone(value)),
+    agentsWithValue: () => db.agents.withMetadataKey(plugin),
   };
 }
 

@@ -12,7 +12,7 @@ import type { Dispatcher } from '../commands/index.js';
 import type { Database } from '../db/index.js';
 import type { LiveBus } from '../events/index.js';
 import type { JobRunner } from '../jobs/index.js';
-import { commandIssuer, fleetReader } from './fleet-facade.js';
+import { agentMetadataWriter, commandIssuer, fleetReader } from './fleet-facade.js';
 
 /** Compiles a route's schemas at declaration: a bad one fails its plugin, not the HTTP server. */
 const schemaCheck = createValidatorAjv({ strict: false });
@@ -120,6 +120,7 @@ export function corePluginContext(
     secrets: deepFreeze(structuredClone(plugin.secrets)),
     bus,
     fleet: fleetReader(parts.db),
+    agentMetadata: agentMetadataWriter(name, parts.db),
     commands: commandIssuer(name, parts.dispatcher),
     database: parts.db.plugin(name).database,
     routes,

@@ -17,6 +17,8 @@ export interface CorePluginContext<TConfig = unknown, TSecrets = unknown> extend
   readonly bus: CoreBus;
   /** Read-only view of the fleet: agents, their package states, commands. */
   readonly fleet: FleetReader;
+  /** The plugin's own key of agents' metadata: `metadata.<plugin name>` (issue 23 §3). */
+  readonly agentMetadata: AgentMetadataWriter;
   /** Commands go through the normal queue, with source `integration` and the plugin's name. */
   readonly commands: CommandIssuer;
   /** The plugin's own tables (created by its `migrations`). */
@@ -49,6 +51,10 @@ export interface FleetAgent {
   labels: string[];
   rebootRequired: boolean;
   lastSeenAt: string | null;
+  /** The hardware addresses it registered with, lower case. */
+  macAddresses: string[];
+  /** The address its last MQTT connection came from, as the broker saw it. */
+  address: string | null;
 }
 
 export interface FleetPackage {
@@ -84,6 +90,24 @@ export interface FleetReader {
   /** Every package state of one host (pending, held, updated…). */
   packages(agentId: string): Promise<FleetPackage[]>;
   command(id: string): Promise<FleetCommand | null>;
+  /** Pending (outstanding) updates per agent and severity, for every agent, in one query. */
+  pendingCounts(): Promise<Record<string, FleetPendingCounts>>;
+}
+
+export type FleetPendingCounts = Record<
+  'critical' | 'high' | 'medium' | 'low' | 'unknown' | 'total' | 'security',
+  number
+>;
+
+/**
+ * Writes one key of agents' metadata, the plugin's own name (`metadata.proxmox`), which the
+ * API returns with the agent and the panel reads; every other key stays the core's.
+ */
+export interface AgentMetadataWriter {
+  /** Sets (or with null removes) `metadata.<plugin>` of one agent; false when there is no such agent. */
+  set(agentId: string, value: Record<string, unknown> | null): Promise<boolean>;
+  /** The agents whose `metadata.<plugin>` is set. */
+  agentsWithValue(): Promise<string[]>;
 }
 
 export interface CommandRequest {

@@ -1,0 +1,48 @@
+import { definePlugin } from '../sdk/index.js';
+import { createActions } from './actions.js';
+import { configSchema, type ProxmoxConfig, type ProxmoxSecrets, secretsSchema } from './config.js';
+import { inventory } from './inventory.js';
+import { migrations } from './migrations.js';
+import { declareRoutes } from './routes.js';
+import { createSync } from './sync.js';
+
+/**
+ * Proxmox VE (issue 23): clusters, nodes, LXCs and VMs read through the PVE API with a
+ * read-only token (PVEAuditor), matched to agents, shown as one tree with pending updates
+ * rolled up, and actions on a whole node, cluster or tag through the normal command queue.
+ */
+export default definePlugin<ProxmoxConfig, ProxmoxSecrets>({
+  name: 'proxmox',
+  version: '0.1.0',
+  apiVersion: '^1.0.0',
+  kind: 'integration',
+  description: 'Proxmox VE clusters, nodes and guests as one tree, matched to agents',
+  configSchema,
+  secretsSchema,
+  migrations,
+  create(ctx) {
+    const store = inventory(ctx.database);
+    const sync = createSync(ctx, store);
+    const actions = createActions(ctx, store);
+    declareRoutes(ctx, store, sync, actions);
+    ctx.jobs.add({
+      name: 'discover',
+      intervalMs: ctx.config.intervalSeconds * 1000,
+      jitterMs: Math.min(30_000, ctx.config.intervalSeconds * 100),
+      async run(op) {
+        await sync.run(op.signal);
+      },
+    });
+    return {
+      async start() {
+        // Agents that come online may now match a guest by the address they connect from.
+        ctx.bus.on('agent.online', async () => {
+          await sync.rematch();
+        });
+      },
+      async stop() {
+        sync.close();
+      },
+    };
+  },
+});
