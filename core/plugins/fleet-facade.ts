@@ -5,6 +5,7 @@ import {
   type FleetCommand,
   type FleetReader,
   PluginError,
+  type RegistrationTokens,
 } from '../../plugins/sdk/index.js';
 import { CommandRequestError, type Dispatcher } from '../commands/index.js';
 import type { Agent, Command, Database, PackageState } from '../db/index.js';
@@ -123,6 +124,24 @@ export function commandIssuer(plugin: string, dispatcher: Pick<Dispatcher, 'issu
         if (err instanceof CommandRequestError) throw new PluginError(err.message, { code: err.code });
         throw err;
       }
+    },
+  };
+}
+
+/** Fresh one-seat tokens for a plugin that installs agents (issue 23 §5), when the core wires them. */
+export function registrationTokens(
+  plugin: string,
+  issue:
+    | ((request: { label: string; createdBy: string }) => Promise<{ token: string; install: string }>)
+    | undefined,
+): RegistrationTokens {
+  return {
+    async createSingleSeat(label) {
+      if (!issue)
+        throw new PluginError('this core does not give plugins registration tokens', {
+          code: 'enrollment_unavailable',
+        });
+      return issue({ label: label.slice(0, 200), createdBy: `plugin:${plugin}` });
     },
   };
 }

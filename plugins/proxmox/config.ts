@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../sdk/index.js';
+import { enrollmentSchema, type EnrollmentSettings } from './enrollment.js';
 import type { EndpointConfig } from './pve-client.js';
 
 export interface ProxmoxConfig {
@@ -7,11 +8,15 @@ export interface ProxmoxConfig {
   intervalSeconds: number;
   /** Requests in flight per endpoint at once. */
   concurrency: number;
+  /** Enrollment into LXCs over SSH to their node (issue 23 §5). */
+  enrollment: EnrollmentSettings;
 }
 
 export interface ProxmoxSecrets {
   /** The API token secret (a UUID) of each endpoint, by endpoint name. */
   tokens: Record<string, string>;
+  /** The key that logs in to the nodes for enrollment (OpenSSH format). */
+  ssh?: { privateKey: string };
 }
 
 export const configSchema: JsonSchema = {
@@ -48,6 +53,7 @@ export const configSchema: JsonSchema = {
     },
     intervalSeconds: { type: 'integer', minimum: 30, default: 300 },
     concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 8 },
+    enrollment: enrollmentSchema,
   },
 };
 
@@ -59,6 +65,12 @@ export const secretsSchema: JsonSchema = {
       type: 'object',
       default: {},
       additionalProperties: { type: 'string', minLength: 1 },
+    },
+    ssh: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['privateKey'],
+      properties: { privateKey: { type: 'string', pattern: '^-----BEGIN [A-Z ]*PRIVATE KEY-----' } },
     },
   },
 };

@@ -1,6 +1,7 @@
 import { definePlugin } from '../sdk/index.js';
 import { createActions } from './actions.js';
 import { configSchema, type ProxmoxConfig, type ProxmoxSecrets, secretsSchema } from './config.js';
+import { createEnrollment } from './enrollment.js';
 import { inventory } from './inventory.js';
 import { migrations } from './migrations.js';
 import { declareRoutes } from './routes.js';
@@ -24,7 +25,15 @@ export default definePlugin<ProxmoxConfig, ProxmoxSecrets>({
     const store = inventory(ctx.database);
     const sync = createSync(ctx, store);
     const actions = createActions(ctx, store);
-    declareRoutes(ctx, store, sync, actions);
+    const enrollment = createEnrollment({
+      db: ctx.database,
+      run: ctx.run,
+      logger: ctx.logger,
+      tokens: ctx.registration,
+      privateKey: ctx.secrets.ssh?.privateKey,
+      settings: ctx.config.enrollment,
+    });
+    declareRoutes(ctx, store, sync, actions, enrollment);
     ctx.jobs.add({
       name: 'discover',
       intervalMs: ctx.config.intervalSeconds * 1000,

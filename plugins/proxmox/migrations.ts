@@ -70,4 +70,21 @@ export const migrations: PluginMigration[] = [
         primary key (action_id, agent_id))`);
     },
   },
+  {
+    name: '003_enrollments',
+    async up(db) {
+      await db.query(`create table proxmox_enrollments (
+        id serial primary key,
+        run_id uuid not null,
+        node text not null,
+        name text not null,
+        endpoint text not null,
+        vmid integer not null,
+        outcome text not null,
+        reason text not null,
+        code text,
+        at timestamptz not null default now())`);
+      await db.query('create index proxmox_enrollments_guest on proxmox_enrollments (endpoint, vmid)');
+    },
+  },
 ];

@@ -1,16 +1,22 @@
 import { type CorePluginContext, type JsonSchema, PluginError } from '../sdk/index.js';
 import { type ActionRequest, actionBodySchema, actionReportSchema, type createActions } from './actions.js';
+import type { createEnrollment, EnrollmentScope } from './enrollment.js';
 import type { Inventory } from './inventory.js';
 import type { Sync } from './sync.js';
 import { buildTree, treeSchema } from './tree.js';
 
 const nullableString = { type: ['string', 'null'] };
 
+/** Well under the host's 60 s for a route, past which it would disable the plugin. */
+const DISCOVER_WAIT_MS = 45_000;
+
 const syncReportSchema: JsonSchema = {
   type: 'object',
   required: ['endpoints', 'matched'],
   properties: {
     matched: { type: 'integer' },
+    /** Still running after the route's wait: read the tree later. */
+    running: { type: 'boolean' },
     endpoints: {
       type: 'array',
       items: {
@@ -51,6 +57,7 @@ export function declareRoutes(
   store: Inventory,
   sync: Sync,
   actions: ReturnType<typeof createActions>,
+  enrollment: ReturnType<typeof createEnrollment>,
 ): void {
   const guestOf = async (params: Record<string, string>) => {
     const vmid = Number(params.vmid);
@@ -66,7 +73,22 @@ export function declareRoutes(
     role: 'operator',
     summary: 'Discover every Proxmox endpoint now and match guests to agents',
     schema: { response: syncReportSchema },
-    handler: (_request, op) => sync.run(op.signal),
+    async handler() {
+      // Under the host's time limit for a route (a slow endpoint could take longer): the run
+      // goes on, on the plugin's own signal, and the job's next report or the tree shows it.
+      const run = sync.run(ctx.signal);
+      run.catch((err: unknown) => ctx.logger.error(`discovery failed: ${String(err)}`));
+      const stopWaiting = new AbortController();
+      const waited = await Promise.race([
+        run,
+        ctx.clock.sleep(DISCOVER_WAIT_MS, stopWaiting.signal).then(
+          () => null,
+          () => null,
+        ),
+      ]);
+      stopWaiting.abort();
+      return waited ?? { endpoints: [], matched: 0, running: true };
+    },
   });
 
   ctx.routes.add({
@@ -168,4 +190,69 @@ export function declareRoutes(
       return report;
     },
   });
+
+  ctx.routes.add({
+    method: 'POST',
+    path: '/enroll',
+    role: 'admin',
+    summary: 'Install the agent into running LXCs without one: one container, a node, or everything',
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          endpoint: { type: 'string', maxLength: 64 },
+          node: { type: 'string', maxLength: 64 },
+          vmid: { type: 'integer', minimum: 1 },
+        },
+      },
+      response: enrollmentAnswer,
+    },
+    async handler(request) {
+      const scope = (request.body ?? {}) as EnrollmentScope;
+      const [guests, nodes] = await Promise.all([store.guests(), store.nodes()]);
+      return enrollment.report(enrollment.start(scope, guests, nodes, ctx.signal));
+    },
+  });
+
+  ctx.routes.add({
+    method: 'GET',
+    path: '/enroll/:runId',
+    role: 'viewer',
+    summary: "An enrollment run's results per container, and whether it is done",
+    schema: {
+      params: {
+        type: 'object',
+        required: ['runId'],
+        properties: { runId: { type: 'string', format: 'uuid' } },
+      },
+      response: enrollmentAnswer,
+    },
+    handler: (request) => enrollment.report(request.params.runId!),
+  });
 }
+
+const enrollmentAnswer: JsonSchema = {
+  type: 'object',
+  required: ['runId', 'done', 'results'],
+  properties: {
+    runId: { type: 'string' },
+    done: { type: 'boolean' },
+    results: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['endpoint', 'node', 'vmid', 'name', 'outcome', 'reason', 'code'],
+        properties: {
+          endpoint: { type: 'string' },
+          node: { type: 'string' },
+          vmid: { type: 'integer' },
+          name: { type: 'string' },
+          outcome: { enum: ['enrolled', 'skipped', 'failed'] },
+          reason: { type: 'string' },
+          code: nullableString,
+        },
+      },
+    },
+  },
+};

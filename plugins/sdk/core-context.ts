@@ -19,6 +19,8 @@ export interface CorePluginContext<TConfig = unknown, TSecrets = unknown> extend
   readonly fleet: FleetReader;
   /** The plugin's own key of agents' metadata: `metadata.<plugin name>` (issue 23 §3). */
   readonly agentMetadata: AgentMetadataWriter;
+  /** Fresh registration tokens, for a plugin that installs agents (issue 23 §5). */
+  readonly registration: RegistrationTokens;
   /** Commands go through the normal queue, with source `integration` and the plugin's name. */
   readonly commands: CommandIssuer;
   /** The plugin's own tables (created by its `migrations`). */
@@ -122,6 +124,16 @@ export interface CommandRequest {
 export interface CommandIssuer {
   /** Queued, signed and sent like any other; rejects for an unknown or revoked host. */
   issue(request: CommandRequest): Promise<FleetCommand>;
+}
+
+export interface RegistrationTokens {
+  /**
+   * A new registration token with one seat and a short life, created by `plugin:<name>`, and the
+   * install line that uses it (`curl -fsSL '<core>/install.sh' | sh -s -- --token '…'`). The
+   * token is a secret: never log it. Rejects with a PluginError (`enrollment_unavailable`) when
+   * this core does not give plugins tokens.
+   */
+  createSingleSeat(label: string): Promise<{ token: string; install: string }>;
 }
 
 /** One SQL row as the driver returns it. */

@@ -33,6 +33,7 @@ export type {
   PluginMigration,
   PluginRequest,
   PluginRoute,
+  RegistrationTokens,
   RouteRegistrar,
   RouteRole,
   Row,
