@@ -78,6 +78,15 @@ export function corePluginContext(
       registrations.unsubscribes.push(off);
       return off;
     },
+    emitProgress(subject, id, progress, agentId = null) {
+      if (!parts.isActive(name)) return;
+      parts.bus.emit('plugin.progress', agentId, {
+        plugin: name,
+        subject: String(subject).slice(0, 64),
+        id: String(id).slice(0, 128),
+        progress: structuredClone(progress),
+      });
+    },
   };
   const routes: RouteRegistrar = {
     add(route: PluginRoute) {

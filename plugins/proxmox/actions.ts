@@ -146,9 +146,25 @@ export function createActions(ctx: CorePluginContext, store: Inventory) {
     };
   }
 
+  /** The group's progress on the live stream (`plugin.progress`, subject `action`). */
+  function announce(r: ActionReport): void {
+    ctx.bus.emitProgress('action', r.id, { scope: r.scope, target: r.target, type: r.type, ...r.progress });
+  }
+
   return {
     members,
     report,
+    /** A command changed status: the groups it belongs to tell the live stream. */
+    async commandChanged(commandId: string): Promise<void> {
+      const groups = await db.query<{ action_id: string }>(
+        'select action_id from proxmox_action_commands where command_id = ?',
+        [commandId],
+      );
+      for (const { action_id } of groups) {
+        const r = await report(action_id);
+        if (r) announce(r);
+      }
+    },
     async start(request: ActionRequest, caller: string): Promise<ActionReport> {
       if (request.scope !== 'tag' && !request.endpoint)
         throw new PluginError(`an action on a ${request.scope} names its endpoint`, {
@@ -183,7 +199,9 @@ export function createActions(ctx: CorePluginContext, store: Inventory) {
       ctx.logger.info(`action ${request.type} on ${request.scope} ${target}: ${agents.length} hosts`, {
         action: id,
       });
-      return (await report(id))!;
+      const created = (await report(id))!;
+      announce(created);
+      return created;
     },
   };
 }

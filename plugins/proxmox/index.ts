@@ -48,6 +48,10 @@ export default definePlugin<ProxmoxConfig, ProxmoxSecrets>({
         ctx.bus.on('agent.online', async () => {
           await sync.rematch();
         });
+        ctx.bus.on('command.status', async (event) => {
+          if (/^[0-9a-f-]{36}$/i.test(event.data.commandId))
+            await actions.commandChanged(event.data.commandId);
+        });
       },
       async stop() {
         sync.close();

@@ -40,6 +40,11 @@ export interface CoreBus {
     kind: K,
     listener: (event: CoreEvent<K>, op: OperationContext) => void | Promise<unknown>,
   ): () => void;
+  /**
+   * Puts `plugin.progress` `{plugin, subject, id, progress}` on the bus and the live stream, the
+   * plugin's name filled in: how a plugin reports progress of its own work (a group action).
+   */
+  emitProgress(subject: string, id: string, progress: Record<string, unknown>, agentId?: string | null): void;
 }
 
 export interface FleetAgent {

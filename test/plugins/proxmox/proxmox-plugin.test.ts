@@ -282,6 +282,33 @@ describeEachDatabase('proxmox plugin', (target) => {
       );
     const report = (await viewer.get(`${BASE}/actions/${res.json.id}`)).json;
     assert.deepEqual(report.progress, { total: 3, finished: 3, byStatus: { cancelled: 3 }, done: true });
+    // The group's own progress on the live stream, up to done.
+    const last = await live.waitFor(
+      (e) => e.kind === 'plugin.progress' && e.data?.id === res.json.id && e.data.progress.done === true,
+      'the group done on the live stream',
+    );
+    assert.deepEqual(last.data, {
+      plugin: 'proxmox',
+      subject: 'action',
+      id: res.json.id,
+      progress: {
+        scope: 'node',
+        target: 'home/pve1',
+        type: 'scan',
+        total: 3,
+        finished: 3,
+        byStatus: { cancelled: 3 },
+        done: true,
+      },
+    });
+    assert.ok(
+      live
+        .events()
+        .some(
+          (e) => e.kind === 'plugin.progress' && e.data.id === res.json.id && e.data.progress.finished === 0,
+        ),
+      'its start was announced too',
+    );
     live.socket.close();
   });
 
