@@ -1,4 +1,4 @@
-import { definePlugin } from '../sdk/index.js';
+import { definePlugin, runProcess } from '../sdk/index.js';
 import { createActions } from './actions.js';
 import { configSchema, type ProxmoxConfig, type ProxmoxSecrets, secretsSchema } from './config.js';
 import { createEnrollment } from './enrollment.js';
@@ -27,7 +27,10 @@ export default definePlugin<ProxmoxConfig, ProxmoxSecrets>({
     const actions = createActions(ctx, store);
     const enrollment = createEnrollment({
       db: ctx.database,
-      run: ctx.run,
+      // Not ctx.run: that ties a process to the operation that started it, and an enrollment
+      // run goes on after its route answered. Its ssh processes stop with the plugin instead
+      // (the run's signal is ctx.signal) or at their own time limit.
+      run: runProcess,
       logger: ctx.logger,
       tokens: ctx.registration,
       privateKey: ctx.secrets.ssh?.privateKey,
