@@ -71,6 +71,16 @@ export interface CoreEventData {
   'package.status': PackageStatusData;
   /** Many packages changed at once (a new hold or ignore rule): reload what is shown. */
   'packages.changed': { reason: string; count: number; policyId?: string };
+  /**
+   * An integration plugin's progress on something of its own (the Proxmox plugin's group
+   * actions: `subject` `action`, `id` the group's id), emitted through `ctx.bus.emitProgress`.
+   */
+  'plugin.progress': {
+    plugin: string;
+    subject: string;
+    id: string;
+    progress: Record<string, unknown>;
+  };
   'system.event': {
     id: string;
     type: string;
@@ -95,6 +105,7 @@ export const CORE_EVENT_KINDS = [
   'command.output',
   'package.status',
   'packages.changed',
+  'plugin.progress',
   'system.event',
 ] as const satisfies readonly CoreEventKind[];
 

@@ -125,7 +125,8 @@ export const runtimeSections = {
         default: {},
         description:
           "Each plugin's settings by plugin name, checked against the plugin's own schema " +
-          '(`config: { proxmox: { url: https://pve.lan:8006 } }`). Environment: a JSON object.',
+          '(`config: { proxmox: { endpoints: [{ name: home, url: https://pve1.lan:8006, tokenId: … }] } }`). ' +
+          'Environment: a JSON object.',
       },
       secrets: {
         type: 'object',
@@ -133,7 +134,7 @@ export const runtimeSections = {
         description:
           "Each plugin's secrets (API tokens, passwords) by plugin name, checked against its secrets schema; " +
           'never shown by the API or written to the log. Prefer the environment: ' +
-          'REDFLAG_PLUGINS_SECRETS=\'{"proxmox":{"tokenSecret":"…"}}\'.',
+          'REDFLAG_PLUGINS_SECRETS=\'{"proxmox":{"tokens":{"home":"…"}}}\'.',
       },
     },
   },

@@ -1,9 +1,11 @@
 import type { CommandType } from '../../broker/protocol/index.js';
 import {
+  type AgentMetadataWriter,
   type CommandIssuer,
   type FleetCommand,
   type FleetReader,
   PluginError,
+  type RegistrationTokens,
 } from '../../plugins/sdk/index.js';
 import { checkParams, CommandRequestError, type Dispatcher } from '../commands/index.js';
 import type { Agent, Command, Database, PackageState } from '../db/index.js';
@@ -32,7 +34,15 @@ const agentView = (a: Agent) => ({
   labels: [...a.labels],
   rebootRequired: a.rebootRequired,
   lastSeenAt: a.lastSeenAt?.toISOString() ?? null,
+  macAddresses: a.macAddresses.map((m) => m.toLowerCase()),
+  address: connectionAddress(a.metadata),
 });
+
+/** `metadata.connection.address`, kept by the broker's connect (core/agent-connections.ts). */
+function connectionAddress(metadata: Record<string, unknown>): string | null {
+  const connection = metadata.connection as { address?: unknown } | undefined;
+  return typeof connection?.address === 'string' ? connection.address : null;
+}
 
 const packageView = (p: PackageState) => ({
   agentId: p.agentId,
@@ -77,6 +87,16 @@ export function fleetReader(db: Database): FleetReader {
       const command = await db.commands.findById(id);
       return command ? commandView(command) : null;
     },
+    pendingCounts: async () => Object.fromEntries(await db.fleet.pendingByAgent()),
+  };
+}
+
+/** A plugin writes only its own key of agents' metadata, named after it (issue 23 §3). */
+export function agentMetadataWriter(plugin: string, db: Database): AgentMetadataWriter {
+  return {
+    set: (agentId, value) =>
+      db.agents.setMetadataKey(agentId, plugin, value === null ? null : structuredClone(value)),
+    agentsWithValue: () => db.agents.withMetadataKey(plugin),
   };
 }
 
@@ -107,6 +127,24 @@ export function commandIssuer(plugin: string, dispatcher: Pick<Dispatcher, 'issu
         if (err instanceof CommandRequestError) throw new PluginError(err.message, { code: err.code });
         throw err;
       }
+    },
+  };
+}
+
+/** Fresh one-seat tokens for a plugin that installs agents (issue 23 §5), when the core wires them. */
+export function registrationTokens(
+  plugin: string,
+  issue:
+    | ((request: { label: string; createdBy: string }) => Promise<{ token: string; install: string }>)
+    | undefined,
+): RegistrationTokens {
+  return {
+    async createSingleSeat(label) {
+      if (!issue)
+        throw new PluginError('this core does not give plugins registration tokens', {
+          code: 'enrollment_unavailable',
+        });
+      return issue({ label: label.slice(0, 200), createdBy: `plugin:${plugin}` });
     },
   };
 }

@@ -16,7 +16,11 @@ import type { JobRunner } from '../jobs/index.js';
 import type { Service } from '../lifecycle/index.js';
 import type { Logger } from '../log/index.js';
 import { pluginModules } from './modules.js';
-import { corePluginContext, type PluginRegistrations } from './plugin-context.js';
+import {
+  corePluginContext,
+  type PluginRegistrations,
+  type RegistrationTokenIssuer,
+} from './plugin-context.js';
 import { secretRedactor } from './secrets.js';
 
 export interface CorePluginHostContext {
@@ -31,6 +35,11 @@ export interface CorePluginHostContext {
   events: EventRecorder;
   dispatcher: Pick<Dispatcher, 'issue'>;
   jobs: JobRunner;
+  /**
+   * Single-seat registration tokens for plugins (the Proxmox plugin's enrollment into LXCs);
+   * the composition root wires core/fleet's createToken here. Absent: plugins get none.
+   */
+  registrationTokens?: RegistrationTokenIssuer;
   logger: Logger;
   timeouts?: Partial<Record<OperationName, number>>;
 }
@@ -132,6 +141,7 @@ export function createCorePluginHost(ctx: CorePluginHostContext): CorePluginHost
           bus: ctx.bus,
           dispatcher: ctx.dispatcher,
           jobs: ctx.jobs,
+          registrationTokens: ctx.registrationTokens,
           routesOpen: () => routesOpen,
           isActive,
           guarded: async (name, operation, invoke) => {

@@ -8,3 +8,4 @@ export {
 } from './host.js';
 export { DEFAULT_PLUGIN_DIRECTORY } from './modules.js';
 export { PLUGIN_COMMAND_TYPES } from './fleet-facade.js';
+export type { RegistrationTokenIssuer } from './plugin-context.js';

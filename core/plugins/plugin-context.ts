@@ -12,7 +12,7 @@ import type { Dispatcher } from '../commands/index.js';
 import type { Database } from '../db/index.js';
 import type { LiveBus } from '../events/index.js';
 import type { JobRunner } from '../jobs/index.js';
-import { commandIssuer, fleetReader } from './fleet-facade.js';
+import { agentMetadataWriter, commandIssuer, fleetReader, registrationTokens } from './fleet-facade.js';
 
 /** Compiles a route's schemas at declaration: a bad one fails its plugin, not the HTTP server. */
 const schemaCheck = createValidatorAjv({ strict: false });
@@ -20,6 +20,12 @@ const schemaCheck = createValidatorAjv({ strict: false });
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const ROLES = new Set(['viewer', 'operator', 'admin']);
 const ROUTE_PATH = /^(\/[A-Za-z0-9_.~-]+|\/:[A-Za-z][A-Za-z0-9_]*)+$/;
+
+/** The core's token creation (core/fleet `createToken`, one seat), as the composition root wires it. */
+export type RegistrationTokenIssuer = (request: {
+  label: string;
+  createdBy: string;
+}) => Promise<{ token: string; install: string }>;
 
 /** What one plugin registered through its context; the host undoes it when the plugin stops. */
 export interface PluginRegistrations {
@@ -33,6 +39,8 @@ export interface ContextParts {
   bus: LiveBus;
   dispatcher: Pick<Dispatcher, 'issue'>;
   jobs: JobRunner;
+  /** Issues a single-seat registration token for a plugin; absent: plugins get none. */
+  registrationTokens?: RegistrationTokenIssuer;
   /** False once plugins are created: routes must exist before the HTTP server starts. */
   routesOpen(): boolean;
   /** Runs a listener or job of the plugin under the host's guard; rejects with the failure. */
@@ -69,6 +77,15 @@ export function corePluginContext(
       });
       registrations.unsubscribes.push(off);
       return off;
+    },
+    emitProgress(subject, id, progress, agentId = null) {
+      if (!parts.isActive(name)) return;
+      parts.bus.emit('plugin.progress', agentId, {
+        plugin: name,
+        subject: String(subject).slice(0, 64),
+        id: String(id).slice(0, 128),
+        progress: structuredClone(progress),
+      });
     },
   };
   const routes: RouteRegistrar = {
@@ -120,6 +137,8 @@ export function corePluginContext(
     secrets: deepFreeze(structuredClone(plugin.secrets)),
     bus,
     fleet: fleetReader(parts.db),
+    agentMetadata: agentMetadataWriter(name, parts.db),
+    registration: registrationTokens(name, parts.registrationTokens),
     commands: commandIssuer(name, parts.dispatcher),
     database: parts.db.plugin(name).database,
     routes,

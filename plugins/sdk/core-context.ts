@@ -18,6 +18,10 @@ export interface CorePluginContext<TConfig = unknown, TSecrets = unknown> extend
   readonly bus: CoreBus;
   /** Read-only view of the fleet: agents, their package states, commands. */
   readonly fleet: FleetReader;
+  /** The plugin's own key of agents' metadata: `metadata.<plugin name>` (issue 23 §3). */
+  readonly agentMetadata: AgentMetadataWriter;
+  /** Fresh registration tokens, for a plugin that installs agents (issue 23 §5). */
+  readonly registration: RegistrationTokens;
   /** Commands go through the normal queue, with source `integration` and the plugin's name. */
   readonly commands: CommandIssuer;
   /** The plugin's own tables (created by its `migrations`). */
@@ -37,6 +41,11 @@ export interface CoreBus {
     kind: K,
     listener: (event: CoreEvent<K>, op: OperationContext) => void | Promise<unknown>,
   ): () => void;
+  /**
+   * Puts `plugin.progress` `{plugin, subject, id, progress}` on the bus and the live stream, the
+   * plugin's name filled in: how a plugin reports progress of its own work (a group action).
+   */
+  emitProgress(subject: string, id: string, progress: Record<string, unknown>, agentId?: string | null): void;
 }
 
 export interface FleetAgent {
@@ -50,6 +59,10 @@ export interface FleetAgent {
   labels: string[];
   rebootRequired: boolean;
   lastSeenAt: string | null;
+  /** The hardware addresses it registered with, lower case. */
+  macAddresses: string[];
+  /** The address its last MQTT connection came from, as the broker saw it. */
+  address: string | null;
 }
 
 /** One package of one host (its key: agent, plugin, name, arch), as package_state holds it. */
@@ -82,6 +95,24 @@ export interface FleetReader {
   /** Every package state of one host (pending, held, updated…). */
   packages(agentId: string): Promise<FleetPackage[]>;
   command(id: string): Promise<FleetCommand | null>;
+  /** Pending (outstanding) updates per agent and severity, for every agent, in one query. */
+  pendingCounts(): Promise<Record<string, FleetPendingCounts>>;
+}
+
+export type FleetPendingCounts = Record<
+  'critical' | 'high' | 'medium' | 'low' | 'unknown' | 'total' | 'security',
+  number
+>;
+
+/**
+ * Writes one key of agents' metadata, the plugin's own name (`metadata.proxmox`), which the
+ * API returns with the agent and the panel reads; every other key stays the core's.
+ */
+export interface AgentMetadataWriter {
+  /** Sets (or with null removes) `metadata.<plugin>` of one agent; false when there is no such agent. */
+  set(agentId: string, value: Record<string, unknown> | null): Promise<boolean>;
+  /** The agents whose `metadata.<plugin>` is set. */
+  agentsWithValue(): Promise<string[]>;
 }
 
 export interface CommandRequest {
@@ -96,6 +127,16 @@ export interface CommandRequest {
 export interface CommandIssuer {
   /** Queued, signed and sent like any other; rejects for an unknown or revoked host. */
   issue(request: CommandRequest): Promise<FleetCommand>;
+}
+
+export interface RegistrationTokens {
+  /**
+   * A new registration token with one seat and a short life, created by `plugin:<name>`, and the
+   * install line that uses it (`curl -fsSL '<core>/install.sh' | sh -s -- --token '…'`). The
+   * token is a secret: never log it. Rejects with a PluginError (`enrollment_unavailable`) when
+   * this core does not give plugins tokens.
+   */
+  createSingleSeat(label: string): Promise<{ token: string; install: string }>;
 }
 
 /** One SQL row as the driver returns it. */

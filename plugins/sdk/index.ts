@@ -17,6 +17,7 @@ export { manifestSchema, PLUGIN_KINDS } from './manifest.js';
 export type { JsonSchema, PluginKind, PluginManifest } from './manifest.js';
 export type { OperationContext, PluginContext } from './context.js';
 export type {
+  AgentMetadataWriter,
   CommandIssuer,
   CommandRequest,
   CoreBus,
@@ -24,6 +25,7 @@ export type {
   FleetAgent,
   FleetCommand,
   FleetPackage,
+  FleetPendingCounts,
   FleetReader,
   JobScheduler,
   PluginDatabase,
@@ -31,6 +33,7 @@ export type {
   PluginMigration,
   PluginRequest,
   PluginRoute,
+  RegistrationTokens,
   RouteRegistrar,
   RouteRole,
   Row,

@@ -30,7 +30,13 @@ export interface AgentIdentity {
 export async function registerSimAgent(
   httpUrl: string,
   token: string,
-  overrides: Partial<{ machineIdHash: string; hostname: string; publicKey: string; privateKey: string }> = {},
+  overrides: Partial<{
+    machineIdHash: string;
+    hostname: string;
+    publicKey: string;
+    privateKey: string;
+    macAddresses: string[];
+  }> = {},
 ): Promise<{ status: number; body: Record<string, unknown>; identity: AgentIdentity | null }> {
   const keys =
     overrides.publicKey && overrides.privateKey
@@ -48,7 +54,7 @@ export async function registerSimAgent(
       os: 'Debian GNU/Linux 12',
       arch: 'x86_64',
       agentVersion: '0.0.0-test',
-      macAddresses: ['02:00:00:00:00:01'],
+      macAddresses: overrides.macAddresses ?? ['02:00:00:00:00:01'],
     }),
   });
   const body = (await res.json()) as Record<string, unknown>;

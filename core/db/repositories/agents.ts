@@ -240,6 +240,28 @@ export function agentsRepository(knex: Knex) {
       return row ? agentFromRow(row) : null;
     },
 
+    /**
+     * Sets one top-level key of an agent's metadata (a plugin's own: `proxmox`), or removes it
+     * with null; the other keys stay. Returns false when there is no such agent.
+     */
+    async setMetadataKey(id: string, key: string, value: Record<string, unknown> | null): Promise<boolean> {
+      if (!isUuid(id)) return false;
+      const metadata =
+        value === null
+          ? knex.raw('metadata - ?::text', [key])
+          : knex.raw('metadata || jsonb_build_object(?::text, ?::jsonb)', [key, JSON.stringify(value)]);
+      const rows = (await knex('agents').where({ id }).update({ metadata }).returning('id')) as unknown[];
+      return rows.length > 0;
+    },
+
+    /** The ids of agents whose metadata has `key`. */
+    async withMetadataKey(key: string): Promise<string[]> {
+      const rows = (await knex('agents').whereRaw('jsonb_exists(metadata, ?)', [key]).select('id')) as Array<{
+        id: string;
+      }>;
+      return rows.map((r) => r.id);
+    },
+
     async applyHello(id: string, hello: AgentHello): Promise<void> {
       await knex('agents')
         .where({ id })

@@ -114,6 +114,14 @@ export function fleetReadRepository(knex: Knex) {
       };
     },
 
+    /** Pending counts of every agent, keyed by its id (a plugin's tree: issue 23 §4). */
+    async pendingByAgent(): Promise<Map<string, PendingCounts>> {
+      const result = (await knex.raw(`select a.id, p.* from agents a ${PENDING_LATERAL}`)) as {
+        rows: Array<PendingRow & { id: string }>;
+      };
+      return new Map(result.rows.map((r) => [r.id, pendingFromRow(r)]));
+    },
+
     /** One agent's package counts per plugin and status (its detail page). */
     async packageCounts(
       agentId: string,

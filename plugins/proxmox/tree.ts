@@ -1,0 +1,177 @@
+import type { FleetPendingCounts, JsonSchema } from '../sdk/index.js';
+import type { EndpointRow, GuestRow, NodeRow } from './inventory.js';
+
+const SEVERITY_KEYS = ['critical', 'high', 'medium', 'low', 'unknown', 'total', 'security'] as const;
+
+const zero = (): FleetPendingCounts => ({
+  critical: 0,
+  high: 0,
+  medium: 0,
+  low: 0,
+  unknown: 0,
+  total: 0,
+  security: 0,
+});
+
+function add(into: FleetPendingCounts, counts: FleetPendingCounts | undefined): void {
+  if (counts) for (const key of SEVERITY_KEYS) into[key] += counts[key] ?? 0;
+}
+
+export interface TreeGuest {
+  vmid: number;
+  type: 'lxc' | 'qemu';
+  name: string;
+  status: string;
+  template: boolean;
+  tags: string[];
+  macs: string[];
+  ips: string[];
+  agentId: string | null;
+  matchBasis: string | null;
+  link: string | null;
+  gone: boolean;
+  pending: FleetPendingCounts;
+}
+
+export interface TreeNode {
+  name: string;
+  status: string;
+  agentId: string | null;
+  matchBasis: string | null;
+  pending: FleetPendingCounts;
+  guests: TreeGuest[];
+}
+
+export interface TreeCluster {
+  endpoint: string;
+  name: string | null;
+  lastSyncAt: string | null;
+  lastError: string | null;
+  pending: FleetPendingCounts;
+  nodes: TreeNode[];
+}
+
+/**
+ * Endpoint (cluster) → node → guest with pending updates by severity rolled up at each level
+ * (issue 23 §4): a node counts its own host's and its guests'. Gone guests are listed only on
+ * request (`includeGone`), and never counted.
+ */
+export function buildTree(
+  endpoints: EndpointRow[],
+  nodes: NodeRow[],
+  guests: GuestRow[],
+  pending: Record<string, FleetPendingCounts>,
+  includeGone: boolean,
+): TreeCluster[] {
+  return endpoints.map((e) => {
+    const clusterPending = zero();
+    const treeNodes = nodes
+      .filter((n) => n.endpoint === e.endpoint && !n.goneAt)
+      .map((n) => {
+        const nodePending = zero();
+        add(nodePending, n.agentId ? pending[n.agentId] : undefined);
+        const treeGuests = guests
+          .filter((g) => g.endpoint === e.endpoint && g.node === n.name && (includeGone || !g.goneAt))
+          .map((g): TreeGuest => {
+            const own = g.agentId && !g.goneAt ? (pending[g.agentId] ?? zero()) : zero();
+            if (!g.goneAt) add(nodePending, own);
+            return {
+              vmid: g.vmid,
+              type: g.type,
+              name: g.name,
+              status: g.status,
+              template: g.template,
+              tags: g.tags,
+              macs: g.macs,
+              ips: g.ips,
+              agentId: g.agentId,
+              matchBasis: g.matchBasis,
+              link: g.link,
+              gone: g.goneAt !== null,
+              pending: { ...own },
+            };
+          });
+        add(clusterPending, nodePending);
+        return {
+          name: n.name,
+          status: n.status,
+          agentId: n.agentId,
+          matchBasis: n.matchBasis,
+          pending: nodePending,
+          guests: treeGuests,
+        };
+      });
+    return {
+      endpoint: e.endpoint,
+      name: e.cluster,
+      lastSyncAt: e.lastSyncAt,
+      lastError: e.lastError,
+      pending: clusterPending,
+      nodes: treeNodes,
+    };
+  });
+}
+
+const pendingSchema: JsonSchema = {
+  type: 'object',
+  required: [...SEVERITY_KEYS],
+  properties: Object.fromEntries(SEVERITY_KEYS.map((k) => [k, { type: 'integer' }])),
+};
+const nullableString = { type: ['string', 'null'] };
+
+export const treeSchema: JsonSchema = {
+  type: 'object',
+  required: ['clusters'],
+  properties: {
+    clusters: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['endpoint', 'name', 'pending', 'nodes'],
+        properties: {
+          endpoint: { type: 'string' },
+          name: nullableString,
+          lastSyncAt: nullableString,
+          lastError: nullableString,
+          pending: pendingSchema,
+          nodes: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['name', 'pending', 'guests'],
+              properties: {
+                name: { type: 'string' },
+                status: { type: 'string' },
+                agentId: nullableString,
+                matchBasis: nullableString,
+                pending: pendingSchema,
+                guests: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['vmid', 'type', 'name', 'pending'],
+                    properties: {
+                      vmid: { type: 'integer' },
+                      type: { type: 'string' },
+                      name: { type: 'string' },
+                      status: { type: 'string' },
+                      template: { type: 'boolean' },
+                      tags: { type: 'array', items: { type: 'string' } },
+                      macs: { type: 'array', items: { type: 'string' } },
+                      ips: { type: 'array', items: { type: 'string' } },
+                      agentId: nullableString,
+                      matchBasis: nullableString,
+                      link: nullableString,
+                      gone: { type: 'boolean' },
+                      pending: pendingSchema,
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
