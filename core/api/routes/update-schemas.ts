@@ -55,15 +55,18 @@ export const updateCountQuery = {
   properties: filterProperties,
 } as const;
 
+/** Which transaction: the one waiting on one host for one package manager. */
+const waitingTransaction = {
+  agentId: { type: 'string', format: 'uuid' },
+  plugin: { type: 'string', minLength: 1, maxLength: 64 },
+} as const;
+
 /** POST /api/v1/updates/reject: the transaction waiting on one host for one package manager. */
 export const rejectBodySchema = {
   type: 'object',
   additionalProperties: false,
   required: ['agentId', 'plugin'],
-  properties: {
-    agentId: { type: 'string', format: 'uuid' },
-    plugin: { type: 'string', minLength: 1, maxLength: 64 },
-  },
+  properties: waitingTransaction,
 } as const;
 
 export const confirmBodySchema = {
@@ -71,8 +74,7 @@ export const confirmBodySchema = {
   additionalProperties: false,
   required: ['agentId', 'plugin'],
   properties: {
-    agentId: { type: 'string', format: 'uuid' },
-    plugin: { type: 'string', minLength: 1, maxLength: 64 },
+    ...waitingTransaction,
     dryRunCommandId: {
       type: 'string',
       format: 'uuid',
@@ -82,21 +84,23 @@ export const confirmBodySchema = {
   },
 } as const;
 
-export const confirmResponse = {
-  type: 'object',
-  required: ['confirmed'],
-  properties: {
-    confirmed: { type: 'integer', description: 'How many packages are installing with the transaction' },
-  },
-} as const;
+/** An answer that counts the packages an action moved, in its one field. */
+function packageCount<Field extends string>(field: Field, description: string) {
+  return {
+    type: 'object',
+    required: [field],
+    properties: { [field]: { type: 'integer', description } } as Record<
+      Field,
+      { type: 'integer'; description: string }
+    >,
+  } as const;
+}
 
-export const rejectResponse = {
-  type: 'object',
-  required: ['rejected'],
-  properties: {
-    rejected: { type: 'integer', description: 'How many packages went back to pending' },
-  },
-} as const;
+export const confirmResponse = packageCount(
+  'confirmed',
+  'How many packages are installing with the transaction',
+);
+export const rejectResponse = packageCount('rejected', 'How many packages went back to pending');
 
 /** At least one condition: a bulk action over the whole fleet must be asked for by name. */
 export const filterBodySchema = {
