@@ -3,6 +3,7 @@ import {
   PACKAGE_STATUSES as STATUSES,
 } from '../../../broker/protocol/index.js';
 import type { PackageStatus, SortOrder, UpdateFilter, UpdateSort } from '../../db/index.js';
+import { oneFieldAnswer } from '../schemas.js';
 const SORTS = ['severity', 'name', 'host', 'firstSeen'] as const satisfies readonly UpdateSort[];
 
 /** Query keys that take one value or several (repeated, or comma-separated). */
@@ -84,23 +85,12 @@ export const confirmBodySchema = {
   },
 } as const;
 
-/** An answer that counts the packages an action moved, in its one field. */
-function packageCount<Field extends string>(field: Field, description: string) {
-  return {
-    type: 'object',
-    required: [field],
-    properties: { [field]: { type: 'integer', description } } as Record<
-      Field,
-      { type: 'integer'; description: string }
-    >,
-  } as const;
-}
-
-export const confirmResponse = packageCount(
+export const confirmResponse = oneFieldAnswer(
   'confirmed',
+  'integer',
   'How many packages are installing with the transaction',
 );
-export const rejectResponse = packageCount('rejected', 'How many packages went back to pending');
+export const rejectResponse = oneFieldAnswer('rejected', 'integer', 'How many packages went back to pending');
 
 /** At least one condition: a bulk action over the whole fleet must be asked for by name. */
 export const filterBodySchema = {
