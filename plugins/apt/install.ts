@@ -1,8 +1,7 @@
 import {
   describeFailure,
+  type InstallOperation,
   type InstallProgress,
-  type InstallRequest,
-  type InstallResult,
   type OperationContext,
   packagesTouched,
   type PluginContext,
@@ -26,12 +25,7 @@ import { rebootStatus } from './reboot.js';
  * config files kept (dpkg and ucf), services left alone (needrestart lists, never restarts).
  * Refuses held packages, and a transaction that no longer matches the one a person confirmed.
  */
-export async function installApt(
-  ctx: PluginContext<AptConfig>,
-  op: OperationContext,
-  request: InstallRequest,
-  onProgress: (progress: InstallProgress) => void,
-): Promise<InstallResult> {
+export const installApt: InstallOperation<AptConfig> = async (ctx, op, request, onProgress) => {
   const packages = aptPackageArguments(request.packages);
   return runInstallSequence(request, onProgress, {
     held: async () => {
@@ -47,7 +41,7 @@ export async function installApt(
       versionsNotReached(transaction.upgrades, (u) => after.get(`${u.name}:${u.arch}`)?.version),
     rebootStatus: () => rebootStatus(ctx, op),
   });
-}
+};
 
 /** `apt-get install`, progress from its status fd; what failed, or null. */
 async function runInstall(
