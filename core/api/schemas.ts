@@ -43,3 +43,17 @@ export const uuidParams = {
   required: ['id'],
   properties: { id: { type: 'string', format: 'uuid' } },
 } as const;
+
+/** An answer of one field: `{ "revoked": "<id>" }`, `{ "count": 3 }`. */
+export function oneFieldAnswer<Field extends string, Type extends 'string' | 'integer'>(
+  field: Field,
+  type: Type,
+  description?: string,
+) {
+  const property = description ? { type, description } : { type };
+  return {
+    type: 'object',
+    required: [field],
+    properties: { [field]: property } as Record<Field, { type: Type; description?: string }>,
+  } as const;
+}

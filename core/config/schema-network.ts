@@ -1,3 +1,7 @@
+/** The port of a listener that is off until one is set. */
+const listenerPort = (description: string) =>
+  ({ type: ['integer', 'null'], minimum: 1, maximum: 65535, default: null, description }) as const;
+
 /** The HTTP server and the MQTT broker agents connect to. Part of configSchema (schema.ts). */
 export const networkSections = {
   http: {
@@ -89,13 +93,7 @@ export const networkSections = {
         default: {},
         description: 'Optional MQTT over TLS listener; enabled when port, cert and key are all set.',
         properties: {
-          port: {
-            type: ['integer', 'null'],
-            minimum: 1,
-            maximum: 65535,
-            default: null,
-            description: 'TLS port (8883 is usual; 8884 avoids a local Mosquitto).',
-          },
+          port: listenerPort('TLS port (8883 is usual; 8884 avoids a local Mosquitto).'),
           cert: {
             type: ['string', 'null'],
             minLength: 1,
@@ -116,13 +114,7 @@ export const networkSections = {
         default: {},
         description: 'Optional MQTT over WebSocket listener, for agents behind HTTP-only proxies.',
         properties: {
-          port: {
-            type: ['integer', 'null'],
-            minimum: 1,
-            maximum: 65535,
-            default: null,
-            description: 'WebSocket port; unset disables the listener.',
-          },
+          port: listenerPort('WebSocket port; unset disables the listener.'),
         },
       },
     },

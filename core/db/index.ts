@@ -69,12 +69,10 @@ export {
 export type { DayPoint, FleetStats } from './repositories/fleet-stats.js';
 export type { SeedFleetOptions } from './repositories/fleet-seed.js';
 export type { SearchBounds } from './repositories/update-page.js';
+export type { InstallRecord, PackageEvent, PackageKey } from './repositories/update-list.js';
 export {
   cursorArity,
   defaultOrderOf,
-  type InstallRecord,
-  type PackageEvent,
-  type PackageKey,
   type SortOrder,
   type UpdateCursorKey,
   type UpdateFilter,
@@ -82,7 +80,7 @@ export {
   type UpdatePage,
   type UpdatePageRequest,
   type UpdateSort,
-} from './repositories/update-list.js';
+} from './repositories/update-list-sql.js';
 export type { ClientError, ClientErrorFilter, NewClientError } from './repositories/client-errors.js';
 export type { IngestBatch, IngestOutcome, IngestPackage } from './repositories/scan-ingest.js';
 export {

@@ -1,12 +1,12 @@
 import {
   describeFailure,
+  type InstallOperation,
   type InstallProgress,
-  type InstallRequest,
-  type InstallResult,
   type OperationContext,
   packagesTouched,
   type PluginContext,
   PluginError,
+  type ProcessResult,
   runInstallSequence,
   succeeded,
   versionsNotReached,
@@ -25,12 +25,7 @@ import { rebootStatus } from './reboot.js';
  * config files kept (dpkg and ucf), services left alone (needrestart lists, never restarts).
  * Refuses held packages, and a transaction that no longer matches the one a person confirmed.
  */
-export async function installApt(
-  ctx: PluginContext<AptConfig>,
-  op: OperationContext,
-  request: InstallRequest,
-  onProgress: (progress: InstallProgress) => void,
-): Promise<InstallResult> {
+export const installApt: InstallOperation<AptConfig> = async (ctx, op, request, onProgress) => {
   const packages = aptPackageArguments(request.packages);
   return runInstallSequence(request, onProgress, {
     held: async () => {
@@ -46,7 +41,7 @@ export async function installApt(
       versionsNotReached(transaction.upgrades, (u) => after.get(`${u.name}:${u.arch}`)?.version),
     rebootStatus: () => rebootStatus(ctx, op),
   });
-}
+};
 
 /** `apt-get install`, progress from its status fd; what failed, or null. */
 async function runInstall(
@@ -55,15 +50,21 @@ async function runInstall(
   packages: string[],
   onProgress: (progress: InstallProgress) => void,
 ): Promise<string | null> {
-  const output = (line: string) => {
-    if (line.trim()) onProgress({ stage: 'output', message: line });
-  };
   // issue 21 §6: the archives first, on their own; a cancel until they are all here stops the
   // install with nothing changed. Past this point dpkg changes the system: no stopping it.
-  await downloadArchives(ctx, op, packages, onProgress, output);
+  const download = await aptGetInstall(ctx, op, packages, onProgress, {
+    args: ['install', '--only-upgrade', '--download-only', '-y', '-q', '-o', 'APT::Status-Fd=3'],
+    env: { APT_LISTCHANGES_FRONTEND: 'none' },
+  });
+  if (!succeeded(download))
+    throw new PluginError(
+      `downloading the packages failed, nothing was changed: ${describeFailure(download)}`,
+      {
+        code: 'download-failed',
+      },
+    );
   op.pointOfNoReturn();
-  const result = await runApt(ctx, op, {
-    program: 'apt-get',
+  const result = await aptGetInstall(ctx, op, packages, onProgress, {
     args: [
       'install',
       '--only-upgrade',
@@ -79,45 +80,35 @@ async function runInstall(
       '-o',
       'Dpkg::Use-Pty=0',
     ],
-    packages,
-    timeoutSeconds: ctx.config.installTimeoutSeconds,
-    waitForLock: true,
-    nativeLockWait: true,
     env: { UCF_FORCE_CONFFOLD: '1', NEEDRESTART_MODE: 'l', APT_LISTCHANGES_FRONTEND: 'none' },
-    onStatusLine: (line) => {
-      const progress = parseStatusLine(line);
-      if (progress) onProgress(progress);
-    },
-    onStdoutLine: output,
-    onStderrLine: output,
-    onLockWait: (message) => onProgress({ stage: 'waiting', message: `waiting for a lock: ${message}` }),
   });
-  if (isLockFailure(result))
-    throw new PluginError(
-      `gave up after waiting ${ctx.config.lockTimeoutSeconds} s for the package manager lock: ${lockHolder(result)}`,
-      { code: 'lock-timeout' },
-    );
   if (succeeded(result)) return null;
   const interrupted = result.stdout.concat(result.stderr).some((l) => l.includes('dpkg --configure -a'));
   return `${describeFailure(result)}${interrupted ? ' (dpkg was interrupted: run dpkg --configure -a)' : ''}`;
 }
 
-/** `apt-get install --download-only`: the archives into apt's cache, the system unchanged. */
-async function downloadArchives(
+/**
+ * `apt-get` with `args` (an install or a download), waiting for apt's lock, progress from its
+ * status fd and its output; a lock that never came free is an error.
+ */
+async function aptGetInstall(
   ctx: PluginContext<AptConfig>,
   op: OperationContext,
   packages: string[],
   onProgress: (progress: InstallProgress) => void,
-  output: (line: string) => void,
-): Promise<void> {
+  call: { args: string[]; env: Record<string, string> },
+): Promise<ProcessResult> {
+  const output = (line: string) => {
+    if (line.trim()) onProgress({ stage: 'output', message: line });
+  };
   const result = await runApt(ctx, op, {
     program: 'apt-get',
-    args: ['install', '--only-upgrade', '--download-only', '-y', '-q', '-o', 'APT::Status-Fd=3'],
+    args: call.args,
     packages,
     timeoutSeconds: ctx.config.installTimeoutSeconds,
     waitForLock: true,
     nativeLockWait: true,
-    env: { APT_LISTCHANGES_FRONTEND: 'none' },
+    env: call.env,
     onStatusLine: (line) => {
       const progress = parseStatusLine(line);
       if (progress) onProgress(progress);
@@ -131,11 +122,5 @@ async function downloadArchives(
       `gave up after waiting ${ctx.config.lockTimeoutSeconds} s for the package manager lock: ${lockHolder(result)}`,
       { code: 'lock-timeout' },
     );
-  if (!succeeded(result))
-    throw new PluginError(
-      `downloading the packages failed, nothing was changed: ${describeFailure(result)}`,
-      {
-        code: 'download-failed',
-      },
-    );
+  return result;
 }

@@ -1,13 +1,4 @@
-import {
-  type InstallProgress,
-  type InstallRequest,
-  type InstallResult,
-  type OperationContext,
-  type PluginContext,
-  runInstallSequence,
-  succeeded,
-  versionsNotReached,
-} from '../sdk/index.js';
+import { type InstallOperation, runInstallSequence, succeeded, versionsNotReached } from '../sdk/index.js';
 import type { DnfConfig } from './config.js';
 import { requireTool } from './detect.js';
 import { describeDnfFailure, runDnf } from './dnf-runner.js';
@@ -24,12 +15,7 @@ import { compareEvr } from './rpm-version.js';
  * question). Refuses held packages, and a transaction that no longer matches the one a person
  * confirmed. Reports what the rpm database says changed, not what dnf meant to do.
  */
-export async function installDnf(
-  ctx: PluginContext<DnfConfig>,
-  op: OperationContext,
-  request: InstallRequest,
-  onProgress: (progress: InstallProgress) => void,
-): Promise<InstallResult> {
+export const installDnf: InstallOperation<DnfConfig> = async (ctx, op, request, onProgress) => {
   const packages = dnfPackageArguments(request.packages);
   const tool = await requireTool(ctx);
   return runInstallSequence(request, onProgress, {
@@ -66,4 +52,4 @@ export async function installDnf(
       ),
     rebootStatus: () => rebootStatus(ctx, op, tool),
   });
-}
+};

@@ -1,12 +1,8 @@
 import {
   countingProgress,
   describeFailure,
-  type InstallProgress,
-  type InstallRequest,
-  type InstallResult,
-  type OperationContext,
+  type InstallOperation,
   packagesTouched,
-  type PluginContext,
   runInstallSequence,
   succeeded,
   type TransactionItem,
@@ -27,12 +23,7 @@ const NO_REBOOT = { required: false, packages: [], reasons: [] };
  * a transaction that no longer matches the one a person confirmed. Flatpak apps never need a
  * reboot; a running app keeps its old version until it is restarted.
  */
-export async function installFlatpak(
-  ctx: PluginContext<FlatpakConfig>,
-  op: OperationContext,
-  request: InstallRequest,
-  onProgress: (progress: InstallProgress) => void,
-): Promise<InstallResult> {
+export const installFlatpak: InstallOperation<FlatpakConfig> = async (ctx, op, request, onProgress) => {
   return runInstallSequence(request, onProgress, {
     plan: async () => {
       const plan = await planFlatpak(ctx, op, { packages: request.packages });
@@ -61,7 +52,7 @@ export async function installFlatpak(
         .map((i) => `${i.name} did not change, though the dry run said it would`),
     rebootStatus: () => NO_REBOOT,
   });
-}
+};
 
 /** What changed between two readings of `flatpak list`, by commit. */
 export function changedRefs(

@@ -1,11 +1,8 @@
 import {
   countingProgress,
-  type InstallProgress,
+  type InstallOperation,
   type InstallRequest,
-  type InstallResult,
-  type OperationContext,
   packagesTouched,
-  type PluginContext,
   PluginError,
   runInstallSequence,
   succeeded,
@@ -27,12 +24,7 @@ import { rebootStatus } from './reboot.js';
  * one a person confirmed, and a system upgrade that would upgrade more than was asked for
  * without a confirmed transaction.
  */
-export async function installPacman(
-  ctx: PluginContext<PacmanConfig>,
-  op: OperationContext,
-  request: InstallRequest,
-  onProgress: (progress: InstallProgress) => void,
-): Promise<InstallResult> {
+export const installPacman: InstallOperation<PacmanConfig> = async (ctx, op, request, onProgress) => {
   const names = pacmanTargets(request.packages);
   return runInstallSequence(request, onProgress, {
     // The dry run refreshes the databases first, so the holds (IgnoreGroup too) and it see the same ones.
@@ -75,7 +67,7 @@ export async function installPacman(
       versionsNotReached([...transaction.upgrades, ...transaction.newPackages], (i) => after.get(i.name)),
     rebootStatus: () => rebootStatus(ctx),
   });
-}
+};
 
 /** Without a confirmed transaction, a system upgrade must do nothing unasked (DESIGN.md §3.7). */
 function refuseUnasked(config: PacmanConfig, request: InstallRequest, transaction: Transaction): void {

@@ -74,7 +74,7 @@ export {
   runInstallSequence,
   versionsNotReached,
 } from './install-sequence.js';
-export type { InstallPlan, InstallSteps } from './install-sequence.js';
+export type { InstallOperation, InstallPlan, InstallSteps } from './install-sequence.js';
 export * from './severity.js';
 export { PluginHost } from './host.js';
 export type { HostedIntegration, HostedNotifier, HostedPackageManager } from './hosted-plugins.js';

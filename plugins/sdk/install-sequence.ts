@@ -1,7 +1,19 @@
 import type { Transaction, TransactionItem } from '../../broker/protocol/index.js';
 import { PluginError } from './errors.js';
+import type { OperationContext, PluginContext } from './context.js';
 import type { InstallProgress, InstallRequest, InstallResult, RebootStatus } from './package-manager.js';
 import { diffTransactions } from './transaction.js';
+
+/**
+ * A package manager plugin's install, written once: its context and the operation's, the
+ * request, and where progress goes (PackageManager.install hands them on).
+ */
+export type InstallOperation<TConfig> = (
+  ctx: PluginContext<TConfig>,
+  op: OperationContext,
+  request: InstallRequest,
+  onProgress: (progress: InstallProgress) => void,
+) => Promise<InstallResult>;
 
 /** What an install is about to do: a fresh dry run, with what the plugin needs to carry it out. */
 export interface InstallPlan {

@@ -1,11 +1,7 @@
 import {
   countingProgress,
   describeFailure,
-  type InstallProgress,
-  type InstallRequest,
-  type InstallResult,
-  type OperationContext,
-  type PluginContext,
+  type InstallOperation,
   runInstallSequence,
   succeeded,
   type TransactionItem,
@@ -23,12 +19,7 @@ import { versionPair } from './versions.js';
 const NO_REBOOT = { required: false, packages: [], reasons: [] };
 
 /** Refreshes the snaps with `snap refresh -- <snaps>`. Refuses held snaps and a changed transaction. */
-export async function installSnap(
-  ctx: PluginContext<SnapConfig>,
-  op: OperationContext,
-  request: InstallRequest,
-  onProgress: (progress: InstallProgress) => void,
-): Promise<InstallResult> {
+export const installSnap: InstallOperation<SnapConfig> = async (ctx, op, request, onProgress) => {
   return runInstallSequence(request, onProgress, {
     plan: () => planSnap(ctx, op, { packages: request.packages }),
     heldRefusal: (names) => `refusing to refresh held snap(s) ${names}: run snap refresh --unhold first`,
@@ -53,7 +44,7 @@ export async function installSnap(
         .map((u) => `${u.name} was not refreshed, though the dry run said it would be`),
     rebootStatus: () => NO_REBOOT,
   });
-}
+};
 
 /** What changed between two readings of `snap list`, by revision. */
 export function changedSnaps(

@@ -9,7 +9,15 @@ import {
   createApiToken,
   revokeApiToken,
 } from '../auth/accounts.js';
-import { apiTokenSchema, authErrors, errorRef, roleSchema, userSchema, uuidParams } from '../schemas.js';
+import {
+  apiTokenSchema,
+  authErrors,
+  errorRef,
+  oneFieldAnswer,
+  roleSchema,
+  userSchema,
+  uuidParams,
+} from '../schemas.js';
 
 const refused = (reply: FastifyReply, err: unknown) => {
   if (err instanceof AccountRequestError)
@@ -154,7 +162,7 @@ export async function accountRoutes(app: FastifyInstance, opts: { db: Database; 
         summary: 'Revoke an API token: it answers 401 from now on',
         params: uuidParams,
         response: {
-          200: { type: 'object', required: ['revoked'], properties: { revoked: { type: 'string' } } },
+          200: oneFieldAnswer('revoked', 'string'),
           404: errorRef,
           ...authErrors,
         },

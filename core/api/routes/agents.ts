@@ -10,7 +10,7 @@ import {
 import '../access.js';
 import type { PolicyService } from '../../policy/index.js';
 import { type AdminContext, rebindAnswer } from '../admin-operations.js';
-import { authErrors, errorRef, uuidParams } from '../schemas.js';
+import { authErrors, errorRef, oneFieldAnswer, uuidParams } from '../schemas.js';
 import { notFound } from '../errors.js';
 import {
   type AgentListQuery,
@@ -111,7 +111,7 @@ export async function agentRoutes(
           'Delete an agent with its package states, scans, update events, install history and commands (system events stay)',
         params: uuidParams,
         response: {
-          200: { type: 'object', required: ['deleted'], properties: { deleted: { type: 'string' } } },
+          200: oneFieldAnswer('deleted', 'string'),
           404: errorRef,
           ...authErrors,
         },
@@ -176,7 +176,7 @@ export async function agentRoutes(
         summary: 'Revoke an agent and close its connection at once',
         params: uuidParams,
         response: {
-          200: { type: 'object', required: ['revoked'], properties: { revoked: { type: 'string' } } },
+          200: oneFieldAnswer('revoked', 'string'),
           404: errorRef,
           ...authErrors,
         },

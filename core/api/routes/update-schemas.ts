@@ -3,6 +3,7 @@ import {
   PACKAGE_STATUSES as STATUSES,
 } from '../../../broker/protocol/index.js';
 import type { PackageStatus, SortOrder, UpdateFilter, UpdateSort } from '../../db/index.js';
+import { oneFieldAnswer } from '../schemas.js';
 const SORTS = ['severity', 'name', 'host', 'firstSeen'] as const satisfies readonly UpdateSort[];
 
 /** Query keys that take one value or several (repeated, or comma-separated). */
@@ -55,15 +56,18 @@ export const updateCountQuery = {
   properties: filterProperties,
 } as const;
 
+/** Which transaction: the one waiting on one host for one package manager. */
+const waitingTransaction = {
+  agentId: { type: 'string', format: 'uuid' },
+  plugin: { type: 'string', minLength: 1, maxLength: 64 },
+} as const;
+
 /** POST /api/v1/updates/reject: the transaction waiting on one host for one package manager. */
 export const rejectBodySchema = {
   type: 'object',
   additionalProperties: false,
   required: ['agentId', 'plugin'],
-  properties: {
-    agentId: { type: 'string', format: 'uuid' },
-    plugin: { type: 'string', minLength: 1, maxLength: 64 },
-  },
+  properties: waitingTransaction,
 } as const;
 
 export const confirmBodySchema = {
@@ -71,8 +75,7 @@ export const confirmBodySchema = {
   additionalProperties: false,
   required: ['agentId', 'plugin'],
   properties: {
-    agentId: { type: 'string', format: 'uuid' },
-    plugin: { type: 'string', minLength: 1, maxLength: 64 },
+    ...waitingTransaction,
     dryRunCommandId: {
       type: 'string',
       format: 'uuid',
@@ -82,21 +85,12 @@ export const confirmBodySchema = {
   },
 } as const;
 
-export const confirmResponse = {
-  type: 'object',
-  required: ['confirmed'],
-  properties: {
-    confirmed: { type: 'integer', description: 'How many packages are installing with the transaction' },
-  },
-} as const;
-
-export const rejectResponse = {
-  type: 'object',
-  required: ['rejected'],
-  properties: {
-    rejected: { type: 'integer', description: 'How many packages went back to pending' },
-  },
-} as const;
+export const confirmResponse = oneFieldAnswer(
+  'confirmed',
+  'integer',
+  'How many packages are installing with the transaction',
+);
+export const rejectResponse = oneFieldAnswer('rejected', 'integer', 'How many packages went back to pending');
 
 /** At least one condition: a bulk action over the whole fleet must be asked for by name. */
 export const filterBodySchema = {

@@ -18,7 +18,7 @@ import {
   TransactionChangedError,
 } from '../../updates/index.js';
 import '../access.js';
-import { authErrors, errorRef } from '../schemas.js';
+import { authErrors, errorRef, oneFieldAnswer } from '../schemas.js';
 import { notFound } from '../errors.js';
 import {
   bulkBodySchema,
@@ -143,7 +143,7 @@ export async function updateRoutes(
         summary: 'How many package states match the filter (the same query as the list, without paging)',
         querystring: updateCountQuery,
         response: {
-          200: { type: 'object', required: ['count'], properties: { count: { type: 'integer' } } },
+          200: oneFieldAnswer('count', 'integer'),
           400: errorRef,
           ...authErrors,
         },

@@ -30,21 +30,16 @@ export interface ClientErrorFilter {
   limit: number;
 }
 
-interface Row {
+/** The table's row: the report's own fields under their names, the rest in snake case. */
+type Row = Pick<NewClientError, 'subsystem' | 'type' | 'message' | 'stack' | 'metadata' | 'url'> & {
   id: string;
-  subsystem: string;
-  type: string;
-  message: string;
-  stack: string | null;
-  metadata: Record<string, unknown>;
-  url: string | null;
   user_agent: string | null;
   user_id: string | null;
   occurred_at: Date | null;
   reported_by: string | null;
   remote_address: string | null;
   created_at: Date;
-}
+};
 
 export function clientErrorsRepository(knex: Knex) {
   return {

@@ -13,19 +13,6 @@ import {
 } from './update-list-sql.js';
 import { listPage, SEARCH_BOUNDS, type SearchBounds } from './update-page.js';
 
-export {
-  containsPattern,
-  cursorArity,
-  defaultOrderOf,
-  type SortOrder,
-  type UpdateCursorKey,
-  type UpdateFilter,
-  type UpdateListItem,
-  type UpdatePage,
-  type UpdatePageRequest,
-  type UpdateSort,
-} from './update-list-sql.js';
-
 export function updateListRepository(knex: Knex, search: SearchBounds = SEARCH_BOUNDS) {
   return {
     /** One page in the requested order, after the cursor key. */
