@@ -18,6 +18,7 @@ import type { Logger } from '../log/index.js';
 import { pluginModules } from './modules.js';
 import { corePluginContext, type PluginRegistrations } from './plugin-context.js';
 import { secretRedactor } from './secrets.js';
+import { standaloneWorkflow, type WorkflowApprove } from './update-approver.js';
 
 export interface CorePluginHostContext {
   /** config.yaml `plugins.enabled`: the integration and notifier plugins to load. */
@@ -30,6 +31,8 @@ export interface CorePluginHostContext {
   bus: LiveBus;
   events: EventRecorder;
   dispatcher: Pick<Dispatcher, 'issue'>;
+  /** The core's install workflow, for plugins' approvals; without it, one of their own. */
+  workflow?: WorkflowApprove;
   jobs: JobRunner;
   logger: Logger;
   timeouts?: Partial<Record<OperationName, number>>;
@@ -84,6 +87,7 @@ export function createCorePluginHost(ctx: CorePluginHostContext): CorePluginHost
   let routesOpen = true;
   let notifierOff: (() => void) | null = null;
   let migrations: Promise<void> = Promise.resolve();
+  const workflow = ctx.workflow ?? standaloneWorkflow(ctx);
 
   const record = (event: PluginEvent) => {
     const message = redact(event.plugin, event.message);
@@ -131,6 +135,8 @@ export function createCorePluginHost(ctx: CorePluginHostContext): CorePluginHost
           db: ctx.db,
           bus: ctx.bus,
           dispatcher: ctx.dispatcher,
+          workflow,
+          events: ctx.events,
           jobs: ctx.jobs,
           routesOpen: () => routesOpen,
           isActive,

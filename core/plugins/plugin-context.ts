@@ -10,9 +10,10 @@ import type {
 } from '../../plugins/sdk/index.js';
 import type { Dispatcher } from '../commands/index.js';
 import type { Database } from '../db/index.js';
-import type { LiveBus } from '../events/index.js';
+import type { EventRecorder, LiveBus } from '../events/index.js';
 import type { JobRunner } from '../jobs/index.js';
 import { commandIssuer, fleetReader } from './fleet-facade.js';
+import { pluginEventRecorder, updateApprover, type WorkflowApprove } from './update-approver.js';
 
 /** Compiles a route's schemas at declaration: a bad one fails its plugin, not the HTTP server. */
 const schemaCheck = createValidatorAjv({ strict: false });
@@ -32,6 +33,8 @@ export interface ContextParts {
   db: Database;
   bus: LiveBus;
   dispatcher: Pick<Dispatcher, 'issue'>;
+  workflow: WorkflowApprove;
+  events: EventRecorder;
   jobs: JobRunner;
   /** False once plugins are created: routes must exist before the HTTP server starts. */
   routesOpen(): boolean;
@@ -124,6 +127,8 @@ export function corePluginContext(
     database: parts.db.plugin(name).database,
     routes,
     jobs,
+    updates: updateApprover(name, parts.workflow),
+    events: pluginEventRecorder(name, parts.events),
   };
 }
 

@@ -27,6 +27,7 @@ export type {
   FleetReader,
   JobScheduler,
   PluginDatabase,
+  PluginEventRecorder,
   PluginJob,
   PluginMigration,
   PluginRequest,
@@ -34,6 +35,7 @@ export type {
   RouteRegistrar,
   RouteRole,
   Row,
+  UpdateApprover,
 } from './core-context.js';
 export { CORE_EVENT_KINDS } from './core-events.js';
 export type {

@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import mqtt, { type MqttClient } from 'mqtt';
+import { createValidatorAjv } from '../../../../broker/protocol/index.js';
+
+const FIXTURES = new URL('../../../fixtures/homeassistant/', import.meta.url);
+const ajv = createValidatorAjv({ allErrors: true, strict: false });
+const load = (name: string) => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as object;
+const validDiscovery = ajv.compile(load('device-discovery.schema.json'));
+const validUpdateState = ajv.compile(load('update-state.schema.json'));
+
+export interface Seen {
+  topic: string;
+  payload: string;
+  retain: boolean;
+}
+
+/**
+ * Plays Home Assistant on the broker: an MQTT 5 client subscribed to discovery and RedFlag's
+ * topics that keeps every message, checks each discovery and update state against the
+ * schemas written from HA's source (test/fixtures/homeassistant/README.md), and can send what
+ * HA sends (its birth message, an install from the update dialog, a button press).
+ */
+export async function observeAsHa(
+  url: string,
+  opts: { discoveryPrefix?: string; topicPrefix?: string } = {},
+) {
+  const discoveryPrefix = opts.discoveryPrefix ?? 'homeassistant';
+  const topicPrefix = opts.topicPrefix ?? 'redflag';
+  const seen: Seen[] = [];
+  const violations: string[] = [];
+  const waiters = new Set<() => void>();
+  const client: MqttClient = await mqtt.connectAsync(url, {
+    protocolVersion: 5,
+    clientId: `ha-${Math.random().toString(16).slice(2)}`,
+    reconnectPeriod: 100,
+  });
+  const subscribe = () =>
+    client.subscribeAsync([`${discoveryPrefix}/#`, `${topicPrefix}/#`], { qos: 1, nl: true });
+  client.on('connect', () => void subscribe().catch(() => {}));
+  client.on('message', (topic, payload, packet) => {
+    const text = payload.toString('utf8');
+    seen.push({ topic, payload: text, retain: packet.retain });
+    check(topic, text);
+    for (const wake of [...waiters]) wake();
+  });
+  await subscribe();
+
+  function check(topic: string, text: string) {
+    if (text === '') return; // a deletion
+    if (topic.startsWith(`${discoveryPrefix}/`) && topic.endsWith('/config')) {
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        violations.push(`${topic}: not JSON`);
+        return;
+      }
+      if (!validDiscovery(body)) violations.push(`${topic}: ${ajv.errorsText(validDiscovery.errors)}`);
+      return;
+    }
+    if (/\/(os|containers\/[^/]+)\/state$/.test(topic)) {
+      const body = JSON.parse(text) as unknown;
+      if (!validUpdateState(body)) violations.push(`${topic}: ${ajv.errorsText(validUpdateState.errors)}`);
+    } else if (/\/(pending|security)\/state$/.test(topic)) {
+      if (!/^\d+$/.test(text)) violations.push(`${topic}: ${text} is not a count`);
+    } else if (/\/(online|reboot)\/state$/.test(topic)) {
+      if (text !== 'ON' && text !== 'OFF') violations.push(`${topic}: ${text} is not ON or OFF`);
+    }
+  }
+
+  const self = {
+    client,
+    seen,
+    violations,
+    /** Messages on `topic` since the start, or since `from` (an index into seen). */
+    on(topic: string, from = 0): Seen[] {
+      return seen.slice(from).filter((m) => m.topic === topic);
+    },
+    last(topic: string): Seen | undefined {
+      return self.on(topic).at(-1);
+    },
+    json<T = Record<string, unknown>>(topic: string): T {
+      const message = self.last(topic);
+      if (!message) throw new Error(`nothing on ${topic}`);
+      return JSON.parse(message.payload) as T;
+    },
+    /** Waits (no time limit of its own: mocha's timeout ends a test that waits forever) until `ok`. */
+    async until(ok: () => boolean, what = 'a message'): Promise<void> {
+      while (!ok()) {
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            waiters.delete(wake);
+            clearTimeout(timer);
+            resolve();
+          };
+          const timer = setTimeout(wake, 200);
+          waiters.add(wake);
+        });
+      }
+      void what;
+    },
+    async send(topic: string, payload: string, retain = false): Promise<void> {
+      await client.publishAsync(topic, payload, { qos: 1, retain });
+    },
+    discoveryTopic: (agentId: string) => `${discoveryPrefix}/device/redflag_${agentId}/config`,
+    stateTopic: (agentId: string, entity: string) => `${topicPrefix}/hosts/${agentId}/${entity}/state`,
+    commandTopic: (agentId: string, entity: string) => `${topicPrefix}/hosts/${agentId}/${entity}/set`,
+    async close() {
+      await client.endAsync(true);
+    },
+  };
+  return self;
+}
+
+export type HaObserver = Awaited<ReturnType<typeof observeAsHa>>;
