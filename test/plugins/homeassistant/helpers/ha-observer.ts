@@ -84,9 +84,11 @@ export async function observeAsHa(
       if (!message) throw new Error(`nothing on ${topic}`);
       return JSON.parse(message.payload) as T;
     },
-    /** Waits (no time limit of its own: mocha's timeout ends a test that waits forever) until `ok`. */
+    /** Waits until `ok` (woken by each message), giving up after about a minute with `what`. */
     async until(ok: () => boolean, what = 'a message'): Promise<void> {
-      while (!ok()) {
+      for (let round = 0; !ok(); round++) {
+        if (round > 300)
+          throw new Error(`gave up waiting for ${what}; last messages: ${JSON.stringify(seen.slice(-5))}`);
         await new Promise<void>((resolve) => {
           const wake = () => {
             waiters.delete(wake);
@@ -97,7 +99,28 @@ export async function observeAsHa(
           waiters.add(wake);
         });
       }
-      void what;
+    },
+    /** What a client subscribing now gets from the broker's retained store on `topic` (null: nothing). */
+    async retained(topic: string): Promise<string | null> {
+      const late = await mqtt.connectAsync(url, {
+        protocolVersion: 5,
+        clientId: `ha-late-${Math.random().toString(16).slice(2)}`,
+      });
+      try {
+        const got = new Promise<string | null>((resolve) => {
+          late.on('message', (_t, payload, packet) =>
+            resolve(packet.retain ? payload.toString('utf8') : null),
+          );
+          // Retained messages arrive right after the SUBACK; a ping round trip after it means none.
+          void late
+            .subscribeAsync(topic, { qos: 1 })
+            .then(() => late.publishAsync(`${topicPrefix}/probe-${Math.random()}`, '', { qos: 1 }))
+            .then(() => resolve(null));
+        });
+        return await got;
+      } finally {
+        await late.endAsync(true);
+      }
     },
     async send(topic: string, payload: string, retain = false): Promise<void> {
       await client.publishAsync(topic, payload, { qos: 1, retain });
