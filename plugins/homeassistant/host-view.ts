@@ -38,7 +38,8 @@ export async function readHost(fleet: FleetReader, agent: FleetAgent): Promise<H
   const all = await fleet.packages(agent.id);
   const containers = new Map<string, ContainerView>();
   for (const record of all)
-    if (record.plugin === CONTAINER_PLUGIN) {
+    // A resolved container record is one the host no longer reports: the container is gone.
+    if (record.plugin === CONTAINER_PLUGIN && record.status !== 'resolved') {
       const key = containerKey(record.name);
       containers.set(key, { key, name: record.name, record });
     }
