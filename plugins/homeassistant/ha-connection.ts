@@ -49,7 +49,10 @@ export function connectToHa(opts: ConnectionOptions): HaConnection {
     wasDown = false;
     void (async () => {
       try {
-        if (opts.subscriptions.length) await client.subscribeAsync(opts.subscriptions, { qos: 1 });
+        // Retain As Published (MQTT 5): a command someone published retained shows as such
+        // even live, so it is refused now and not acted on at every reconnect either.
+        if (opts.subscriptions.length)
+          await client.subscribeAsync(opts.subscriptions, { qos: 1, rap: true, nl: true });
         await client.publishAsync(opts.statusTopic, 'online', { qos: 1, retain: true });
         opts.onConnect();
       } catch (err) {

@@ -167,6 +167,21 @@ describe('homeassistant plugin: every host a device in Home Assistant', function
     assert.equal(ignored.agentId, host.agentId);
   });
 
+  it('refuses and records an install while installs from Home Assistant are off', async () => {
+    await ha.send(ha.commandTopic(host.agentId, 'os'), 'install');
+    for (let i = 0; ; i++) {
+      const events = await core.db.systemEvents.list({ agentId: host.agentId });
+      const refused = events.find((e) => e.subtype === 'ha_install_refused');
+      if (refused) {
+        assert.match(refused.message, /allowInstall/);
+        break;
+      }
+      if (i > 300) throw new Error('gave up waiting for the refusal');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(!host.agent.received.some((r) => r.type === 'dry_run'), 'nothing approved');
+  });
+
   it('re-sends discovery, then the states, after Home Assistant’s birth message', async () => {
     const from = ha.seen.length;
     await ha.send('homeassistant/status', 'online');
