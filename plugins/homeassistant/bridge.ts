@@ -14,6 +14,9 @@ type Context = CorePluginContext<HomeAssistantConfig, HomeAssistantSecrets>;
 /** The entities every host has (discovery.ts), by state topic path. */
 const HOST_ENTITIES = ['os', 'pending', 'security', 'online', 'reboot'];
 
+/** Hosts synced at once when everything is published again. */
+const PUBLISH_CONCURRENCY = 8;
+
 /**
  * Keeps Home Assistant's view of the fleet current (issue 26 §1): discovery on every connect
  * and after HA's birth message, then the states; a burst of changes on a host becomes one
@@ -33,10 +36,10 @@ export function createBridge(ctx: Context) {
   const sent = new Map<string, string>();
   /** The containers each host's last discovery carried. */
   const announced = new Map<string, string[]>();
-  const dirty = new Set<string>();
+  const timers = new Map<string, NodeJS.Timeout>();
+  const lastSync = new Map<string, number>();
   const percent = new Map<string, number>();
   const installs = new Map<string, string>();
-  let timer: NodeJS.Timeout | null = null;
   let birthTimer: NodeJS.Timeout | null = null;
   let chain: Promise<void> = Promise.resolve();
   let connection: HaConnection | null = null;
@@ -71,7 +74,12 @@ export function createBridge(ctx: Context) {
     ctx.logger.info(`removed host ${agentId} from Home Assistant`);
   }
 
-  async function syncHost(agentId: string, agent?: FleetAgent | null) {
+  /**
+   * Publishes what changed for one host. Its messages go out without waiting for each other's
+   * acknowledgement (mqtt.js sends them in call order, and the broker keeps that order, so the
+   * discovery still comes before the states); `stored` is the registry's row when known.
+   */
+  async function syncHost(agentId: string, agent?: FleetAgent | null, stored?: string[] | null) {
     if (!connection?.connected) return;
     const found = agent === undefined ? await ctx.fleet.agent(agentId) : agent;
     if (!found || found.status !== 'active') {
@@ -83,25 +91,23 @@ export function createBridge(ctx: Context) {
     const keys = view.containers.map((c) => c.key);
     const before = announced.get(agentId);
     const gone = (before ?? []).filter((k) => !keys.includes(k));
+    const out: Array<Promise<void>> = [];
     if (!before || gone.length || keys.some((k) => !before.includes(k))) {
+      const discovery = topics.discovery(agentId);
       if (gone.length)
-        await connection.publish(
-          topics.discovery(agentId),
-          JSON.stringify(deviceDiscovery(view, discoveryCtx, gone)),
-          true,
+        out.push(
+          connection.publish(discovery, JSON.stringify(deviceDiscovery(view, discoveryCtx, gone)), true),
         );
-      await connection.publish(
-        topics.discovery(agentId),
-        JSON.stringify(deviceDiscovery(view, discoveryCtx)),
-        true,
-      );
-      for (const key of gone) await clear(topics.state(agentId, `containers/${key}`));
+      out.push(connection.publish(discovery, JSON.stringify(deviceDiscovery(view, discoveryCtx)), true));
+      for (const key of gone) out.push(clear(topics.state(agentId, `containers/${key}`)));
       announced.set(agentId, keys);
-      await registry.save(agentId, keys);
+      if (stored === undefined || stored === null || stored.join() !== keys.join())
+        out.push(registry.save(agentId, keys));
     }
-    await publish(topics.hostAvailability(agentId), found.online ? 'online' : 'offline');
+    out.push(publish(topics.hostAvailability(agentId), found.online ? 'online' : 'offline'));
     const states = hostStates(view, { panelUrl: config.panelUrl, percent: percent.get(agentId) ?? null });
-    for (const [entity, payload] of states) await publish(topics.state(agentId, entity), payload);
+    for (const [entity, payload] of states) out.push(publish(topics.state(agentId, entity), payload));
+    await Promise.all(out);
   }
 
   /** Everything again: after a connect (a new session) or HA's birth. */
@@ -109,32 +115,49 @@ export function createBridge(ctx: Context) {
     return serial(async () => {
       sent.clear();
       announced.clear();
-      dirty.clear();
       const agents = (await ctx.fleet.agents()).filter((a) => a.status === 'active');
       const active = new Set(agents.map((a) => a.id));
-      for (const [agentId, containers] of await registry.all())
+      const registered = await registry.all();
+      for (const [agentId, containers] of registered)
         if (!active.has(agentId)) await removeHost(agentId, containers);
-      for (const agent of agents) await syncHost(agent.id, agent);
+      // A few hosts at a time: one host's database reads overlap another's publishes.
+      let next = 0;
+      const worker = async () => {
+        while (next < agents.length) {
+          const agent = agents[next++]!;
+          await syncHost(agent.id, agent, registered.get(agent.id) ?? null);
+        }
+      };
+      await Promise.all(Array.from({ length: PUBLISH_CONCURRENCY }, worker));
       ctx.logger.info(`published ${agents.length} host(s) to Home Assistant`);
     });
   }
 
-  /** Coalesced: changes within coalesceMs of the first become one sync per host. */
+  /**
+   * Coalesced per host: the first change waits coalesceMs for the rest of its burst, and a host
+   * is synced at most once per minIntervalMs, so no entity's state goes out more than once a
+   * second however busy the host (issue 26 §1 benchmark target).
+   */
   function changed(agentId: string | null) {
     if (stopped) return;
     if (agentId === null) {
       void ctx.fleet.agents().then((all) => all.forEach((a) => changed(a.id)));
       return;
     }
-    dirty.add(agentId);
-    timer ??= setTimeout(() => {
-      timer = null;
-      const ids = [...dirty];
-      dirty.clear();
-      void serial(async () => {
-        for (const id of ids) await syncHost(id);
-      });
-    }, config.coalesceMs);
+    if (timers.has(agentId)) return;
+    const sinceLast = Date.now() - (lastSync.get(agentId) ?? 0);
+    const wait = Math.max(config.coalesceMs, config.minIntervalMs - sinceLast);
+    timers.set(
+      agentId,
+      setTimeout(() => {
+        timers.delete(agentId);
+        void serial(async () => {
+          await syncHost(agentId);
+          // From when the states went out: at most one publish per entity per minIntervalMs.
+          lastSync.set(agentId, Date.now());
+        });
+      }, wait),
+    );
   }
 
   const requests = createInstallRequests(ctx, changed);
@@ -205,7 +228,8 @@ export function createBridge(ctx: Context) {
     },
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      for (const pending of timers.values()) clearTimeout(pending);
+      timers.clear();
       if (birthTimer) clearTimeout(birthTimer);
       await requests.idle();
       await chain;

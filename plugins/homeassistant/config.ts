@@ -18,6 +18,8 @@ export interface HomeAssistantConfig {
   rediscoveryMaxDelayMs: number;
   /** A burst of changes on one host within this becomes one publish per entity. */
   coalesceMs: number;
+  /** A host's states go out at most once per this (HA's recorder writes every state). */
+  minIntervalMs: number;
   /** Wait between reconnect attempts to the broker. */
   reconnectMs: number;
 }
@@ -42,6 +44,7 @@ export const configSchema: JsonSchema = {
     panelUrl: { type: ['string', 'null'], pattern: '^https?://', default: null },
     rediscoveryMaxDelayMs: { type: 'integer', minimum: 0, maximum: 60_000, default: 5000 },
     coalesceMs: { type: 'integer', minimum: 0, maximum: 10_000, default: 250 },
+    minIntervalMs: { type: 'integer', minimum: 0, maximum: 60_000, default: 1000 },
     reconnectMs: { type: 'integer', minimum: 100, maximum: 300_000, default: 5000 },
   },
 };

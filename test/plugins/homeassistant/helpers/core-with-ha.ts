@@ -22,6 +22,7 @@ export function startCoreWithHa(
         brokerUrl,
         rediscoveryMaxDelayMs: 50,
         coalesceMs: 50,
+        minIntervalMs: 100,
         reconnectMs: 200,
         panelUrl: 'http://redflag.lan:8080',
         ...settings,

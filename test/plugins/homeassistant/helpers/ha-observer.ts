@@ -12,6 +12,8 @@ export interface Seen {
   topic: string;
   payload: string;
   retain: boolean;
+  /** performance.now() when it arrived. */
+  at: number;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function observeAsHa(
   client.on('connect', () => void subscribe().catch(() => {}));
   client.on('message', (topic, payload, packet) => {
     const text = payload.toString('utf8');
-    seen.push({ topic, payload: text, retain: packet.retain });
+    seen.push({ topic, payload: text, retain: packet.retain, at: performance.now() });
     check(topic, text);
     for (const wake of [...waiters]) wake();
   });
@@ -84,10 +86,11 @@ export async function observeAsHa(
       if (!message) throw new Error(`nothing on ${topic}`);
       return JSON.parse(message.payload) as T;
     },
-    /** Waits until `ok` (woken by each message), giving up after about a minute with `what`. */
+    /** Waits until `ok` (checked on each message), giving up after two minutes with `what`. */
     async until(ok: () => boolean, what = 'a message'): Promise<void> {
-      for (let round = 0; !ok(); round++) {
-        if (round > 300)
+      const deadline = Date.now() + 120_000;
+      while (!ok()) {
+        if (Date.now() > deadline)
           throw new Error(`gave up waiting for ${what}; last messages: ${JSON.stringify(seen.slice(-5))}`);
         await new Promise<void>((resolve) => {
           const wake = () => {
