@@ -53,9 +53,13 @@ function osState(
 ): UpdateState {
   const { installed, latest } = osVersions(open);
   const waiting = open.some((p) => p.status === 'pending_dependencies');
-  // A transaction waiting for a person: HA's dialog cannot confirm it, the panel can.
-  const prefix = waiting ? `Waiting for confirmation in RedFlag${url ? ` (${url})` : ''}. ` : '';
   const busy = !waiting && open.some((p) => BUSY_STATUSES.has(p.status));
+  // A transaction waiting for a person: HA's dialog cannot confirm it, the panel can.
+  const prefix = waiting
+    ? `Waiting for confirmation in RedFlag${url ? ` (${url})` : ''}. `
+    : !busy && open.some((p) => p.status === 'approved')
+      ? 'Approved, waiting for the maintenance window. '
+      : '';
   return {
     installed_version: installed,
     latest_version: latest,

@@ -14,8 +14,11 @@ export const OPEN_STATUSES = new Set([
 /** Statuses an install from HA may approve: what the state machine lets `approve` move. */
 export const APPROVABLE_STATUSES = new Set(['pending', 'failed']);
 
-/** Statuses during which RedFlag is working on an install HA asked for. */
-export const BUSY_STATUSES = new Set(['approved', 'checking_dependencies', 'installing']);
+/**
+ * Statuses during which RedFlag is working on an install. `approved` is not one: an approval
+ * moves on to its dry run at once, so one that stays waits for a maintenance window.
+ */
+export const BUSY_STATUSES = new Set(['checking_dependencies', 'installing']);
 
 /** The package manager whose records are containers (DESIGN.md §4: Docker records). */
 export const CONTAINER_PLUGIN = 'docker';

@@ -155,6 +155,45 @@ describe('homeassistant plugin: installs from Home Assistant’s update dialog',
     host.agent.client.end(true);
   });
 
+  it('waits for the host’s maintenance window like any other approval', async () => {
+    const host = await hostWithUpdates(['tzdata'], () => tx({ upgrades: [upgrade('tzdata')] }));
+    const admin = await import('../../core/api/api-client.js');
+    const api = new admin.ApiClient(core.httpUrl).bearer((await admin.createTestToken(core, 'admin')).token);
+    assert.equal(
+      (await api.put(`/api/v1/agents/${host.agentId}/labels`, { labels: ['ha-window'] })).status,
+      200,
+    );
+    // A window that is closed now: two to three hours from now, every day.
+    const hour = (new Date().getUTCHours() + 2) % 24;
+    const hh = (h: number) => `${String(h % 24).padStart(2, '0')}:00`;
+    const window = await api.post('/api/v1/maintenance-windows', {
+      name: 'nights',
+      weekdays: [0, 1, 2, 3, 4, 5, 6],
+      startTime: hh(hour),
+      endTime: hh(hour + 1),
+      timezone: 'UTC',
+      agentLabel: 'ha-window',
+    });
+    assert.equal(window.status, 201, JSON.stringify(window.json));
+    await ha.send(installTopic(host), 'install');
+    for (let i = 0; ; i++) {
+      const events = await core.db.systemEvents.list({ agentId: host.agentId });
+      if (events.some((e) => e.subtype === 'ha_install_requested')) break;
+      if (i > 300) throw new Error('gave up waiting for the install request');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // The approval returned after the workflow decided: no dry run was issued, the update waits.
+    const states = await core.db.packages.listForAgent(host.agentId);
+    assert.equal(states.find((p) => p.name === 'tzdata')?.status, 'approved');
+    const commands = await core.db.commands.listForAgent(host.agentId);
+    assert.ok(!commands.some((c) => c.type === 'dry_run'), 'nothing runs outside the window');
+    await ha.until(() =>
+      osState(host).release_summary.startsWith('Approved, waiting for the maintenance window'),
+    );
+    assert.equal(osState(host).in_progress, false, 'no spinner until the window opens');
+    host.agent.client.end(true);
+  });
+
   it('ignores and records anything else on a command topic, retained installs included', async () => {
     const host = await hostWithUpdates(['bash'], () => tx({ upgrades: [upgrade('bash')] }));
     const topic = installTopic(host);
