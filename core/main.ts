@@ -190,7 +190,16 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       bus: live,
       events,
       dispatcher,
+      workflow,
       jobs,
+      // Single-seat tokens for plugins that install agents (Proxmox LXC enrollment).
+      registrationTokens: async ({ label, createdBy }) => {
+        const created = await createToken(
+          { db, keys, events, serverUrl: serverUrl(config) },
+          { label, seats: 1, expires: '1h', createdBy },
+        );
+        return { token: created.token, install: created.install };
+      },
       logger,
     });
     await plugins.load();

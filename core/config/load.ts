@@ -31,6 +31,11 @@ export interface LoadedConfig {
 type Tree = Record<string, unknown>;
 
 const DEFAULT_ADDON_OPTIONS = '/data/options.json';
+/**
+ * Add-on options the add-on's start script turns into settings of its own (addon/rootfs,
+ * issue 26 §2: MQTT discovery through the Supervisor's broker); not keys of config.yaml.
+ */
+const ADDON_SCRIPT_OPTIONS = new Set(['discovery', 'allow_install']);
 const leaves = configLeaves(configSchema as SchemaNode);
 
 /**
@@ -110,6 +115,7 @@ function readJsonFile(path: string): Tree {
 function addonOptionsToTree(options: Tree): Tree {
   const tree: Tree = {};
   for (const [key, value] of Object.entries(options)) {
+    if (ADDON_SCRIPT_OPTIONS.has(key)) continue;
     const leaf = leaves.find((l) => envNameFor(l.path) === `REDFLAG_${key.toUpperCase()}`);
     if (leaf) setPath(tree, leaf.path, value === '' ? null : value);
     else tree[key] = value;

@@ -55,6 +55,8 @@ const packageView = (p: PackageState) => ({
   security: p.security,
   status: p.status,
   statusChangedAt: p.statusChangedAt.toISOString(),
+  source: p.source,
+  metadata: structuredClone(p.metadata),
 });
 
 export const commandView = (c: Command): FleetCommand => ({

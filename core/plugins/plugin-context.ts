@@ -10,9 +10,10 @@ import type {
 } from '../../plugins/sdk/index.js';
 import type { Dispatcher } from '../commands/index.js';
 import type { Database } from '../db/index.js';
-import type { LiveBus } from '../events/index.js';
+import type { EventRecorder, LiveBus } from '../events/index.js';
 import type { JobRunner } from '../jobs/index.js';
 import { agentMetadataWriter, commandIssuer, fleetReader, registrationTokens } from './fleet-facade.js';
+import { pluginEventRecorder, updateApprover, type WorkflowApprove } from './update-approver.js';
 
 /** Compiles a route's schemas at declaration: a bad one fails its plugin, not the HTTP server. */
 const schemaCheck = createValidatorAjv({ strict: false });
@@ -38,6 +39,8 @@ export interface ContextParts {
   db: Database;
   bus: LiveBus;
   dispatcher: Pick<Dispatcher, 'issue'>;
+  workflow: WorkflowApprove;
+  events: EventRecorder;
   jobs: JobRunner;
   /** Issues a single-seat registration token for a plugin; absent: plugins get none. */
   registrationTokens?: RegistrationTokenIssuer;
@@ -143,6 +146,8 @@ export function corePluginContext(
     database: parts.db.plugin(name).database,
     routes,
     jobs,
+    updates: updateApprover(name, parts.workflow),
+    events: pluginEventRecorder(name, parts.events),
   };
 }
 

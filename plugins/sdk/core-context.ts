@@ -30,6 +30,34 @@ export interface CorePluginContext<TConfig = unknown, TSecrets = unknown> extend
   readonly routes: RouteRegistrar;
   /** Periodic work through the core's job runner (once per cluster per interval). */
   readonly jobs: JobScheduler;
+  /** Approvals through the core's install workflow (plugin API 1.1). */
+  readonly updates: UpdateApprover;
+  /** System events the plugin records, type `plugin` (plugin API 1.1). */
+  readonly events: PluginEventRecorder;
+}
+
+/**
+ * Approving updates the way a person does in the panel (issue 26 §1): the install workflow's
+ * dry run first, then the install when the transaction holds nothing more, else it waits for
+ * a person; maintenance windows and holds apply as to anyone (a held package is not pending,
+ * so it is refused). The approval is recorded as by `plugin:<name>`.
+ */
+export interface UpdateApprover {
+  approve(packages: ReadonlyArray<{ agentId: string; plugin: string; name: string; arch: string }>): Promise<{
+    approved: Array<{ agentId: string; plugin: string; name: string; arch: string }>;
+    refused: Array<{ name: string; why: string }>;
+  }>;
+}
+
+export interface PluginEventRecorder {
+  /** Stored as a system event of type `plugin` (history, the live stream, notifiers). */
+  record(event: {
+    subtype: string;
+    severity: 'info' | 'warning' | 'error';
+    message: string;
+    agentId?: string;
+    metadata?: Record<string, unknown>;
+  }): Promise<void>;
 }
 
 export interface CoreBus {
@@ -73,6 +101,10 @@ export interface FleetPackage extends PackageStateKey {
   security: boolean;
   status: string;
   statusChangedAt: string;
+  /** Repository, suite or registry (plugin API 1.1). */
+  source: string | null;
+  /** What the package manager reported beside the record: Docker's image, tag, digests (plugin API 1.1). */
+  metadata: Record<string, unknown>;
 }
 
 export interface FleetCommand {

@@ -29,6 +29,7 @@ export type {
   FleetReader,
   JobScheduler,
   PluginDatabase,
+  PluginEventRecorder,
   PluginJob,
   PluginMigration,
   PluginRequest,
@@ -37,6 +38,7 @@ export type {
   RouteRegistrar,
   RouteRole,
   Row,
+  UpdateApprover,
 } from './core-context.js';
 export { CORE_EVENT_KINDS } from './core-events.js';
 export type {

@@ -84,7 +84,11 @@ describe('core/config loadConfig', () => {
 
   it('layers config.yaml, add-on options, environment and flags in that order', () => {
     const configPath = file('layers.yaml', 'http:\n  port: 9000\n  host: 127.0.0.1\nlog:\n  level: debug\n');
-    const addon = file('options.json', JSON.stringify({ log_level: 'warn', database_url: '' }));
+    // discovery and allow_install are the add-on start script's (addon/rootfs), not config keys.
+    const addon = file(
+      'options.json',
+      JSON.stringify({ log_level: 'warn', database_url: '', discovery: true, allow_install: false }),
+    );
     const { config, origins } = loadConfig({
       configPath,
       addonOptionsPath: addon,

@@ -201,7 +201,8 @@ describe('proxmox: enrollment into LXCs over SSH', () => {
       assert.ok(!text.includes(secret), 'a secret reached a log line or a result');
   });
 
-  it('serves runs through the API; without the core giving tokens each container says so', async () => {
+  it('serves runs through the API, each container with a fresh single-seat token of the core', async () => {
+    const tokensBefore = (await core!.db.registration.listTokens()).map((t) => t.id);
     const started = await admin.post(`${BASE}/enroll`, { vmid: 103 });
     assert.equal(started.status, 200, JSON.stringify(started.json));
     let report = started.json;
@@ -212,7 +213,13 @@ describe('proxmox: enrollment into LXCs over SSH', () => {
     assert.equal(report.done, true);
     assert.deepEqual(
       report.results.map((r: EnrollmentResult) => [r.vmid, r.outcome, r.code]),
-      [[103, 'failed', 'enrollment_unavailable']],
+      [[103, 'failed', 'no_package_manager']],
+    );
+    const made = (await core!.db.registration.listTokens()).filter((t) => !tokensBefore.includes(t.id));
+    assert.deepEqual(
+      made.map((t) => [t.seatsTotal, t.seatsUsed, t.createdBy]),
+      [[1, 0, 'plugin:proxmox']],
+      'one single-seat token, made by the core for the one container, unused',
     );
   });
 });

@@ -1,0 +1,87 @@
+// The add-on's start script (issue 26 §2): reads the user's options, asks the Supervisor for
+// Home Assistant's MQTT broker when discovery is on, keeps everything under /data, and runs
+// the built core with ingress. Plain Node (no dependencies): it runs before anything else.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import process from 'node:process';
+
+/* global fetch -- Node's own (Node ≥ 18) */
+
+const env = process.env;
+const optionsFile = env.REDFLAG_ADDON_OPTIONS_FILE ?? '/data/options.json';
+const supervisor = env.REDFLAG_ADDON_SUPERVISOR_URL ?? 'http://supervisor';
+const coreEntry = env.REDFLAG_ADDON_CORE ?? '/opt/redflag/dist/core/cli.js';
+
+const log = (message) => process.stdout.write(`[redflag-addon] ${message}\n`);
+
+function readOptions() {
+  try {
+    return JSON.parse(readFileSync(optionsFile, 'utf8'));
+  } catch (err) {
+    log(`cannot read ${optionsFile} (${err.message}); using the defaults`);
+    return {};
+  }
+}
+
+/** The Supervisor's MQTT service: {host, port, ssl, username, password, protocol}; null when none. */
+async function mqttService() {
+  const res = await fetch(`${supervisor}/services/mqtt`, {
+    headers: { authorization: `Bearer ${env.SUPERVISOR_TOKEN ?? ''}` },
+  });
+  if (!res.ok) {
+    log(`the Supervisor has no MQTT service (${res.status}): install the Mosquitto add-on for discovery`);
+    return null;
+  }
+  const body = await res.json();
+  const data = body && typeof body === 'object' && body.data ? body.data : body;
+  if (typeof data?.host !== 'string' || !Number.isInteger(data?.port)) {
+    log('the Supervisor answered /services/mqtt without a host and port');
+    return null;
+  }
+  // `protocol` says 3.1.1 and is ignored: the core speaks MQTT 5 to HA's broker.
+  return data;
+}
+
+const options = readOptions();
+const settings = {
+  // Ingress: the Supervisor proxies the panel to this port and names the user in headers.
+  REDFLAG_HTTP_PORT: '8099',
+  REDFLAG_AUTH_INGRESS_ENABLED: 'true',
+  REDFLAG_BROKER_PORT: '1885',
+  REDFLAG_DATA_DIR: '/data/redflag',
+  REDFLAG_LOG_LEVEL: typeof options.log_level === 'string' ? options.log_level : 'info',
+  ...(typeof options.database_url === 'string' && options.database_url
+    ? { REDFLAG_DATABASE_URL: options.database_url }
+    : {}),
+};
+
+if (options.discovery !== false) {
+  const service = await mqttService().catch((err) => {
+    log(`cannot reach the Supervisor: ${err.message}`);
+    return null;
+  });
+  if (service) {
+    const scheme = service.ssl ? 'mqtts' : 'mqtt';
+    settings.REDFLAG_PLUGINS_ENABLED = JSON.stringify(['homeassistant']);
+    settings.REDFLAG_PLUGINS_CONFIG = JSON.stringify({
+      homeassistant: {
+        brokerUrl: `${scheme}://${service.host}:${service.port}`,
+        clientId: 'redflag-addon',
+        allowInstall: options.allow_install !== false,
+      },
+    });
+    settings.REDFLAG_PLUGINS_SECRETS = JSON.stringify({
+      homeassistant: {
+        ...(service.username ? { username: service.username } : {}),
+        ...(service.password ? { password: service.password } : {}),
+      },
+    });
+    log(`MQTT discovery through ${scheme}://${service.host}:${service.port}`);
+  }
+}
+
+// What the environment already says wins (tests, and users who know what they do).
+const childEnv = { ...settings, ...env };
+const core = spawn(process.execPath, [coreEntry, 'serve'], { env: childEnv, stdio: 'inherit' });
+for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => core.kill(signal));
+core.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));

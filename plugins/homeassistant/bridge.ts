@@ -1,0 +1,244 @@
+import type { CorePluginContext, FleetAgent } from '../sdk/index.js';
+import { errorMessage } from '../sdk/index.js';
+import type { HomeAssistantConfig, HomeAssistantSecrets } from './config.js';
+import { deviceDiscovery, type DiscoveryContext } from './discovery.js';
+import { hostStates } from './entity-states.js';
+import { connectToHa, type HaConnection } from './ha-connection.js';
+import { hostRegistry } from './host-registry.js';
+import { readHost } from './host-view.js';
+import { createInstallRequests } from './install-requests.js';
+import { topicsFor } from './topics.js';
+
+type Context = CorePluginContext<HomeAssistantConfig, HomeAssistantSecrets>;
+
+/** The entities every host has (discovery.ts), by state topic path. */
+const HOST_ENTITIES = ['os', 'pending', 'security', 'online', 'reboot'];
+
+/** Hosts synced at once when everything is published again. */
+const PUBLISH_CONCURRENCY = 8;
+
+/**
+ * Keeps Home Assistant's view of the fleet current (issue 26 §1): discovery on every connect
+ * and after HA's birth message, then the states; a burst of changes on a host becomes one
+ * publish per entity whose payload changed; removed hosts and containers are deleted.
+ */
+export function createBridge(ctx: Context) {
+  const { config } = ctx;
+  const topics = topicsFor(config.discoveryPrefix, config.topicPrefix);
+  const registry = hostRegistry(ctx.database);
+  const discoveryCtx: DiscoveryContext = {
+    topics,
+    panelUrl: config.panelUrl,
+    origin: { name: 'RedFlag', sw_version: ctx.plugin.version },
+    allowInstall: config.allowInstall,
+  };
+  /** What is on the broker now, by topic: only a different payload is published again. */
+  const sent = new Map<string, string>();
+  /** The containers each host's last discovery carried. */
+  const announced = new Map<string, string[]>();
+  const timers = new Map<string, NodeJS.Timeout>();
+  const lastSync = new Map<string, number>();
+  const percent = new Map<string, number>();
+  const installs = new Map<string, string>();
+  let birthTimer: NodeJS.Timeout | null = null;
+  let chain: Promise<void> = Promise.resolve();
+  let connection: HaConnection | null = null;
+  let stopped = false;
+
+  /** One thing at a time on the broker, in order: syncs, full re-publishes, removals. */
+  const serial = (work: () => Promise<void>): Promise<void> => {
+    chain = chain.then(work).catch((err: unknown) => {
+      ctx.logger.warn(`publishing to Home Assistant failed: ${errorMessage(err)}`);
+    });
+    return chain;
+  };
+
+  async function publish(topic: string, payload: string) {
+    if (sent.get(topic) === payload) return;
+    await connection!.publish(topic, payload, true);
+    sent.set(topic, payload);
+  }
+
+  async function clear(topic: string) {
+    await connection!.publish(topic, '', true);
+    sent.delete(topic);
+  }
+
+  async function removeHost(agentId: string, containers: string[]) {
+    await clear(topics.discovery(agentId));
+    for (const entity of [...HOST_ENTITIES, ...containers.map((c) => `containers/${c}`)])
+      await clear(topics.state(agentId, entity));
+    await clear(topics.hostAvailability(agentId));
+    announced.delete(agentId);
+    await registry.remove(agentId);
+    ctx.logger.info(`removed host ${agentId} from Home Assistant`);
+  }
+
+  /**
+   * Publishes what changed for one host. Its messages go out without waiting for each other's
+   * acknowledgement (mqtt.js sends them in call order, and the broker keeps that order, so the
+   * discovery still comes before the states); `stored` is the registry's row when known.
+   */
+  async function syncHost(agentId: string, agent?: FleetAgent | null, stored?: string[] | null) {
+    if (!connection?.connected) return;
+    const found = agent === undefined ? await ctx.fleet.agent(agentId) : agent;
+    if (!found || found.status !== 'active') {
+      const known = announced.get(agentId) ?? (await registry.all()).get(agentId);
+      if (known) await removeHost(agentId, known);
+      return;
+    }
+    const view = await readHost(ctx.fleet, found);
+    const keys = view.containers.map((c) => c.key);
+    const before = announced.get(agentId);
+    const gone = (before ?? []).filter((k) => !keys.includes(k));
+    const out: Array<Promise<void>> = [];
+    if (!before || gone.length || keys.some((k) => !before.includes(k))) {
+      const discovery = topics.discovery(agentId);
+      if (gone.length)
+        out.push(
+          connection.publish(discovery, JSON.stringify(deviceDiscovery(view, discoveryCtx, gone)), true),
+        );
+      out.push(connection.publish(discovery, JSON.stringify(deviceDiscovery(view, discoveryCtx)), true));
+      for (const key of gone) out.push(clear(topics.state(agentId, `containers/${key}`)));
+      announced.set(agentId, keys);
+      if (stored === undefined || stored === null || stored.join() !== keys.join())
+        out.push(registry.save(agentId, keys));
+    }
+    out.push(publish(topics.hostAvailability(agentId), found.online ? 'online' : 'offline'));
+    const states = hostStates(view, { panelUrl: config.panelUrl, percent: percent.get(agentId) ?? null });
+    for (const [entity, payload] of states) out.push(publish(topics.state(agentId, entity), payload));
+    await Promise.all(out);
+  }
+
+  /** Everything again: after a connect (a new session) or HA's birth. */
+  function publishAll(): Promise<void> {
+    return serial(async () => {
+      sent.clear();
+      announced.clear();
+      const agents = (await ctx.fleet.agents()).filter((a) => a.status === 'active');
+      const active = new Set(agents.map((a) => a.id));
+      const registered = await registry.all();
+      for (const [agentId, containers] of registered)
+        if (!active.has(agentId)) await removeHost(agentId, containers);
+      // A few hosts at a time: one host's database reads overlap another's publishes.
+      let next = 0;
+      const worker = async () => {
+        while (next < agents.length) {
+          const agent = agents[next++]!;
+          await syncHost(agent.id, agent, registered.get(agent.id) ?? null);
+        }
+      };
+      await Promise.all(Array.from({ length: PUBLISH_CONCURRENCY }, worker));
+      ctx.logger.info(`published ${agents.length} host(s) to Home Assistant`);
+    });
+  }
+
+  /**
+   * Coalesced per host: the first change waits coalesceMs for the rest of its burst, and a host
+   * is synced at most once per minIntervalMs, so no entity's state goes out more than once a
+   * second however busy the host (issue 26 §1 benchmark target).
+   */
+  function changed(agentId: string | null) {
+    if (stopped) return;
+    if (agentId === null) {
+      void ctx.fleet.agents().then((all) => all.forEach((a) => changed(a.id)));
+      return;
+    }
+    if (timers.has(agentId)) return;
+    const sinceLast = Date.now() - (lastSync.get(agentId) ?? 0);
+    const wait = Math.max(config.coalesceMs, config.minIntervalMs - sinceLast);
+    timers.set(
+      agentId,
+      setTimeout(() => {
+        timers.delete(agentId);
+        void serial(async () => {
+          await syncHost(agentId);
+          // From when the states went out: at most one publish per entity per minIntervalMs.
+          lastSync.set(agentId, Date.now());
+        });
+      }, wait),
+    );
+  }
+
+  const requests = createInstallRequests(ctx, changed);
+
+  function onMessage(topic: string, payload: Buffer, retained: boolean) {
+    if (topic === topics.haStatus) {
+      // HA's birth is QoS 0 and not retained; discovery goes again after a random delay so
+      // a restarted HA is not flooded by every publisher at once (REFERENCES).
+      if (payload.toString() !== 'online' || retained) return;
+      if (birthTimer) clearTimeout(birthTimer);
+      birthTimer = setTimeout(
+        () => {
+          birthTimer = null;
+          void publishAll();
+        },
+        Math.floor(Math.random() * config.rediscoveryMaxDelayMs),
+      );
+      return;
+    }
+    const command = topics.parseCommand(topic);
+    if (command) void requests.receive(command.agentId, command.entity, topic, payload, retained);
+  }
+
+  return {
+    topics,
+    start() {
+      connection = connectToHa({
+        url: config.brokerUrl,
+        clientId: config.clientId,
+        username: ctx.secrets.username,
+        password: ctx.secrets.password,
+        statusTopic: topics.coreStatus,
+        reconnectMs: config.reconnectMs,
+        subscriptions: [topics.haStatus, ...topics.commandSubscriptions],
+        logger: ctx.logger,
+        onConnect: () => void publishAll(),
+        onMessage,
+      });
+      const on = ctx.bus.on.bind(ctx.bus);
+      for (const kind of [
+        'agent.online',
+        'agent.offline',
+        'agent.metrics',
+        'scan.ingested',
+        'package.status',
+        'command.status',
+      ] as const)
+        on(kind, (event) => changed(event.agentId));
+      on('command.status', (event) => {
+        if (event.data.type === 'install' && event.agentId) installs.set(event.data.commandId, event.agentId);
+      });
+      on('command.output', (event) => {
+        const agentId = installs.get(event.data.commandId);
+        if (agentId && typeof event.data.percent === 'number') {
+          percent.set(agentId, Math.max(0, Math.min(100, Math.round(event.data.percent))));
+          changed(agentId);
+        }
+      });
+      on('command.finished', (event) => {
+        if (installs.delete(event.data.commandId) && event.agentId) percent.delete(event.agentId);
+        changed(event.agentId);
+      });
+      on('packages.changed', () => changed(null));
+      on('system.event', (event) => {
+        if (event.agentId && ['agent_deleted', 'agent_revoked'].includes(event.data.subtype ?? ''))
+          changed(event.agentId);
+      });
+    },
+    async stop() {
+      stopped = true;
+      for (const pending of timers.values()) clearTimeout(pending);
+      timers.clear();
+      if (birthTimer) clearTimeout(birthTimer);
+      await requests.idle();
+      await chain;
+      await connection?.close();
+    },
+    /** Resolves once what was asked so far is on the broker (tests, the benchmark). */
+    async settled(): Promise<void> {
+      await requests.idle();
+      await chain;
+    },
+  };
+}

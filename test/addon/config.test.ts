@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { createValidatorAjv } from '../../broker/protocol/index.js';
+
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+
+/** Issue 26 §2: the add-on's manifest against the documented keys and types. */
+describe('addon/config.yaml', () => {
+  const manifest = parse(read('addon/config.yaml')) as Record<string, unknown>;
+
+  it('has only documented manifest keys, each of its documented type', () => {
+    const ajv = createValidatorAjv({ allErrors: true, strict: false });
+    const valid = ajv.compile(
+      JSON.parse(read('test/fixtures/homeassistant/addon-config.schema.json')) as object,
+    );
+    assert.ok(valid(manifest), ajv.errorsText(valid.errors));
+  });
+
+  it('runs under s6-overlay v3 with ingress, wants the MQTT service and keeps its data', () => {
+    assert.equal(manifest.init, false);
+    assert.equal(manifest.ingress, true);
+    assert.deepEqual(manifest.arch, ['aarch64', 'amd64']);
+    assert.deepEqual(manifest.services, ['mqtt:want']);
+    assert.deepEqual(manifest.map, [{ type: 'data' }]);
+  });
+
+  it('gives the agents a port the Mosquitto add-on does not use', () => {
+    const ports = Object.keys(manifest.ports as object).map((p) => Number(p.split('/')[0]));
+    for (const taken of [1883, 1884, 8883, 8884])
+      assert.ok(!ports.includes(taken), `${taken} is Mosquitto's`);
+    const start = read('addon/rootfs/usr/lib/redflag/start.mjs');
+    assert.match(
+      start,
+      new RegExp(`REDFLAG_BROKER_PORT: '${ports[0]}'`),
+      'the core listens where the manifest says',
+    );
+    assert.match(
+      start,
+      new RegExp(`REDFLAG_HTTP_PORT: '${String(manifest.ingress_port)}'`),
+      'and serves ingress there',
+    );
+  });
+
+  it('has an option and a schema entry for every setting, each explained in DOCS.md and the translation', () => {
+    const options = Object.keys(manifest.options as object).sort();
+    assert.deepEqual(Object.keys(manifest.schema as object).sort(), options);
+    const docs = read('addon/DOCS.md');
+    const translation = parse(read('addon/translations/en.yaml')) as {
+      configuration: Record<string, unknown>;
+    };
+    for (const option of options) {
+      assert.match(docs, new RegExp(`^### \`${option}\`$`, 'm'), `DOCS.md has a section for ${option}`);
+      assert.ok(translation.configuration[option], `translations/en.yaml names ${option}`);
+    }
+    const repository = parse(read('repository.yaml')) as Record<string, unknown>;
+    assert.equal(typeof repository.name, 'string');
+  });
+});
