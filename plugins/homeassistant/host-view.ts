@@ -1,15 +1,13 @@
-import type { FleetAgent, FleetPackage, FleetReader } from '../sdk/index.js';
+import {
+  type FleetAgent,
+  type FleetPackage,
+  type FleetReader,
+  OUTSTANDING_PACKAGE_STATUSES,
+} from '../sdk/index.js';
 import { containerKey } from './topics.js';
 
-/** Statuses of an update still to install (the panel's "pending" count, agent-schemas.ts). */
-export const OPEN_STATUSES = new Set([
-  'pending',
-  'approved',
-  'checking_dependencies',
-  'pending_dependencies',
-  'installing',
-  'failed',
-]);
+/** Statuses of an update still to install (the panel's "pending" count): the contract's list. */
+export const OPEN_STATUSES: ReadonlySet<string> = new Set(OUTSTANDING_PACKAGE_STATUSES);
 
 /** Statuses an install from HA may approve: what the state machine lets `approve` move. */
 export const APPROVABLE_STATUSES = new Set(['pending', 'failed']);

@@ -1,19 +1,9 @@
 import type { PluginDatabase } from '../sdk/index.js';
-import type { Discovery } from './discovery.js';
+import type { DiscoveredGuest, Discovery } from './discovery.js';
 
-export interface GuestRow {
+/** A guest as the plugin's table keeps it: what discovery found, where, and its match. */
+export interface GuestRow extends DiscoveredGuest {
   endpoint: string;
-  vmid: number;
-  type: 'lxc' | 'qemu';
-  node: string;
-  name: string;
-  hostname: string | null;
-  status: string;
-  template: boolean;
-  tags: string[];
-  macs: string[];
-  ips: string[];
-  ostype: string | null;
   agentId: string | null;
   matchBasis: string | null;
   link: 'linked' | 'unlinked' | null;

@@ -92,3 +92,5 @@ export type {
   PluginStatus,
   PreparedPlugin,
 } from './host-types.js';
+/** The package statuses of an update still to install: the contract's list, for integrations' counts. */
+export { OUTSTANDING_PACKAGE_STATUSES } from '../../broker/protocol/vocabulary.js';
