@@ -17,6 +17,8 @@ export interface DockerConfig {
   /** Requests in flight at once per registry during a scan. */
   concurrencyPerRegistry: number;
   requestTimeoutSeconds: number;
+  /** A 429 whose reset is further away than this fails the image instead of waiting. */
+  maxRateLimitWaitSeconds: number;
   /** Manifest bodies larger than this are refused (a manifest is a few KiB). */
   maxManifestBytes: number;
   /** Look up a newer version tag (one tag list per repository) when the tag looks like a version. */
@@ -45,6 +47,7 @@ export const dockerConfigSchema = {
     insecureRegistries: { type: 'array', items: { type: 'string', maxLength: 512 }, default: [] },
     concurrencyPerRegistry: { type: 'integer', minimum: 1, maximum: 64, default: 8 },
     requestTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 600, default: 30 },
+    maxRateLimitWaitSeconds: { type: 'integer', minimum: 0, maximum: 3600, default: 120 },
     maxManifestBytes: { type: 'integer', minimum: 1024, maximum: 16_777_216, default: 4_194_304 },
     versionHints: { type: 'boolean', default: true },
   },

@@ -48,8 +48,8 @@ describe('docker plugin: engine client', () => {
       );
       podman = new TestPodman();
       await podman.startService();
-      podman.importImage('127.0.0.1:1/demo/engine:1', { version: '1' });
-      podman.podman([
+      await podman.importImage('127.0.0.1:1/demo/engine:1', { version: '1' });
+      await podman.podman([
         'create',
         '--name',
         'web',

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -10,6 +10,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 /**
  * A podman of the test's own: its own storage (vfs, in a temporary folder), its own
@@ -37,12 +40,23 @@ export class TestPodman {
     return { ...process.env, CONTAINERS_CONF: this.conf, TMPDIR: this.dir };
   }
 
-  /** Runs podman to its end; throws with its stderr when it fails. */
-  podman(args: string[]): string {
-    const result = spawnSync('podman', [...this.baseArgs(), ...args], { env: this.env(), encoding: 'utf8' });
-    if (result.status !== 0)
-      throw new Error(`podman ${args.join(' ')} exited ${result.status}: ${result.stderr || result.error}`);
-    return result.stdout.trim();
+  /**
+   * Runs podman to its end; throws with its stderr when it fails. Never spawnSync: a token
+   * server in this process must go on answering while podman pushes.
+   */
+  async podman(args: string[]): Promise<string> {
+    try {
+      const { stdout } = await run('podman', [...this.baseArgs(), ...args], {
+        env: this.env(),
+        maxBuffer: 16 << 20,
+      });
+      return stdout.trim();
+    } catch (error) {
+      const failure = error as { code?: number; stderr?: string };
+      throw new Error(`podman ${args.join(' ')} exited ${failure.code}: ${failure.stderr ?? String(error)}`, {
+        cause: error,
+      });
+    }
   }
 
   /** Starts `podman system service` and waits until its socket answers. */
@@ -60,7 +74,11 @@ export class TestPodman {
    * A tiny image from a folder with busybox and `files` (path → content), imported as `ref`;
    * the `files` make each version's layer, and so its digest, different.
    */
-  importImage(ref: string, files: Record<string, string>, options: { arch?: string } = {}): string {
+  async importImage(
+    ref: string,
+    files: Record<string, string>,
+    options: { arch?: string } = {},
+  ): Promise<string> {
     const root = mkdtempSync(join(this.dir, 'rootfs-'));
     mkdirSync(join(root, 'bin'));
     copyFileSync('/usr/bin/busybox', join(root, 'bin', 'busybox'));
@@ -71,7 +89,7 @@ export class TestPodman {
     const tarred = spawnSync('tar', ['-C', root, '-cf', tar, '.']);
     if (tarred.status !== 0) throw new Error(`tar failed: ${tarred.stderr}`);
     const change = ['--change', 'CMD ["/bin/sleep","3600"]'];
-    const id = this.podman([
+    const id = await this.podman([
       'import',
       ...change,
       ...(options.arch ? ['--arch', options.arch] : []),
@@ -83,12 +101,12 @@ export class TestPodman {
     return id.split('\n').pop()!.trim();
   }
 
-  push(ref: string, extra: string[] = []): void {
-    this.podman(['push', '--tls-verify=false', ...extra, ref]);
+  async push(ref: string, extra: string[] = []): Promise<void> {
+    await this.podman(['push', '--tls-verify=false', ...extra, ref]);
   }
 
-  pull(ref: string, extra: string[] = []): void {
-    this.podman(['pull', '--tls-verify=false', ...extra, ref]);
+  async pull(ref: string, extra: string[] = []): Promise<void> {
+    await this.podman(['pull', '--tls-verify=false', ...extra, ref]);
   }
 
   async stop(): Promise<void> {

@@ -20,6 +20,8 @@ export function freePort(): Promise<number> {
 export interface RegistryOptions {
   /** The `auth:` section of the registry's config, as YAML lines (indented two spaces). */
   auth?: string;
+  /** Basic authentication: user `docker` with a password the registry makes up (basicPassword). */
+  basic?: boolean;
 }
 
 /**
@@ -30,8 +32,10 @@ export class TestRegistry {
   readonly dir = mkdtempSync(join(tmpdir(), 'rf-registry-'));
   port = 0;
   private process: ChildProcess | null = null;
-  /** Every request line the registry logged, `METHOD path`. */
+  /** Every request the registry answered, `METHOD path status`. */
   readonly requests: string[] = [];
+  /** The password distribution made up for user `docker` (`auth: htpasswd` without a file). */
+  basicPassword = '';
 
   get host(): string {
     return `127.0.0.1:${this.port}`;
@@ -45,7 +49,7 @@ export class TestRegistry {
       [
         'version: 0.1',
         'log:',
-        '  level: info',
+        '  level: warn',
         '  formatter: json',
         'storage:',
         '  filesystem:',
@@ -55,6 +59,9 @@ export class TestRegistry {
         'http:',
         `  addr: 127.0.0.1:${this.port}`,
         ...(options.auth ? ['auth:', options.auth] : []),
+        ...(options.basic
+          ? ['auth:', '  htpasswd:', '    realm: rf-test', `    path: ${join(this.dir, 'htpasswd')}`]
+          : []),
         '',
       ].join('\n'),
     );
@@ -74,7 +81,11 @@ export class TestRegistry {
     for (let i = 0; i < 200; i++) {
       try {
         const response = await fetch(`http://${this.host}/v2/`);
-        if (response.status === 200 || response.status === 401) return;
+        if (response.status === 200 || response.status === 401) {
+          for (let j = 0; j < 100 && options.basic && !this.basicPassword; j++) await sleep(20);
+          this.requests.length = 0;
+          return;
+        }
       } catch {
         // not listening yet
       }
@@ -84,16 +95,12 @@ export class TestRegistry {
   }
 
   private record(line: string): void {
-    try {
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      const method = entry['http.request.method'];
-      const uri = entry['http.request.uri'];
-      // One line per answered request: the one that carries the response status.
-      if (typeof method === 'string' && typeof uri === 'string' && 'http.response.status' in entry)
-        this.requests.push(`${method} ${uri}`);
-    } catch {
-      // not a JSON log line
-    }
+    // The access log's combined line, one per request answered (401 challenges included).
+    const access = /"([A-Z]+) (\S+) HTTP\/[\d.]+" (\d{3}) /.exec(line);
+    if (access) this.requests.push(`${access[1]} ${access[2]} ${access[3]}`);
+    // With `auth: htpasswd` and no file, distribution provisions user "docker" and logs its password.
+    const provisioned = /"password":"([^"]+)".*"user":"docker"/.exec(line);
+    if (provisioned) this.basicPassword = provisioned[1]!;
   }
 
   async stop(): Promise<void> {
