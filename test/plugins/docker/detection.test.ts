@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runAgentCli } from '../../agent/helpers/agent-cli.js';
 import { checkHost, type CheckedImage } from '../../../plugins/docker/scan.js';
 import { PluginHost, type HostedPackageManager, type OperationOutcome } from '../../../plugins/sdk/index.js';
 import { requireOrSkip } from '../apt/helpers/requirements.js';
@@ -203,6 +206,39 @@ describe('docker plugin: update detection (real registry with token auth, podman
     assert.equal(heads.length, asked, registry.requests.join('\n'));
     // Indexes are read once per digest: the first scan read them.
     assert.deepEqual(gets, []);
+  });
+
+  it('redflag-agent scan --plugin docker --json prints the same records as the scan', async function () {
+    this.timeout(120_000);
+    const config = join(registry.dir, 'agent.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ formatVersion: 2, plugins: { docker: { socket: host.socketPath } } }),
+    );
+    const args = [
+      'scan',
+      '--plugin',
+      'docker',
+      '--json',
+      '--config',
+      config,
+      '--state-dir',
+      join(registry.dir, 'state'),
+    ];
+    const res = await runAgentCli(args);
+    assert.equal(res.code, 0, res.stderr);
+    const report = JSON.parse(res.stdout) as {
+      packages: { name: string; tag: string; remoteDigest: string }[];
+      plugins: { complete: boolean; warnings: string[] }[];
+    };
+    assert.deepEqual(report.packages.map((p) => p.name).sort(), [
+      `${R}/demo/changed:latest`,
+      `${R}/demo/list-here:1`,
+      `${R}/demo/oci-here:1`,
+    ]);
+    assert.ok(report.packages.every((p) => p.tag && p.remoteDigest.startsWith('sha256:')));
+    assert.equal(report.plugins[0]?.complete, false);
+    assert.equal(report.plugins[0]?.warnings.length, 1);
   });
 
   it('scans through the plugin host: records for the updates only, the failure as a warning', async function () {
