@@ -1,6 +1,6 @@
 import type { OperationContext, ScanPackage, ScanResult } from '../sdk/index.js';
 import { checkImage, type CheckTarget, type DigestCheck, type ImageCheck } from './check-image.js';
-import { readInventory } from './engine-inventory.js';
+import { type EngineInventory, readInventory } from './engine-inventory.js';
 import { repositoryName } from './image-reference.js';
 import { mapWithLimitPerKey } from './limit-per-key.js';
 import { RegistryError } from './registry-errors.js';
@@ -25,7 +25,15 @@ export async function checkHost(session: DockerSession, op: OperationContext): P
   const engine = await session.engine(op);
   session.useOperation(op);
   session.credentials.reset();
-  const inventory = await readInventory(engine, op.signal);
+  return checkInventory(session, await readInventory(engine, op.signal), op);
+}
+
+/** The images of an inventory, checked against their registries. */
+export async function checkInventory(
+  session: DockerSession,
+  inventory: EngineInventory,
+  op: OperationContext,
+): Promise<DockerCheck> {
   const targets = checkTargets(inventory);
   const tagLists = new Map<string, Promise<string[]>>();
   const images = await mapWithLimitPerKey(
