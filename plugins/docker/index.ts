@@ -1,6 +1,7 @@
 import { definePlugin, PluginError } from '../sdk/index.js';
 import { type DockerConfig, dockerConfigSchema } from './config.js';
 import { detectResult } from './detect.js';
+import { dryRunDocker } from './dry-run.js';
 import { scanDocker } from './scan.js';
 import { DockerSession } from './session.js';
 
@@ -20,7 +21,7 @@ export default definePlugin<DockerConfig>({
     return {
       detect: async (op) => detectResult(await session.connect(op, true)),
       scan: (op) => scanDocker(session, op),
-      dryRun: () => Promise.reject(notYet()),
+      dryRun: (request, op) => dryRunDocker(session, op, request),
       install: () => Promise.reject(notYet()),
       // Containers never need the host rebooted.
       rebootRequired: async () => NO_REBOOT,

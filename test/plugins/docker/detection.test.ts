@@ -241,7 +241,7 @@ describe('docker plugin: update detection (real registry with token auth, podman
     assert.equal(report.plugins[0]?.warnings.length, 1);
   });
 
-  it('scans through the plugin host: records for the updates only, the failure as a warning', async function () {
+  it('scans through the plugin host: records for the updates only, the failure as a warning; the dry run says what an update would do', async function () {
     this.timeout(60_000);
     const pluginHost = new PluginHost({
       modules: [{ id: 'plugins/docker', load: () => import('../../../plugins/docker/index.js') }],
@@ -265,6 +265,22 @@ describe('docker plugin: update detection (real registry with token auth, podman
       assert.equal(scan.complete, false, 'an image that could not be checked makes the scan incomplete');
       assert.equal(scan.warnings.length, 1);
       assert.match(scan.warnings[0]!, /private\/app:1: .*denied|unauthori|credentials/);
+      const plan = value(
+        await docker.dryRun({
+          packages: [{ name: `${R}/demo/changed:latest` }, { name: `${R}/demo/single:latest` }],
+        }),
+      );
+      assert.deepEqual(
+        plan.upgrades.map((u) => [u.name, u.fromVersion, u.toVersion]),
+        [[changed.name, changed.currentVersion, changed.availableVersion]],
+      );
+      assert.ok(
+        plan.warnings.includes(
+          `${R}/demo/changed:latest: pull ${R}/demo/changed:latest; recreate containers web, web2`,
+        ),
+        plan.warnings.join('\n'),
+      );
+      assert.ok(plan.warnings.some((w) => w.startsWith(`${R}/demo/single:latest: no update`)));
     } finally {
       await pluginHost.stop();
     }
