@@ -11,4 +11,5 @@ export const BUILTIN_AGENT_PLUGINS: readonly PluginModuleEntry[] = [
   { id: 'plugins/flatpak', load: () => import('../plugins/flatpak/index.js') },
   { id: 'plugins/snap', load: () => import('../plugins/snap/index.js') },
   { id: 'plugins/packagekit', load: () => import('../plugins/packagekit/index.js') },
+  { id: 'plugins/docker', load: () => import('../plugins/docker/index.js') },
 ];
