@@ -23,6 +23,8 @@ import { runScan } from './scanner.js';
 import { ScanScheduler } from './scheduler.js';
 import { loadCoreSettings } from './state/core-settings.js';
 import { CommandJournal } from './state/journal.js';
+import { StorageHealth } from './state/storage-health.js';
+import { storageEventReporter } from './storage-events.js';
 import { readScanCache, type ScanTrigger } from './state/scan-cache.js';
 import { runningBundle } from './update/running-bundle.js';
 import { settleUpdateTrial, type UpdateTrial } from './update/trial.js';
@@ -57,8 +59,9 @@ async function assemble(
   releaseLocks: () => Promise<void>,
 ) {
   const { configPath, stateDir } = opts;
-  const { config: fileConfig, spool } = await loadRegisteredConfig(configPath, stateDir, log);
-  const journal = await CommandJournal.open(join(stateDir, 'journal.jsonl'));
+  const health = new StorageHealth();
+  const { config: fileConfig, spool } = await loadRegisteredConfig(configPath, stateDir, log, health);
+  const journal = await CommandJournal.open(join(stateDir, 'journal.jsonl'), { health });
   const events = new EventEmitter<AgentEvents>();
   const agentId = fileConfig.identity.agentId;
 
@@ -66,6 +69,7 @@ async function assemble(
     await spool.append('event', { ...envelope(), ...event });
   };
   const onPluginEvent = pluginEventReporter(report, log);
+  const reportStorage = storageEventReporter({ stateDir, report, log });
 
   let scheduler: ScanScheduler | null = null;
   let runtime: PluginRuntime | null = null;
@@ -123,9 +127,19 @@ async function assemble(
       brokerUrl: () => settings.config.server.brokerUrl,
       lastError: () => connection.error,
       plugins: () => plugins.list(),
+      storage: () => ({
+        state: health.problem ? 'failing' : 'ok',
+        problem: health.problem,
+        heldInMemory: spool.held,
+      }),
     },
     log,
   );
+  health.onChange((change) => {
+    reportStorage(change);
+    status.update();
+  });
+  if (health.problem) reportStorage({ kind: 'failing', problem: health.problem });
 
   const validator = new DownMessageValidator();
   let delivery: SpoolDelivery | null = null;
