@@ -6,6 +6,7 @@ import type { AgentEvents, AgentHandle, StartAgentOptions } from './agent-types.
 import { loadRegisteredConfig, lockAgentFiles } from './startup.js';
 import { AgentConnection } from './connection/connection.js';
 import { DEFAULT_BACKOFF } from './connection/backoff.js';
+import { clockRefusal, CoreClock } from './connection/core-clock.js';
 import { SpoolDelivery } from './delivery.js';
 import { type AgentEvent, CommandExecutor } from './executor/executor.js';
 import { createHandlers } from './executor/handlers/index.js';
@@ -168,6 +169,7 @@ async function assemble(
   };
 
   const sendMetrics = async () => connection.publish('metrics', await collectMetrics(['/', stateDir]));
+  const clock = new CoreClock({ serverUrl: () => settings.config.server.url, logger });
   const connection = new AgentConnection({
     brokerUrl: settings.config.server.brokerUrl,
     agentId,
@@ -179,6 +181,8 @@ async function assemble(
     logger,
     hello,
     onMessage,
+    beforeConnect: () => clock.measure(),
+    explainCredentialsRefusal: () => clockRefusal(clock.last),
     onOnline: () => {
       delivery?.connectionUp();
       void trial?.connected().catch((err: unknown) => log.error({ err }, 'confirming the update failed'));
@@ -219,6 +223,7 @@ async function assemble(
     isPluginAvailable: (name) => plugins.isAvailable(name),
     report,
     logger,
+    clock,
     onAck: (ack) => events.emit('ack', ack),
     onResult: (result) => {
       events.emit('result', result);

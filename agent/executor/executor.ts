@@ -42,6 +42,8 @@ export interface ExecutorOptions {
   onResult?(result: ResultMessage): void;
   /** A handler asked for a restart to finish its command (update_agent). */
   onRestart?(commandId: string): void;
+  /** The core's time (issue 25 §5): expiry and issue time are judged by it. The host's clock when absent. */
+  clock?: { now(): number; settled(): Promise<void> };
 }
 
 /**
@@ -171,9 +173,11 @@ export class CommandExecutor {
 
   private async receive(command: CommandMessage): Promise<void> {
     if (!this.accepting) return; // no ack: the core sends it again when we are back
-    const { journal } = this.opts;
+    const { journal, clock } = this.opts;
+    await clock?.settled();
     const check = verifyCommand(command, {
       agentId: this.opts.agentId,
+      ...(clock ? { nowMs: clock.now() } : {}),
       keys: this.opts.serverKeys(),
       seen: (id) => journal.has(id),
     });
