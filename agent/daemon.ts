@@ -17,6 +17,7 @@ import { StatusReporter } from './status-reporter.js';
 import { createAgentLogger, type Logger } from './log.js';
 import { collectMetrics } from './metrics.js';
 import { BUILTIN_AGENT_PLUGINS } from './plugins.js';
+import { stopLeftoverProcesses, trackedRunner } from './plugins/leftover-processes.js';
 import { PluginRuntime } from './plugins/plugin-runtime.js';
 import { DownMessageValidator } from './protocol/down-messages.js';
 import { envelope } from './protocol/envelope.js';
@@ -87,11 +88,14 @@ async function assemble(
     report,
     logger,
   });
+  // What a killed previous run left running (issue 25 §6) goes before anything new starts.
+  await stopLeftoverProcesses(stateDir, log);
   runtime = await PluginRuntime.start({
     modules: opts.plugins ?? BUILTIN_AGENT_PLUGINS,
     configs: settings.pluginConfigs(),
     logger,
     onEvent: onPluginEvent,
+    runner: trackedRunner(stateDir, log),
   });
   const plugins = runtime;
   const scannerCtx = { runtime: plugins, stateDir, spool, logger };
