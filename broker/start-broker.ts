@@ -66,7 +66,8 @@ export interface BrokerLogger {
   debug(obj: object, msg: string): void;
 }
 
-export interface BrokerOptions extends ListenerOptions {
+/** What the broker is made with; `BrokerEvents` come when it starts listening. */
+export interface BrokerSetup extends ListenerOptions {
   topicPrefix: string;
   maxClockSkewSec: number;
   /**
@@ -76,9 +77,12 @@ export interface BrokerOptions extends ListenerOptions {
   lookupAgent(
     agentId: string,
   ): Promise<{ publicKey: string; active: boolean; identityConflict?: boolean } | null>;
-  events: BrokerEvents;
   logger: BrokerLogger;
   now?: () => number;
+}
+
+export interface BrokerOptions extends BrokerSetup {
+  events: BrokerEvents;
 }
 
 export interface RunningBroker {
@@ -92,8 +96,33 @@ export interface RunningBroker {
   close(): Promise<void>;
 }
 
+/**
+ * A broker made but not yet listening: the parts that publish through it (the dispatcher, the
+ * intake's receipts) are built with it, and it starts listening, with the handlers of what
+ * agents send, once they exist (issue 22 §3: no part names another before it exists).
+ */
+export interface Broker extends RunningBroker {
+  /** Opens the listeners; from now on agents connect and `events` hears of them. */
+  listen(events: BrokerEvents): Promise<void>;
+}
+
+/** Made and listening at once, for callers that have their handlers already (tests, benches). */
 export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
+  const broker = await createBroker(opts);
+  await broker.listen(opts.events);
+  return broker;
+}
+
+export async function createBroker(opts: BrokerSetup): Promise<Broker> {
   const now = opts.now ?? Date.now;
+  // Set by listen(): no client can connect before, so nothing reports to it before.
+  let events: BrokerEvents | null = null;
+  const report = (): BrokerEvents => {
+    if (!events) throw new Error('the broker reported an agent before it was listening');
+    return events;
+  };
+  let listeners: Listeners | null = null;
+  let closing: Promise<void> | undefined;
   const prefix = opts.topicPrefix;
   const nonces = new NonceCache(opts.maxClockSkewSec * 1000);
   const takeovers = new TakeoverWatch(TAKEOVER_EPISODE);
@@ -104,7 +133,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const addressOf = (client: Client): string | null =>
     (client.conn as Socket).remoteAddress ?? client.req?.socket.remoteAddress ?? null;
   const refuse = (client: Client | null, reason: RefusalReason, agentId: string | null, detail: string) => {
-    opts.events.onRefusal({ reason, agentId, address: client ? addressOf(client) : null, detail });
+    report().onRefusal({ reason, agentId, address: client ? addressOf(client) : null, detail });
   };
 
   installHooks(broker, {
@@ -157,7 +186,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       const live = connections.get(username);
       if (live && live !== client) {
         const episode = takeovers.note(username, [addressOf(live), addressOf(client)], nowMs);
-        if (episode) opts.events.onSessionTakeovers?.(username, episode);
+        if (episode) report().onSessionTakeovers?.(username, episode);
       }
       return null;
     },
@@ -192,19 +221,19 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   });
   broker.on('clientReady', (client) => {
     if (connections.get(client.id) !== client) return; // closed before it was ready
-    opts.events.onAgentConnected(client.id, { address: addressOf(client), protocolVersion: client.version });
+    report().onAgentConnected(client.id, { address: addressOf(client), protocolVersion: client.version });
   });
   broker.on('clientDisconnect', (client) => {
     if (connections.get(client.id) !== client) return; // replaced by a newer connection
     connections.delete(client.id);
-    opts.events.onAgentDisconnected(client.id);
+    report().onAgentDisconnected(client.id);
   });
   broker.on('subscribe', (subscriptions, client) => {
     if (!client || connections.get(client.id) !== client) return;
     const commandTopic = downTopic(prefix, client.id, 'command');
     const own = `${prefix}/v1/agents/${client.id}/down/#`;
     if (subscriptions.some((s) => s.topic === own || s.topic === commandTopic))
-      opts.events.onAgentListening(client.id);
+      report().onAgentListening(client.id);
   });
   broker.on('clientError', (client, err) => opts.logger.debug({ err, agentId: client.id }, 'client error'));
   broker.on('connectionError', (client, err) =>
@@ -215,15 +244,20 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     const parsed = parseTopic(prefix, packet.topic);
     if (!parsed || parsed.agentId !== client.id) return;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    if (parsed.kind === 'up') opts.events.onAgentMessage(client.id, parsed.type, payload);
-    else if (parsed.kind === 'presence') opts.events.onPresence(client.id, payload);
+    if (parsed.kind === 'up') report().onAgentMessage(client.id, parsed.type, payload);
+    else if (parsed.kind === 'presence') report().onPresence(client.id, payload);
   });
 
-  const listeners = await startListeners(broker, opts);
-  opts.logger.info({ ports: listeners.ports }, 'MQTT broker listening');
-
   return {
-    ports: listeners.ports,
+    get ports() {
+      if (!listeners) throw new Error('the broker is not listening yet');
+      return listeners.ports;
+    },
+    async listen(handlers) {
+      events = handlers;
+      listeners = await startListeners(broker, opts);
+      opts.logger.info({ ports: listeners.ports }, 'MQTT broker listening');
+    },
     publishToAgent(agentId, type, payload) {
       return new Promise((resolve, reject) => {
         broker.publish(
@@ -244,14 +278,18 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       if (!client) return false;
       connections.delete(agentId);
       client.close();
-      opts.events.onAgentDisconnected(agentId);
+      report().onAgentDisconnected(agentId);
       return true;
     },
     isConnected: (agentId) => connections.has(agentId),
     connectedCount: () => connections.size,
-    async close() {
-      await listeners.close();
-      await new Promise<void>((resolve) => broker.close(() => resolve()));
+    close() {
+      // Once: the core's shutdown and a failed start may both ask.
+      closing ??= (async () => {
+        await listeners?.close();
+        await new Promise<void>((resolve) => broker.close(() => resolve()));
+      })();
+      return closing;
     },
   };
 }

@@ -1,7 +1,12 @@
-import type { BrokerEvents, RunningBroker } from '../broker/index.js';
+import type { Broker, BrokerEvents, RunningBroker } from '../broker/index.js';
 import type { Dispatcher } from './commands/index.js';
 import { createBatcher, type Database } from './db/index.js';
-import type { EventRecorder, PresenceEvents } from './events/index.js';
+import {
+  createPresenceEvents,
+  type EventRecorder,
+  type LiveBus,
+  type PresenceEvents,
+} from './events/index.js';
 import {
   type AgentKeyCache,
   type IdentityContext,
@@ -9,6 +14,7 @@ import {
   recordSessionTakeovers,
 } from './fleet/index.js';
 import type { Intake } from './intake/index.js';
+import type { Service } from './lifecycle/index.js';
 import type { PolicyService } from './policy/index.js';
 
 type OnlineEntry = { id: string; metadata: Record<string, unknown> };
@@ -42,6 +48,31 @@ export function presenceWrites(db: Database) {
   };
 }
 
+/**
+ * Presence as a service (issue 22 §3): nobody is connected before the broker listens, whatever
+ * the previous run left recorded; then online and offline marks are batched (`writes`) and told
+ * on the bus once per change (`events`).
+ */
+export function createPresence(db: Database, bus: LiveBus) {
+  return {
+    name: 'presence',
+    writes: presenceWrites(db),
+    events: createPresenceEvents(bus),
+    start: () => db.agents.markAllOffline(),
+    // Its writes run in the agents' intake queues, drained when the intake stops.
+    stop: async () => {},
+  } satisfies Service & Record<string, unknown>;
+}
+
+/** The broker as a service: it listens, with the handlers below, once every part it reaches exists. */
+export function brokerService(broker: Broker, parts: Omit<AgentConnectionParts, 'broker'>): Service {
+  return {
+    name: 'broker',
+    start: () => broker.listen(agentConnectionEvents({ ...parts, broker })),
+    stop: () => broker.close(),
+  };
+}
+
 export interface AgentConnectionParts {
   events: EventRecorder;
   identity: IdentityContext;
@@ -51,8 +82,7 @@ export interface AgentConnectionParts {
   intake: Intake;
   policy: PolicyService;
   dispatcher: Dispatcher;
-  /** Set before any agent can connect, so no handler runs before it exists. */
-  broker: () => RunningBroker;
+  broker: RunningBroker;
 }
 
 /**
@@ -77,7 +107,7 @@ export function agentConnectionEvents(parts: AgentConnectionParts): BrokerEvents
         // Revoked between its authentication and now (here or on another core): the revocation wins.
         if (!online) {
           agentKeys.invalidate(agentId);
-          parts.broker().disconnect(agentId);
+          parts.broker.disconnect(agentId);
         } else presence.online(agentId);
       });
     },

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { type RunningBroker, startBroker } from '../broker/index.js';
+import { createBroker, type RunningBroker } from '../broker/index.js';
 import {
   type AdminContext,
   adminSocketPath,
@@ -8,18 +8,11 @@ import {
   issueSetupToken,
   removeStaleSocket,
   SETUP_TOKEN_HOURS,
-  startAdminSocket,
 } from './api/index.js';
 import { createDispatcher, type Dispatcher } from './commands/index.js';
 import { brokerUrlFor, lanBaseUrl, type RedflagConfig, serverUrl } from './config/index.js';
 import { type Database, openDatabase, pgliteDirFor } from './db/index.js';
-import {
-  createEventRecorder,
-  createLiveBus,
-  createPresenceEvents,
-  type EventRecorder,
-  type LiveBus,
-} from './events/index.js';
+import { createEventRecorder, createLiveBus, type EventRecorder, type LiveBus } from './events/index.js';
 import {
   AgentBundleProvider,
   AgentKeyCache,
@@ -27,16 +20,16 @@ import {
   type IdentityContext,
   ServerKeyring,
 } from './fleet/index.js';
-import { agentConnectionEvents, presenceWrites } from './agent-connections.js';
+import { brokerService, createPresence } from './agent-connections.js';
 import { addCoreJobs } from './core-jobs.js';
 import { createAgentHandlers, createIntake } from './intake/index.js';
 import { createJobRunner, type JobRunner } from './jobs/index.js';
 import { startServices } from './lifecycle/index.js';
 import { type CorePluginHost, createCorePluginHost } from './plugins/index.js';
-import { startLocalAgent } from './local-agent.js';
+import { adminSocketService, httpService, localAgentService } from './edge-services.js';
 import type { Logger } from './log/index.js';
 import { readyLine, setupLinkLine } from './start-lines.js';
-import { createPolicyService, type PolicyService } from './policy/index.js';
+import { createPolicyService, installWindowCheck, type PolicyService } from './policy/index.js';
 import { createInstallWorkflow, type InstallWorkflow } from './updates/index.js';
 import { CORE_VERSION } from './version.js';
 
@@ -56,6 +49,8 @@ export interface CoreHandle {
   jobs: JobRunner;
   /** The integration and notifier plugins config.yaml enables (issue 22 §4). */
   plugins: CorePluginHost;
+  /** The services started, in start order (docs/development.md "Services in start order"). */
+  services: readonly string[];
   /** The HTTP app (tests inject requests from chosen addresses). */
   http: FastifyInstance;
   /** The first-run setup token when no user exists yet, else null (also printed in the log). */
@@ -94,18 +89,15 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
     const applied = await db.migrate();
     // Pretty mode shows the count, not every name (issue 21 §2); the JSON record keeps the names.
     if (applied.length) log.info({ applied, terse: true }, `${applied.length} database migrations applied`);
-    // Nobody is connected before the broker starts, whatever the previous run left recorded.
-    await db.agents.markAllOffline();
 
     const keys = ServerKeyring.open(config.dataDir);
     const agentKeys = new AgentKeyCache(db);
     await agentKeys.load();
-    // One bus per core, handed to every part that has something to tell the live stream.
+    // One bus per core, handed to every part that has something to tell the others and the live stream.
     const live = createLiveBus({
       bufferSize: config.live.bufferSize,
-      onError: (err) => log.error({ err }, 'a live stream listener failed'),
+      onError: (err) => log.error({ err }, 'a bus listener failed'),
     });
-    const presence = createPresenceEvents(live);
     const events = createEventRecorder({
       db,
       logger,
@@ -113,13 +105,23 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       bus: live,
     });
     opened.push(() => events.close());
+    const presence = createPresence(db, live);
 
-    const writes = presenceWrites(db);
-
-    // The broker and the parts that publish through it refer to each other; `broker` is set
-    // before any agent can connect, so no callback runs before it exists.
-    // eslint-disable-next-line prefer-const -- assigned once below, after the parts that use it
-    let broker!: RunningBroker;
+    // Made first, listening last: the parts that publish to agents are built with it.
+    const broker = await createBroker({
+      host: config.broker.host,
+      port: config.broker.port,
+      tls:
+        config.broker.tls.port && config.broker.tls.cert && config.broker.tls.key
+          ? { port: config.broker.tls.port, cert: config.broker.tls.cert, key: config.broker.tls.key }
+          : null,
+      websocket: config.broker.websocket.port ? { port: config.broker.websocket.port } : null,
+      topicPrefix: config.broker.topicPrefix,
+      maxClockSkewSec: config.broker.maxClockSkewSec,
+      logger: logger.child({ component: 'broker' }),
+      lookupAgent: (agentId) => agentKeys.lookup(agentId),
+    });
+    opened.push(() => broker.close());
     const dispatcher = createDispatcher({
       db,
       keys,
@@ -131,15 +133,15 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         waitSeconds: config.commands.waitHours * 3600,
         timeoutSeconds: config.commands.timeoutSeconds,
       },
-      onFinished: (command) => workflow.onCommandFinished(command),
       bus: live,
       outputCaps: { maxLines: config.commands.outputMaxLines, maxChars: config.commands.outputMaxKiB * 1024 },
     });
+    // Finished dry runs and installs reach the workflow, and stored scans the policy, on the bus.
     const workflow = createInstallWorkflow({
       db,
       events,
       commands: dispatcher,
-      mayInstallNow: (agentId) => policy.mayInstallNow(agentId),
+      mayInstallNow: installWindowCheck(db),
       bus: live,
     });
     const policy = createPolicyService({
@@ -170,19 +172,14 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         identity,
         dispatcher,
         isConnected: (id) => broker.isConnected(id),
-        markOffline: writes.markOffline,
+        markOffline: presence.writes.markOffline,
         bus: live,
-        presence,
-        afterIngest: (agentId, plugin) =>
-          policy
-            .afterIngest(agentId, plugin)
-            .catch((err: unknown) => log.error({ err, agentId }, 'auto-approve failed')),
+        presence: presence.events,
       }),
     });
-    opened.push(() => dispatcher.drainOutput());
-    opened.push(() => intake.drain());
 
     const jobs = createJobRunner({ db, events, logger });
+    addCoreJobs(jobs, { db, dispatcher, workflow, log });
     // Loaded (migrated, created) before the HTTP server is built: their routes are part of it.
     const plugins = createCorePluginHost({
       enabled: config.plugins.enabled,
@@ -197,40 +194,6 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       logger,
     });
     await plugins.load();
-
-    broker = await startBroker({
-      host: config.broker.host,
-      port: config.broker.port,
-      tls:
-        config.broker.tls.port && config.broker.tls.cert && config.broker.tls.key
-          ? { port: config.broker.tls.port, cert: config.broker.tls.cert, key: config.broker.tls.key }
-          : null,
-      websocket: config.broker.websocket.port ? { port: config.broker.websocket.port } : null,
-      topicPrefix: config.broker.topicPrefix,
-      maxClockSkewSec: config.broker.maxClockSkewSec,
-      logger: logger.child({ component: 'broker' }),
-      lookupAgent: (agentId) => agentKeys.lookup(agentId),
-      events: agentConnectionEvents({
-        events,
-        identity,
-        agentKeys,
-        presence,
-        writes,
-        intake,
-        policy,
-        dispatcher,
-        broker: () => broker,
-      }),
-    });
-    opened.push(() => broker.close());
-
-    addCoreJobs(jobs, { db, dispatcher, workflow, log });
-    // Services in dependency order, stopped in reverse (docs/development.md "Services").
-    const services = await startServices([jobs, plugins], (service, err) =>
-      log.error({ err, service }, 'stopping a service failed'),
-    );
-    opened.push(() => services.stop());
-    await dispatcher.expireOverdue();
 
     // First start with no users: the one way in is a link printed below (issue 5); issued
     // before the API listens, so the link works from the first request.
@@ -247,7 +210,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
         return broker.disconnect(agentId);
       },
     };
-    const app: FastifyInstance = await buildApiServer({
+    const app = await buildApiServer({
       db,
       logger,
       version: CORE_VERSION,
@@ -283,42 +246,65 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
           agentKeys.remember(agentId, { publicKey, active: true, identityConflict: false }),
       },
     });
-    await app.listen({ host: config.http.host, port: config.http.port });
     opened.push(() => app.close());
 
-    const admin = await startAdminSocket({
-      db,
-      logger,
-      version: CORE_VERSION,
-      dataDir: config.dataDir,
-      manage,
-    });
-    opened.push(() => admin.close());
+    const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+    const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}`;
+
+    // Services in dependency order, stopped in reverse (docs/development.md "Services").
+    const services = await startServices(
+      [
+        live,
+        events,
+        presence,
+        dispatcher,
+        workflow,
+        policy,
+        intake,
+        jobs,
+        plugins,
+        brokerService(broker, {
+          events,
+          identity,
+          agentKeys,
+          presence: presence.events,
+          writes: presence.writes,
+          intake,
+          policy,
+          dispatcher,
+        }),
+        httpService(app, { host: config.http.host, port: config.http.port }),
+        adminSocketService({ db, logger, version: CORE_VERSION, dataDir: config.dataDir, manage }),
+        ...(config.localAgent.enabled
+          ? [
+              localAgentService(
+                {
+                  dataDir: config.dataDir,
+                  httpUrl,
+                  events,
+                  logger,
+                  createToken: async () =>
+                    (
+                      await createToken(manage, {
+                        label: 'local agent',
+                        seats: 1,
+                        expires: '1h',
+                        createdBy: 'core',
+                      })
+                    ).token,
+                },
+                logger,
+              ),
+            ]
+          : []),
+      ],
+      (service, err) => log.error({ err, service }, 'stopping a service failed'),
+    );
+    opened.push(() => services.stop());
 
     if (setupToken) {
       const setup = setupLinkLine(lanBaseUrl(config), setupToken, SETUP_TOKEN_HOURS);
       log.warn(setup.fields, setup.message);
-    }
-
-    const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
-    const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}`;
-    if (config.localAgent.enabled) {
-      // Started in the background: the core is ready to serve before this host's agent has
-      // enrolled (spawning it takes seconds on a slow box), and a failure is recorded, not fatal.
-      const localAgent = startLocalAgent({
-        dataDir: config.dataDir,
-        httpUrl,
-        events,
-        logger,
-        createToken: async () =>
-          (await createToken(manage, { label: 'local agent', seats: 1, expires: '1h', createdBy: 'core' }))
-            .token,
-      }).catch((err: unknown) => {
-        log.error({ err }, 'the local agent could not start');
-        return { stop: async () => {} };
-      });
-      // Stopped first, so its disconnect is clean and it does not reconnect to a closing core.
-      opened.push(async () => (await localAgent).stop());
     }
 
     await events.record({
@@ -344,6 +330,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       jobs,
       plugins,
       manage,
+      services: services.started,
       http: app,
       httpUrl,
       setupToken,

@@ -49,16 +49,20 @@ export async function writeJsonAtomic(
   await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, opts);
 }
 
-/** The parsed JSON of a file, or null when it does not exist. Throws on unreadable content. */
-export async function readJsonIfExists(path: string): Promise<unknown> {
-  let text: string;
+/** The text of a file, or null when it does not exist. */
+export async function readTextIfExists(path: string): Promise<string | null> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
-  return JSON.parse(text) as unknown;
+}
+
+/** The parsed JSON of a file, or null when it does not exist. Throws on unreadable content. */
+export async function readJsonIfExists(path: string): Promise<unknown> {
+  const text = await readTextIfExists(path);
+  return text === null ? null : (JSON.parse(text) as unknown);
 }
 
 /** Is this a temporary file left behind by writeFileAtomic (a crash mid-write)? */

@@ -1,6 +1,7 @@
 import { constants, readFileSync } from 'node:fs';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { readTextIfExists } from './atomic.js';
 
 /** Another live process holds the lock. */
 export class LockedError extends Error {
@@ -60,13 +61,8 @@ export async function acquireLock(path: string): Promise<HeldLock> {
 
 /** The PID of the live process holding the lock at `path`, or null when it is free or stale. */
 export async function lockHolder(path: string): Promise<number | null> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  const text = await readTextIfExists(path);
+  if (text === null) return null;
   let content: Partial<LockContent>;
   try {
     content = JSON.parse(text) as Partial<LockContent>;

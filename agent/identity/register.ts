@@ -5,6 +5,7 @@ import {
   keyFingerprint,
   parseRegistrationToken,
 } from '../../broker/protocol/index.js';
+import type { RegistrationAnswer, RegistrationBody } from '../../broker/protocol/api-types.js';
 import type { AgentConfig, RegisteredConfig } from '../config/agent-config.js';
 import { AGENT_VERSION } from '../version.js';
 import { hostInfo, macAddresses, machineIdHash } from './host-info.js';
@@ -42,16 +43,6 @@ export interface RegisterRequest {
   timeoutMs?: number;
 }
 
-interface RegisterResponse {
-  agentId: string;
-  serverPublicKey: string;
-  serverKeyId: string;
-  serverKeys: Record<string, string>;
-  brokerUrl: string;
-  topicPrefix: string;
-  rebound: boolean;
-}
-
 /**
  * Enrols this host (DESIGN.md §3.1): a fresh Ed25519 key pair, `POST /api/v1/agents/register`,
  * then the server key is pinned to the fingerprint the token carries. Only that key is
@@ -73,7 +64,7 @@ export async function registerWithServer(
 
   const keys = generateKeyPair();
   const host = hostInfo();
-  const body = {
+  const body: RegistrationBody = {
     token: req.token,
     publicKey: keys.publicKey,
     machineIdHash: machineIdHash(req.machineIdFile),
@@ -142,8 +133,8 @@ export async function registerWithServer(
   return { config, rebound: answer.rebound };
 }
 
-function checkResponse(json: unknown): RegisterResponse {
-  const r = json as Partial<RegisterResponse> | null;
+function checkResponse(json: unknown): RegistrationAnswer {
+  const r = json as Partial<RegistrationAnswer> | null;
   const bad = (what: string) =>
     new RegistrationError('bad_response', `the server's answer is not a registration: ${what}`);
   if (!r || typeof r !== 'object') throw bad('not a JSON object');
@@ -152,7 +143,7 @@ function checkResponse(json: unknown): RegisterResponse {
   if (typeof r.brokerUrl !== 'string' || !/^(mqtts?|wss?):\/\//.test(r.brokerUrl))
     throw bad('brokerUrl is not an MQTT URL');
   if (!isValidTopicPrefix(r.topicPrefix)) throw bad('topicPrefix is not a topic prefix');
-  return { ...r, rebound: r.rebound === true } as RegisterResponse;
+  return { ...r, rebound: r.rebound === true } as RegistrationAnswer;
 }
 
 function safeFingerprint(publicKey: string): string | null {

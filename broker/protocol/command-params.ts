@@ -1,6 +1,6 @@
 import { updateAgentParamsSchema } from './agent-bundle.js';
 import { MAX_TRANSACTION_ITEMS, scanScheduleSchema, transactionSchema } from './schemas/index.js';
-import type { CommandType } from './types.js';
+import type { CommandType } from './vocabulary-types.js';
 
 /**
  * The `params` of every command type (issue 22 §1): one schema each, checked by the core

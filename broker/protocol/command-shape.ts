@@ -1,7 +1,7 @@
 import { decodeBase64, decodeBase64Url } from './base64.js';
 import { isUuid } from './ids.js';
 import type { CommandFields } from './types.js';
-import { MAX_COMMAND_ATTEMPT } from './schemas/command.js';
+import { commandSchema, MAX_COMMAND_ATTEMPT } from './schemas/command.js';
 import { COMMAND_TYPES } from './vocabulary.js';
 
 /**
@@ -10,17 +10,15 @@ import { COMMAND_TYPES } from './vocabulary.js';
  * keeps the reference verifier safe on its own.
  */
 
-/** The fields a command signature covers, in the order the documentation lists them. */
-export const SIGNED_COMMAND_FIELDS = [
-  'id',
-  'agentId',
-  'type',
-  'params',
-  'issuedAt',
-  'expiresAt',
-  'attempt',
-  'keyId',
-] as const satisfies readonly (keyof CommandFields)[];
+type SignedCommandField = Exclude<(typeof commandSchema.required)[number], 'v' | 'ts' | 'signature'>;
+
+/**
+ * The fields a command signature covers, in the order the documentation lists them: the schema's
+ * required fields less the transport (`v`, `ts`, re-stamped on a re-send) and the signature.
+ */
+export const SIGNED_COMMAND_FIELDS: readonly SignedCommandField[] = commandSchema.required.filter(
+  (key): key is SignedCommandField => key !== 'v' && key !== 'ts' && key !== 'signature',
+) satisfies readonly (keyof CommandFields)[];
 
 const COMMAND_KEYS = new Set<string>(['v', 'ts', 'signature', ...SIGNED_COMMAND_FIELDS]);
 

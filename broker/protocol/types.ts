@@ -1,28 +1,19 @@
 import type { SpooledUpType } from './topics.js';
 import type {
-  COMMAND_REJECT_REASONS,
-  COMMAND_TYPES,
-  EVENT_SEVERITIES,
-  PACKAGE_SEVERITIES,
-  PROGRESS_STREAMS,
-  RECEIPT_STATUSES,
-  RESULT_STATUSES,
-} from './vocabulary.js';
+  CommandRejectReason,
+  CommandType,
+  EventSeverity,
+  ProgressStream,
+  ReceiptStatus,
+  ResultStatus,
+  Severity,
+} from './vocabulary-types.js';
 
 /**
  * TypeScript shapes of every message. Hand-written for readable editor hints;
  * test/broker/protocol/types.test.ts proves at compile time that each one has exactly the
  * properties and required properties of its schema, and at run time that examples validate.
  */
-
-/** Package update severity. */
-export type Severity = (typeof PACKAGE_SEVERITIES)[number];
-export type EventSeverity = (typeof EVENT_SEVERITIES)[number];
-export type CommandType = (typeof COMMAND_TYPES)[number];
-export type CommandRejectReason = (typeof COMMAND_REJECT_REASONS)[number];
-export type ResultStatus = (typeof RESULT_STATUSES)[number];
-export type ProgressStream = (typeof PROGRESS_STREAMS)[number];
-export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
 
 /** Free-form JSON object owned by a plugin or command handler. */
 export type OpenObject = Record<string, unknown>;

@@ -19,6 +19,11 @@ export const errorResponseSchema = {
   },
 } as const;
 
+/** The 404 body of a route that names a missing thing by id. */
+export const notFound = (what: string, id: string) => ({
+  error: { code: 'not_found', message: `no ${what} with id ${id}` },
+});
+
 export function installErrorHandlers(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;

@@ -10,18 +10,16 @@ const MAX_VALUES = 20;
  * `status=failed&status=timed_out` or `status=failed,timed_out`.
  */
 export function listParam(values: readonly string[], description?: string) {
-  const one = `(${values.join('|')})`;
-  return {
-    type: 'array',
-    maxItems: MAX_VALUES,
-    items: { type: 'string', pattern: `^${one}(,${one})*$` },
-    ...(description ? { description } : {}),
-  } as const;
+  return commaListParam(`(${values.join('|')})`, description);
 }
 
 /** Same for free words (event types, components): letters, digits and `_ . : -`. */
 export function wordListParam(description?: string) {
-  const one = '[A-Za-z0-9_.:-]{1,64}';
+  return commaListParam('[A-Za-z0-9_.:-]{1,64}', description);
+}
+
+/** Repeated or comma-separated values, each matching the pattern `one`. */
+function commaListParam(one: string, description?: string) {
   return {
     type: 'array',
     maxItems: MAX_VALUES,

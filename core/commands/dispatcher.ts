@@ -8,7 +8,6 @@ import type {
 import { signCommand } from '../../broker/protocol/index.js';
 import {
   type Command,
-  type CommandSource,
   createBatcher,
   type Database,
   InactiveAgentError,
@@ -19,6 +18,7 @@ import type { ServerKeyring } from '../fleet/index.js';
 import type { Logger } from '../log/index.js';
 import { createCommandOutput, type OutputCaps } from './output.js';
 import { createDeliveryMarks } from './delivery-marks.js';
+import { type CancelOutcome, CommandRequestError, type IssueRequest } from './requests.js';
 
 export interface DispatcherContext {
   db: Database;
@@ -30,65 +30,14 @@ export interface DispatcherContext {
   isConnected(agentId: string): boolean;
   /** How long commands wait for an offline agent, and run once acknowledged (seconds by type). */
   limits?: { waitSeconds: number; timeoutSeconds: Record<string, number> };
-  /** Effects of a finished command beyond its own row (package state for installs…). */
-  onFinished?(command: Command): Promise<void>;
-  /** Status changes and output lines go out as `command.status` and `command.output`. */
+  /**
+   * Status changes and output lines go out as `command.status` and `command.output`; a final
+   * status as `command.finished`, published: the parts that handle it (the install workflow
+   * moves packages on) are done before the agent's result is answered.
+   */
   bus?: LiveBus;
   /** How much output is stored per command (config `commands.outputMaxLines`/`outputMaxKiB`). */
   outputCaps?: OutputCaps;
-}
-
-export interface IssueRequest {
-  agentId: string;
-  type: CommandType;
-  params?: Record<string, unknown>;
-  source?: CommandSource;
-  createdBy?: string | null;
-  /** How long the command may wait for the agent before it times out. */
-  ttlSeconds?: number;
-  /** One active command per agent and key: a second "scan apt now" gets the first one back. */
-  dedupKey?: string | null;
-  /** The same key always gets the same command (an API client's retry of its own request). */
-  idempotencyKey?: string | null;
-  retriedFromId?: string | null;
-  attempt?: number;
-}
-
-/**
- * What a cancel did: `cancel` is null when the command was withdrawn here (it is `cancelled`
- * now); otherwise the `cancel` command sent to the agent that runs it, whose result says
- * whether it stopped (issue 21 §6).
- */
-export interface CancelOutcome {
-  command: Command;
-  cancel: Command | null;
-}
-
-/** A request about a command that cannot be done as asked; `code` names why. */
-export class CommandRequestError extends Error {
-  override name = 'CommandRequestError';
-  constructor(
-    readonly code:
-      'not_found' | 'agent_not_active' | 'not_retryable' | 'not_cancellable' | 'command_type_unsupported',
-    message: string,
-    /** For `command_type_unsupported`: the agent, the type, and the types it runs. */
-    readonly details?: { agentId: string; type: string; runs: string[] },
-  ) {
-    super(message);
-  }
-}
-
-/**
- * The command, or null when its agent is unknown or revoked: for callers that pass over such
- * hosts (a revocation raced them) instead of failing.
- */
-export async function unlessAgentInactive<T>(issuing: Promise<T>): Promise<T | null> {
-  try {
-    return await issuing;
-  } catch (err) {
-    if (err instanceof CommandRequestError && err.code === 'agent_not_active') return null;
-    throw err;
-  }
 }
 
 const DEFAULT_LIMITS = { waitSeconds: 24 * 3600, timeoutSeconds: { default: 3600 } };
@@ -153,12 +102,18 @@ export function createDispatcher(ctx: DispatcherContext) {
       statusChanged(await ctx.db.commands.markRunning(commandId, agentId, at)),
   });
 
-  /** Output first, then the final status, then what follows from it (installs' package states). */
+  /** Output first, then the final status. */
   async function finished(command: Command) {
     await output.settle(command.id);
     statusChanged(command);
-    // Issue 22 §3: what integration plugins and other parts wait for, the row already final.
-    ctx.bus?.emit('command.finished', command.agentId, {
+  }
+
+  /**
+   * What follows from a final status, its event already recorded: the bus's `command.finished`
+   * (issue 22 §3), whose handlers (installs' package states) finish before this returns.
+   */
+  async function announceFinished(command: Command) {
+    await ctx.bus?.publish('command.finished', command.agentId, {
       commandId: command.id,
       type: command.type,
       status: command.status,
@@ -244,6 +199,14 @@ export function createDispatcher(ctx: DispatcherContext) {
   }
 
   const dispatcher = {
+    name: 'dispatcher',
+
+    /** Commands that ran out of time while the core was down are timed out first. */
+    start: () => dispatcher.expireOverdue(),
+
+    /** Output lines and delivery marks still waiting are written. */
+    stop: () => dispatcher.drainOutput(),
+
     /**
      * Creates (or, for a dedup or idempotency key, finds) the command and sends it when it can.
      * Throws CommandRequestError `agent_not_active` for an unknown or revoked agent, and
@@ -317,7 +280,7 @@ export function createDispatcher(ctx: DispatcherContext) {
         'info',
         `${cancelled.type} command ${cancelled.id} cancelled by ${by ?? 'unknown'}`,
       );
-      await ctx.onFinished?.(cancelled);
+      await announceFinished(cancelled);
       return { command: cancelled, cancel: null };
     },
 
@@ -338,7 +301,7 @@ export function createDispatcher(ctx: DispatcherContext) {
           'warning',
           `${command.type} command ${command.id} timed out: ${command.error}`,
         );
-        await ctx.onFinished?.(command);
+        await announceFinished(command);
       }
     },
 
@@ -365,7 +328,7 @@ export function createDispatcher(ctx: DispatcherContext) {
       if (command) {
         await finished(command);
         await recordFinished(command, 'warning', `agent refused command ${ack.commandId}: ${why}`);
-        await ctx.onFinished?.(command);
+        await announceFinished(command);
       }
     },
 
@@ -398,7 +361,7 @@ export function createDispatcher(ctx: DispatcherContext) {
         done.status === 'succeeded' ? 'info' : 'warning',
         `${done.type} command ${done.id} ${done.status}${done.error ? `: ${done.error}` : ''}`,
       );
-      await ctx.onFinished?.(done);
+      await announceFinished(done);
       return 'stored';
     },
 

@@ -1,14 +1,12 @@
+export { createDispatcher, type Dispatcher, type DispatcherContext } from './dispatcher.js';
 export {
   type CancelOutcome,
   CommandRequestError,
-  createDispatcher,
-  type Dispatcher,
-  type DispatcherContext,
   type IssueRequest,
   unlessAgentInactive,
-} from './dispatcher.js';
+} from './requests.js';
+export { checkParams, type IssueRefusal } from './params.js';
 export {
-  checkParams,
   dedupKeyOf,
   type IssuableCommandType,
   ISSUABLE_COMMAND_TYPES,
@@ -16,7 +14,6 @@ export {
   issueByPerson,
   type IssueContext,
   type IssueOutcome,
-  type IssueRefusal,
   paramsToIssue,
   refuseRole,
   roleToIssue,

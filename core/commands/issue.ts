@@ -1,13 +1,9 @@
-import type { ValidateFunction } from 'ajv';
-import {
-  type CommandType,
-  commandParamsSchemas,
-  createValidatorAjv,
-  firstErrorPath,
-} from '../../broker/protocol/index.js';
+import { type CommandType, createValidatorAjv } from '../../broker/protocol/index.js';
 import type { Command, Role } from '../db/index.js';
 import { type AgentBundleProvider, agentUpdateParams, type ServerKeyring } from '../fleet/index.js';
-import { type Dispatcher, unlessAgentInactive } from './dispatcher.js';
+import type { Dispatcher } from './dispatcher.js';
+import { checkParams, type IssueRefusal } from './params.js';
+import { unlessAgentInactive } from './requests.js';
 
 /**
  * The issue path of a command asked for by a person (issue 22 §2): which types may be asked
@@ -41,12 +37,6 @@ export function dedupKeyOf(type: string, params: Record<string, unknown>): strin
   return null;
 }
 
-/** Why a request cannot become a command; the route maps `status` to HTTP as it is. */
-export interface IssueRefusal {
-  status: 400 | 403 | 503;
-  error: { code: string; message: string; details?: unknown };
-}
-
 /**
  * What a caller may say about an update_agent: the rest (version, URL, SHA-256, size, signature,
  * key) is the core's current bundle, as POST /api/v1/agents/:id/update fills it in, so no
@@ -58,33 +48,9 @@ const updateAgentRequestSchema = {
   properties: { connectTimeoutSeconds: { type: 'integer', minimum: 10, maximum: 3600 } },
 } as const;
 
-const ajv = createValidatorAjv();
 const validateUpdateAgentRequest = createValidatorAjv({ allErrors: true }).compile<{
   connectTimeoutSeconds?: number;
 }>(updateAgentRequestSchema);
-const paramsValidators = new Map<string, ValidateFunction>(
-  Object.entries(commandParamsSchemas).map(([type, schema]) => [type, ajv.compile(schema)]),
-);
-
-/**
- * Checks `params` with the protocol's schema of the type, the one the agent's handler checks
- * (issue 22 §1): bad params are refused here, before anything is stored or signed, with the
- * field named (`details.field`, a JSON pointer into the request body).
- */
-export function checkParams(type: string, params: Record<string, unknown>): IssueRefusal | null {
-  const validate = paramsValidators.get(type);
-  if (!validate || validate(params)) return null;
-  const path = firstErrorPath(validate.errors);
-  const first = validate.errors![0]!;
-  const field = `/params${path}`;
-  const message =
-    first.keyword === 'additionalProperties'
-      ? `params${first.instancePath}: unknown field "${(first.params as { additionalProperty: string }).additionalProperty}"`
-      : first.keyword === 'required'
-        ? `params${path} is required`
-        : `params${first.instancePath} ${first.message ?? 'is invalid'}`;
-  return { status: 400, error: { code: 'invalid_params', message, details: { field, type } } };
-}
 
 export interface IssueContext {
   dispatcher: Dispatcher;

@@ -33,22 +33,25 @@ export type { Migration } from './migrations/index.js';
 export {
   EVENT_SEVERITIES,
   type EventSeverity,
-  type NewSystemEvent,
-  type SystemEvent,
   type SystemEventFilter,
 } from './repositories/system-events.js';
-export type { Agent, AgentHello, AgentStatus, IdentityConflict } from './repositories/agents.js';
+export type { AgentHello, IdentityConflict } from './repositories/agents.js';
+/** The domain types the repositories store and read (core/domain owns them, issue 22 §2). */
 export type {
+  Agent,
+  AgentStatus,
+  Command,
   InstallOutcome,
-  PackageRef,
+  NewSystemEvent,
   PackageState,
-  PackageStatus,
+  Policy,
+  SystemEvent,
   UpdateEvent,
-} from './repositories/package-state.js';
+} from '../domain/index.js';
+export type { PackageRef, PackageStatus } from './repositories/package-state.js';
 export {
   globToLike,
   type MaintenanceWindow,
-  type Policy,
   type PolicyKind,
   type PolicyMatch,
   type Schedule,
@@ -84,7 +87,6 @@ export type { ClientError, ClientErrorFilter, NewClientError } from './repositor
 export type { IngestBatch, IngestOutcome, IngestPackage } from './repositories/scan-ingest.js';
 export {
   ACTIVE_COMMAND_STATUSES,
-  type Command,
   type CommandFilter,
   type CommandKey,
   type CommandPage,

@@ -24,7 +24,12 @@ export const PACKAGE_SAMPLE = 50;
 
 export type LiveEvent = CoreEvent;
 
+export type { CoreEvent };
+
 export type LiveListener = (event: LiveEvent) => void;
+
+/** A part's work on an event that the emitter waits for (`publish`). */
+export type EventHandler<K extends LiveEventKind> = (event: CoreEvent<K>) => Promise<void>;
 
 /** What `since` can give back: the missed events, or why they cannot be had. */
 export type Replay =
@@ -40,8 +45,25 @@ export interface LiveBus {
   subscribe(listener: LiveListener): () => void;
   /** One kind only, typed: how a part of the core listens to another (issue 22 §3). */
   on<K extends LiveEventKind>(kind: K, listener: (event: CoreEvent<K>) => void): () => void;
+  /**
+   * A part's work on one kind that must be done before the emitter goes on (the install
+   * workflow after a command finished, before the agent gets its receipt): run by `publish`,
+   * in the order registered. One that throws is reported to `onError`; the others still run.
+   */
+  handle<K extends LiveEventKind>(kind: K, handler: EventHandler<K>): () => void;
+  /** `emit`, then the kind's handlers, awaited one after the other. */
+  publish<K extends LiveEventKind>(
+    kind: K,
+    agentId: string | null,
+    data: LiveEventData[K],
+  ): Promise<LiveEvent>;
   /** Events after `id` still in the ring buffer, oldest first. */
   since(id: number, stream?: string): Replay;
+  /** A service of the core (issue 22 §3): stopped last, when no part emits any more. */
+  readonly name: string;
+  start(): Promise<void>;
+  /** Drops every listener and handler: the parts that listened have stopped. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -53,10 +75,12 @@ export function createLiveBus(opts: { bufferSize: number; onError?(err: unknown)
   const size = opts.bufferSize;
   const ring: Array<LiveEvent | undefined> = new Array(size);
   const listeners = new Set<LiveListener>();
+  const handlers = new Map<LiveEventKind, Array<EventHandler<LiveEventKind>>>();
   const stream = randomUUID();
   let lastId = 0;
 
-  return {
+  const bus: LiveBus = {
+    name: 'live bus',
     stream,
     get lastId() {
       return lastId;
@@ -84,6 +108,27 @@ export function createLiveBus(opts: { bufferSize: number; onError?(err: unknown)
       listeners.add(filtered);
       return () => listeners.delete(filtered);
     },
+    handle(kind, handler) {
+      const list = handlers.get(kind) ?? [];
+      handlers.set(kind, list);
+      const entry = handler as EventHandler<LiveEventKind>;
+      list.push(entry);
+      return () => {
+        const at = list.indexOf(entry);
+        if (at >= 0) list.splice(at, 1);
+      };
+    },
+    async publish(kind, agentId, data) {
+      const event = bus.emit(kind, agentId, data);
+      for (const handler of [...(handlers.get(kind) ?? [])]) {
+        try {
+          await handler(event);
+        } catch (err) {
+          opts.onError?.(err);
+        }
+      }
+      return event;
+    },
     since(id, otherStream) {
       const oldestId = Math.max(1, lastId - size + 1);
       if (otherStream !== undefined && otherStream !== stream)
@@ -95,5 +140,11 @@ export function createLiveBus(opts: { bufferSize: number; onError?(err: unknown)
       for (let i = id + 1; i <= lastId; i++) events.push(ring[i % size]!);
       return { ok: true, events };
     },
+    async start() {},
+    async stop() {
+      listeners.clear();
+      handlers.clear();
+    },
   };
+  return bus;
 }

@@ -6,6 +6,7 @@ export {
   type LiveEvent,
   type LiveEventData,
   type LiveEventKind,
+  type EventHandler,
   type LiveListener,
   type OutputLine,
   PACKAGE_SAMPLE,

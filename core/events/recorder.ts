@@ -17,6 +17,10 @@ export interface EventRecorder {
   /** Writes pending summaries (called on shutdown and by the timer). */
   flush(): Promise<void>;
   close(): Promise<void>;
+  /** A service of the core (issue 22 §3), stopped after every part that records: `close()`. */
+  readonly name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 interface Window {
@@ -82,7 +86,7 @@ export function createEventRecorder(opts: {
   const timer = setInterval(() => void flush(), 10_000);
   timer.unref();
 
-  return {
+  const recorder: EventRecorder = {
     record,
     published,
     async recordLimited(key, event) {
@@ -109,6 +113,9 @@ export function createEventRecorder(opts: {
       if (recordIt) await record(event);
     },
     flush,
+    name: 'event recorder',
+    start: async () => {},
+    stop: () => recorder.close(),
     async close() {
       clearInterval(timer);
       // Summaries of an unfinished minute are written now rather than lost.
@@ -116,4 +123,5 @@ export function createEventRecorder(opts: {
       await flush();
     },
   };
+  return recorder;
 }

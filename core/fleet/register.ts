@@ -1,4 +1,5 @@
 import { hashRegistrationToken, parseRegistrationToken } from '../../broker/protocol/index.js';
+import type { RegistrationAnswer, RegistrationBody } from '../../broker/protocol/api-types.js';
 import type { Database, RegistrationRefusal } from '../db/index.js';
 import type { EventRecorder } from '../events/index.js';
 import type { ServerKeyring } from './server-keys.js';
@@ -14,26 +15,9 @@ export interface RegisterContext {
   onRegistered?(agentId: string, publicKey: string): void;
 }
 
-export interface RegisterBody {
-  token: string;
-  publicKey: string;
-  machineIdHash: string;
-  hostname: string;
-  os: string;
-  arch: string;
-  agentVersion: string;
-  macAddresses: string[];
-}
-
-export interface RegisterSuccess {
-  agentId: string;
-  serverPublicKey: string;
-  serverKeyId: string;
-  serverKeys: Record<string, string>;
-  brokerUrl: string;
-  topicPrefix: string;
-  rebound: boolean;
-}
+/** What the agent sends, and what it gets back (broker/protocol/api, shared with the agent). */
+export type RegisterBody = RegistrationBody;
+export type RegisterSuccess = RegistrationAnswer;
 
 /** Why a registration was refused, with the HTTP status and a sentence the agent prints. */
 export class RegistrationRefused extends Error {

@@ -12,8 +12,6 @@ export function createAgentHandlers(ctx: {
   events: EventRecorder;
   /** The machine-id check of every hello (issue 21 §5). */
   identity: IdentityContext;
-  /** After a stored scan (auto-approve rules); its failure is logged, the scan stays stored. */
-  afterIngest(agentId: string, plugin: string): Promise<void>;
   dispatcher: Dispatcher;
   isConnected(agentId: string): boolean;
   /** Records the agent offline (batched with others going offline at the same moment). */
@@ -53,7 +51,6 @@ export function createAgentHandlers(ctx: {
 
     async scan(agentId, scan) {
       const { status } = await ingestScan(ctx, agentId, scan);
-      if (status === 'stored' && !scan.error) await ctx.afterIngest(agentId, scan.plugin);
       return status;
     },
 

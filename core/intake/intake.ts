@@ -69,6 +69,10 @@ export interface Intake {
   /** Queues other per-agent work (connect, disconnect) in the same order as its messages. */
   enqueue(agentId: string, work: () => Promise<void>): void;
   drain(): Promise<void>;
+  /** A service of the core (issue 22 §3): stopping waits for the queued messages' handlers. */
+  readonly name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 export function createIntake(ctx: IntakeContext): Intake {
@@ -183,5 +187,8 @@ export function createIntake(ctx: IntakeContext): Intake {
       void queue.push(agentId, work);
     },
     drain: () => queue.drain(),
+    name: 'intake',
+    start: async () => {},
+    stop: () => queue.drain(),
   };
 }

@@ -5,7 +5,7 @@ import {
   type FleetReader,
   PluginError,
 } from '../../plugins/sdk/index.js';
-import { CommandRequestError, type Dispatcher } from '../commands/index.js';
+import { checkParams, CommandRequestError, type Dispatcher } from '../commands/index.js';
 import type { Agent, Command, Database, PackageState } from '../db/index.js';
 
 /**
@@ -90,6 +90,9 @@ export function commandIssuer(plugin: string, dispatcher: Pick<Dispatcher, 'issu
           `plugins may issue ${PLUGIN_COMMAND_TYPES.join(', ')} commands, not ${request.type}`,
           { code: 'command_type_refused' },
         );
+      // The same check as POST /api/v1/commands (issue 22 §1): nothing stored or signed.
+      const refused = checkParams(type, request.params ?? {});
+      if (refused) throw new PluginError(refused.error.message, { code: refused.error.code });
       try {
         const { command } = await dispatcher.issue({
           agentId: request.agentId,

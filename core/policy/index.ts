@@ -1,4 +1,4 @@
-export { isInWindow, mayInstallNow, windowProblem } from './maintenance-windows.js';
+export { installWindowCheck, isInWindow, mayInstallNow, windowProblem } from './maintenance-windows.js';
 export {
   createPolicyService,
   PolicyError,

@@ -1,4 +1,4 @@
-import type { MaintenanceWindow } from '../db/index.js';
+import type { Database, MaintenanceWindow } from '../db/index.js';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
@@ -71,4 +71,16 @@ export function windowProblem(
     return `timezone must be an IANA time zone such as Europe/Berlin, got "${w.timezone}"`;
   }
   return null;
+}
+
+/**
+ * May installs start on this agent now (no window applies, or one is open)? Read from the
+ * database at each call: the install workflow asks it before each install (issue 22 §3: it
+ * needs the rule, not the policy service).
+ */
+export function installWindowCheck(db: Pick<Database, 'agents' | 'policies'>) {
+  return async (agentId: string, now = new Date()): Promise<boolean> => {
+    const agent = await db.agents.findById(agentId);
+    return mayInstallNow(await db.policies.windows(), agent?.labels ?? [], now);
+  };
 }

@@ -2,7 +2,7 @@ import { PACKAGE_SEVERITIES } from '../../broker/protocol/index.js';
 import type { ConfigMessage } from '../../broker/protocol/index.js';
 import type { Database, MaintenanceWindow, Policy, PolicyKind, PolicyMatch, Schedule } from '../db/index.js';
 import type { EventRecorder, LiveBus } from '../events/index.js';
-import { mayInstallNow, windowProblem } from './maintenance-windows.js';
+import { installWindowCheck, windowProblem } from './maintenance-windows.js';
 import { configFor, intervalProblem } from './schedules.js';
 
 /** A policy request that cannot work; `message` says what to change. */
@@ -102,7 +102,37 @@ export function createPolicyService(ctx: PolicyContext) {
       if (agent.status === 'active' && ctx.isConnected(agent.id)) await service.pushConfig(agent.id);
   }
 
+  let stopHandling: (() => void) | null = null;
+
   const service = {
+    name: 'policy',
+
+    /** Auto-approve rules apply to every scan stored without an error (issue 22 §3: on the bus). */
+    async start() {
+      stopHandling =
+        ctx.bus?.handle('scan.ingested', async ({ agentId, data }) => {
+          if (data.error || !agentId) return;
+          try {
+            await service.afterIngest(agentId, data.plugin);
+          } catch (err) {
+            await ctx.events.record({
+              type: 'policy',
+              subtype: 'auto_approve_failed',
+              severity: 'warning',
+              component: 'policy',
+              agentId,
+              message: `auto-approve rules could not be applied to ${data.plugin} updates: ${(err as Error).message}`,
+              metadata: { plugin: data.plugin, batchId: data.batchId },
+            });
+          }
+        }) ?? null;
+    },
+
+    async stop() {
+      stopHandling?.();
+      stopHandling = null;
+    },
+
     async addRule(
       rule: { kind: PolicyKind; name: string; match: PolicyMatch },
       by: string | null,
@@ -198,10 +228,7 @@ export function createPolicyService(ctx: PolicyContext) {
     },
 
     /** May installs start on this agent now (no window applies, or one is open)? */
-    async mayInstallNow(agentId: string, now = new Date()): Promise<boolean> {
-      const agent = await ctx.db.agents.findById(agentId);
-      return mayInstallNow(await ctx.db.policies.windows(), agent?.labels ?? [], now);
-    },
+    mayInstallNow: installWindowCheck(ctx.db),
 
     async setSchedule(schedule: Omit<Schedule, 'id'>, by: string | null): Promise<Schedule> {
       const problem = intervalProblem(schedule.intervalSeconds);

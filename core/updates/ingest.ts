@@ -56,9 +56,10 @@ export async function ingestScan(
     error: scan.error ?? null,
     packages: [...byKey.values()],
   });
-  // One summary per batch, whatever its size: the panel reloads the counts it shows.
+  // One summary per batch, whatever its size: the panel reloads the counts it shows. Published:
+  // what follows from a stored scan (auto-approve rules) is done before the receipt goes out.
   if (outcome.status === 'stored')
-    ctx.bus?.emit('scan.ingested', agentId, {
+    await ctx.bus?.publish('scan.ingested', agentId, {
       plugin: scan.plugin,
       batchId: scan.batchId,
       complete: scan.complete,

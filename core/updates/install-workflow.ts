@@ -25,8 +25,29 @@ export function createInstallWorkflow(ctx: WorkflowContext) {
   const checks = createDependencyCheck(ctx, moves);
   const review = createTransactionReview(ctx, moves, checks);
   const afterInstall = createInstallOutcome(ctx, moves);
+  let stopHandling: (() => void) | null = null;
 
-  return {
+  const workflow = {
+    name: 'install workflow',
+
+    /**
+     * Listens for finished dry runs and installs on the bus (issue 22 §3): the dispatcher
+     * publishes `command.finished` and waits for this before it answers the agent.
+     */
+    async start() {
+      stopHandling =
+        ctx.bus?.handle('command.finished', async ({ data }) => {
+          if (data.type !== 'dry_run' && data.type !== 'install') return;
+          const command = await ctx.db.commands.findById(data.commandId);
+          if (command) await workflow.onCommandFinished(command);
+        }) ?? null;
+    },
+
+    async stop() {
+      stopHandling?.();
+      stopHandling = null;
+    },
+
     /** Tells live clients that packages moved outside the workflow (a bulk ignore). */
     announce(moved: PackageRef[], status: PackageStatus) {
       moves.announce(moved, status);
@@ -53,7 +74,7 @@ export function createInstallWorkflow(ctx: WorkflowContext) {
     /** Starts what waits in `approved` (a maintenance window opened; called by a timer). */
     resume: (agentId: string, plugin: string) => checks.startChecks(agentId, plugin, null),
 
-    /** The dispatcher's `onFinished`: dry runs and installs move their packages on. */
+    /** After a command's final status: dry runs and installs move their packages on. */
     async onCommandFinished(command: Command): Promise<void> {
       if (command.type === 'dry_run') await checks.afterDryRun(command);
       else if (command.type === 'install') await afterInstall(command);
@@ -62,6 +83,7 @@ export function createInstallWorkflow(ctx: WorkflowContext) {
       await checks.startChecks(command.agentId, String(command.params.plugin), command.createdBy);
     },
   };
+  return workflow;
 }
 
 export type InstallWorkflow = ReturnType<typeof createInstallWorkflow>;

@@ -1,4 +1,10 @@
-import type { OperationContext, PluginContext, ProcessResult, RunOptions } from '../sdk/index.js';
+import {
+  type OperationContext,
+  type PluginContext,
+  processOutcome,
+  type ProcessResult,
+  type RunOptions,
+} from '../sdk/index.js';
 import type { DnfConfig } from './config.js';
 import type { DnfTool } from './tool.js';
 
@@ -53,12 +59,7 @@ export function dnfErrors(result: ProcessResult): string[] {
  */
 export function describeDnfFailure(result: ProcessResult, maxLines = 4): string {
   const name = [result.command.split('/').pop(), subcommand(result.args)].filter(Boolean).join(' ');
-  let what: string;
-  if (result.spawnError) what = `${name} could not be started (${result.spawnError})`;
-  else if (result.timedOut) what = `${name} did not finish in time and was stopped`;
-  else if (result.aborted) what = `${name} was cancelled`;
-  else if (result.signal) what = `${name} was killed by ${result.signal}`;
-  else what = `${name} exited with ${result.exitCode}`;
+  const what = processOutcome(result, name);
   const errors = dnfErrors(result);
   const fallback = [...result.stderr, ...result.stdout].map((l) => l.trim()).filter(Boolean);
   const tail = (errors.length ? errors : fallback).slice(-maxLines);

@@ -1,3 +1,4 @@
+import type { PackageRef as PackageStateKey } from '../../broker/protocol/api-types.js';
 import type { OperationContext, PluginContext } from './context.js';
 import type { CoreEvent, CoreEventKind } from './core-events.js';
 import type { JsonSchema } from './manifest.js';
@@ -51,11 +52,8 @@ export interface FleetAgent {
   lastSeenAt: string | null;
 }
 
-export interface FleetPackage {
-  agentId: string;
-  plugin: string;
-  name: string;
-  arch: string;
+/** One package of one host (its key: agent, plugin, name, arch), as package_state holds it. */
+export interface FleetPackage extends PackageStateKey {
   currentVersion: string | null;
   availableVersion: string | null;
   severity: string;

@@ -1,6 +1,5 @@
 import { PLUGIN_API_VERSION } from './api-version.js';
 import type { OperationContext } from './context.js';
-import { errorMessage } from './errors.js';
 import { type GuardReport, type GuardTarget, guardOperation } from './guarded-operation.js';
 import {
   type CallOptions,
@@ -9,7 +8,6 @@ import {
   type OperationOutcome,
   type PluginEvent,
   type PluginHostOptions,
-  type PluginModuleEntry,
   type PluginStatus,
   type PreparedPlugin,
 } from './host-types.js';
@@ -26,7 +24,8 @@ import type { Integration, Notifier } from './integration.js';
 import type { PackageManager } from './package-manager.js';
 import { type AnyPlugin, checkPlugin } from './plugin-checks.js';
 import { createPluginContext } from './plugin-context.js';
-import { acceptAnything, type ShapeCheck } from './result-checks.js';
+import { acceptAnything, instanceCheck } from './result-checks.js';
+import { importPluginModule } from './module-import.js';
 
 interface HostedPlugin {
   id: string;
@@ -36,12 +35,6 @@ interface HostedPlugin {
   lifetime: AbortController;
   target: GuardTarget;
 }
-
-const REQUIRED_METHODS = {
-  'package-manager': ['detect', 'scan', 'dryRun', 'install', 'rebootRequired', 'holds'],
-  integration: ['start', 'stop'],
-  notifier: ['notify'],
-} as const;
 
 /**
  * Loads plugins and stands between them and their caller (DESIGN.md §7): refuses a plugin whose
@@ -180,7 +173,9 @@ export class PluginHost {
   private async loadAll(): Promise<PluginStatus[]> {
     const { modules } = this.options;
     // Imports run side by side: a module that hangs costs its own timeout, not everyone's.
-    const imported = await Promise.all(modules.map((entry) => this.importModule(entry)));
+    const imported = await Promise.all(
+      modules.map((entry) => importPluginModule(entry, this.timeout('load'))),
+    );
     const taken = new Map<string, string>();
     const creations: Array<Promise<void>> = [];
     modules.forEach((entry, index) => {
@@ -230,28 +225,6 @@ export class PluginHost {
     });
     await Promise.all(creations);
     return this.list();
-  }
-
-  private async importModule(
-    entry: PluginModuleEntry,
-  ): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
-    const timeoutMs = this.timeout('load');
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const loading = Promise.resolve().then(() => entry.load());
-      loading.catch(() => {});
-      const value = await Promise.race([
-        loading,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`loading took longer than ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
-      return { ok: true, value };
-    } catch (error) {
-      return { ok: false, message: `plugin module ${entry.id} could not be loaded: ${errorMessage(error)}` };
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private async create(
@@ -391,14 +364,4 @@ export class PluginHost {
       // A broken event consumer must not take the host down with it.
     }
   }
-}
-
-function instanceCheck(kind: AnyPlugin['kind']): ShapeCheck {
-  return (value) => {
-    if (typeof value !== 'object' || value === null) return 'create() must return an object';
-    const missing = REQUIRED_METHODS[kind].filter(
-      (m) => typeof (value as Record<string, unknown>)[m] !== 'function',
-    );
-    return missing.length ? `create() returned an object without ${missing.join(', ')}` : null;
-  };
 }

@@ -47,7 +47,7 @@ export type { LogEntry, LogFields, Logger, LogLevel, LogSink } from './logger.js
 export { createPluginLogger } from './logger.js';
 export { abortError, systemClock } from './clock.js';
 export type { Clock } from './clock.js';
-export { describeFailure, requireSuccess, runProcess, succeeded } from './process-runner.js';
+export { describeFailure, processOutcome, requireSuccess, runProcess, succeeded } from './process-runner.js';
 export type { ProcessResult, ProcessRunner, RunOptions } from './process-runner.js';
 export { errorMessage, isPluginError, PluginError } from './errors.js';
 export type {

@@ -193,17 +193,26 @@ export function requireSuccess(result: ProcessResult, what?: string): ProcessRes
 }
 
 /**
+ * What became of a process, in words: `apt-get install exited with 100`, `… was cancelled`.
+ * `name` defaults to the program and its subcommand.
+ */
+export function processOutcome(
+  result: ProcessResult,
+  name = [result.command, subcommand(result.args)].filter(Boolean).join(' '),
+): string {
+  if (result.spawnError) return `${name} could not be started (${result.spawnError})`;
+  if (result.timedOut) return `${name} did not finish in time and was stopped`;
+  if (result.aborted) return `${name} was cancelled`;
+  if (result.signal) return `${name} was killed by ${result.signal}`;
+  return `${name} exited with ${result.exitCode}`;
+}
+
+/**
  * One line saying why a process failed, ending with its most telling output: apt-style
  * `E:` lines when there are any, else `W:` lines, else the last lines of stderr.
  */
 export function describeFailure(result: ProcessResult, maxLines = 4): string {
-  const name = [result.command, subcommand(result.args)].filter(Boolean).join(' ');
-  let what: string;
-  if (result.spawnError) what = `${name} could not be started (${result.spawnError})`;
-  else if (result.timedOut) what = `${name} did not finish in time and was stopped`;
-  else if (result.aborted) what = `${name} was cancelled`;
-  else if (result.signal) what = `${name} was killed by ${result.signal}`;
-  else what = `${name} exited with ${result.exitCode}`;
+  const what = processOutcome(result);
   const output = [...result.stderr, ...result.stdout].map((l) => l.trim()).filter(Boolean);
   const errors = output.filter((l) => l.startsWith('E: '));
   const warnings = output.filter((l) => l.startsWith('W: '));

@@ -1,6 +1,7 @@
 import type { InstallResult, RebootStatus, ScanResult, DetectResult } from './package-manager.js';
 import { scanPackageSchema, type Transaction } from '../../broker/protocol/index.js';
 import { compileChecker } from './schema-validation.js';
+import type { PluginKind } from './manifest.js';
 
 /**
  * The host's checks on what a plugin returns. A result of the wrong shape is a plugin bug;
@@ -81,4 +82,22 @@ export function filterScanRecords(
   });
   if (dropped.length === 0) return { result: scan, dropped };
   return { result: { packages, complete: false, warnings: [...scan.warnings, ...dropped] }, dropped };
+}
+
+/** The methods each kind of plugin must have on the object its create() returns. */
+const REQUIRED_METHODS: Record<PluginKind, readonly string[]> = {
+  'package-manager': ['detect', 'scan', 'dryRun', 'install', 'rebootRequired', 'holds'],
+  integration: ['start', 'stop'],
+  notifier: ['notify'],
+};
+
+/** The check of what create() returned: an object with every method its kind needs. */
+export function instanceCheck(kind: PluginKind): ShapeCheck {
+  return (value) => {
+    if (typeof value !== 'object' || value === null) return 'create() must return an object';
+    const missing = REQUIRED_METHODS[kind].filter(
+      (m) => typeof (value as Record<string, unknown>)[m] !== 'function',
+    );
+    return missing.length ? `create() returned an object without ${missing.join(', ')}` : null;
+  };
 }

@@ -107,6 +107,11 @@ function violation(edge: ImportEdge): string | null {
     if (to === 'broker/protocol' && edge.typeOnly) return null;
     return `plugin ${from} may import plugins/sdk and types from broker/protocol, not ${to}`;
   }
+  // Issue 22 §2: the domain types, owned by no repository; types only, so any room may use them.
+  if (from === 'core/domain')
+    return to === 'broker/protocol' && edge.typeOnly
+      ? null
+      : 'core/domain holds types only: it may import types from broker/protocol alone';
   if (from === 'core' || from.startsWith('core/')) {
     if (to === 'broker' || to === 'broker/protocol' || to === 'plugins/sdk') return null;
     if (to === 'core') return from === 'core' ? null : `${from} may not import the composition root`;
@@ -168,6 +173,18 @@ describe('architecture: imports follow DESIGN.md §2', () => {
       const protocol = ['../../broker/protocol/index.js', 'broker/protocol/index.js'] as const;
       assert.equal(violation(edge('plugins/sdk/x.ts', ...protocol)), null);
       assert.equal(violation(edge('plugins/sdk/x.ts', ...protocol, true)), null);
+    });
+    it('keeps core/domain a leaf of types, which core/db uses instead of owning them (issue 22 §2)', () => {
+      const protocolTypes = ['../../broker/protocol/api-types.js', 'broker/protocol/api-types.js'] as const;
+      assert.equal(violation(edge('core/domain/command.ts', ...protocolTypes, true)), null);
+      assert.ok(violation(edge('core/domain/command.ts', ...protocolTypes)));
+      assert.ok(violation(edge('core/domain/command.ts', '../db/index.js', 'core/db/index.js', true)));
+      assert.equal(
+        violation(
+          edge('core/db/repositories/commands.ts', '../../domain/index.js', 'core/domain/index.js', true),
+        ),
+        null,
+      );
     });
     it('makes core rooms talk through index.ts', () => {
       assert.ok(violation(edge('core/api/x.ts', '../db/connect.js', 'core/db/connect.js')));
@@ -243,5 +260,37 @@ describe('architecture: the repository stands alone (issue 21 §1)', () => {
       outsidePathsIn(ROOT, join(ROOT, '.ci/run'), 'cp -r ../../elsewhere .').map((o) => o.path),
       ['../../elsewhere'],
     );
+  });
+});
+
+/** Issue 22 §2: "domain types are not owned by repositories". */
+describe('architecture: domain types', () => {
+  const DOMAIN = new URL('../../core/domain/', import.meta.url);
+  const REPOSITORIES = new URL('../../core/db/repositories/', import.meta.url);
+  const DOMAIN_TYPES = [
+    'Agent',
+    'Command',
+    'PackageState',
+    'UpdateEvent',
+    'InstallOutcome',
+    'SystemEvent',
+    'NewSystemEvent',
+    'Policy',
+  ];
+
+  it('core/domain holds declarations only: no code runs there', () => {
+    for (const file of readdirSync(DOMAIN).filter((f) => f.endsWith('.ts'))) {
+      const text = readFileSync(new URL(file, DOMAIN), 'utf8');
+      const code = text.match(/^(export )?(const|let|function|class|async function|enum) /m);
+      assert.equal(code, null, `${file} declares ${code?.[0]}`);
+    }
+  });
+
+  it('no repository declares a domain type; they import it from core/domain', () => {
+    for (const file of readdirSync(REPOSITORIES).filter((f) => f.endsWith('.ts'))) {
+      const text = readFileSync(new URL(file, REPOSITORIES), 'utf8');
+      for (const name of DOMAIN_TYPES)
+        assert.doesNotMatch(text, new RegExp(`(interface|type) ${name}\\b`), `${file} declares ${name}`);
+    }
   });
 });

@@ -13,6 +13,7 @@ import {
 import '../access.js';
 import { authErrors, errorRef, uuidParams } from '../schemas.js';
 import { commandSchema } from './commands.js';
+import { notFound } from '../errors.js';
 
 export interface AgentInstallOptions {
   db: Database;
@@ -151,9 +152,7 @@ export async function agentInstallRoutes(app: FastifyInstance, opts: AgentInstal
     async (request, reply) => {
       const agent = await opts.db.agents.findById(request.params.id);
       if (!agent || agent.status !== 'active')
-        return reply
-          .status(404)
-          .send({ error: { code: 'not_found', message: `no active agent with id ${request.params.id}` } });
+        return reply.status(404).send(notFound('active agent', request.params.id));
       const bundle = await bundleOr503(reply);
       if (!bundle) return reply;
       const params = agentUpdateParams(bundle, opts.keys, request.body?.connectTimeoutSeconds);

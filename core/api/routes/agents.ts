@@ -11,6 +11,7 @@ import '../access.js';
 import type { PolicyService } from '../../policy/index.js';
 import { type AdminContext, rebindAnswer } from '../admin-operations.js';
 import { authErrors, errorRef, uuidParams } from '../schemas.js';
+import { notFound } from '../errors.js';
 import {
   type AgentListQuery,
   agentDetailSchema,
@@ -26,8 +27,6 @@ import {
 export { agentSchema };
 
 const visible = <T extends Agent>({ publicKey: _key, machineIdHash: _machine, ...agent }: T) => agent;
-
-const notFound = (id: string) => ({ error: { code: 'not_found', message: `no active agent with id ${id}` } });
 
 export async function agentRoutes(
   app: FastifyInstance,
@@ -85,8 +84,7 @@ export async function agentRoutes(
         opts.db.fleet.packageCounts(id),
         opts.db.fleet.latestMetrics(id),
       ]);
-      if (!agent)
-        return reply.status(404).send({ error: { code: 'not_found', message: `no agent with id ${id}` } });
+      if (!agent) return reply.status(404).send(notFound('agent', id));
       const plugins = perPlugin(counts);
       return {
         ...visible(agent),
@@ -121,9 +119,7 @@ export async function agentRoutes(
     },
     async (request, reply) => {
       if (!(await deleteAgent(opts.manage, request.params.id, request.caller!.name)))
-        return reply
-          .status(404)
-          .send({ error: { code: 'not_found', message: `no agent with id ${request.params.id}` } });
+        return reply.status(404).send(notFound('agent', request.params.id));
       return { deleted: request.params.id };
     },
   );
@@ -164,10 +160,7 @@ export async function agentRoutes(
       const labels = before
         ? await setAgentLabels(opts.manage, before.id, request.body.labels, request.caller!.name)
         : null;
-      if (!before || !labels)
-        return reply
-          .status(404)
-          .send({ error: { code: 'not_found', message: `no agent with id ${request.params.id}` } });
+      if (!before || !labels) return reply.status(404).send(notFound('agent', request.params.id));
       // Schedules pick agents by label: one whose schedules changed gets its new config now.
       await opts.policy.labelsChanged(before.id, before.labels, labels, request.caller!.name);
       return { id: request.params.id, labels };
@@ -191,7 +184,7 @@ export async function agentRoutes(
     },
     async (request, reply) => {
       if (!(await revokeAgent(opts.manage, request.params.id, request.caller!.name)))
-        return reply.status(404).send(notFound(request.params.id));
+        return reply.status(404).send(notFound('active agent', request.params.id));
       return { revoked: request.params.id };
     },
   );
@@ -249,7 +242,7 @@ export async function agentRoutes(
           request.caller!.name,
           request.body?.machineIdHash,
         );
-        if (!rebound) return reply.status(404).send(notFound(request.params.id));
+        if (!rebound) return reply.status(404).send(notFound('active agent', request.params.id));
         return rebindAnswer(request.params.id, rebound);
       } catch (err) {
         if (!(err instanceof RebindRefused)) throw err;

@@ -3,6 +3,7 @@ import type { Dispatcher } from '../../commands/index.js';
 import type { Database } from '../../db/index.js';
 import '../access.js';
 import { authErrors, errorRef, uuidParams } from '../schemas.js';
+import { notFound } from '../errors.js';
 
 export const outputLineSchema = {
   type: 'object',
@@ -68,10 +69,7 @@ export async function commandOutputRoutes(
       // The status beside the lines is the one the live stream announced (delivery marks written).
       await opts.dispatcher.flushDeliveryMarks();
       const command = await opts.db.commands.findById(request.params.id);
-      if (!command)
-        return reply
-          .status(404)
-          .send({ error: { code: 'not_found', message: `no command with id ${request.params.id}` } });
+      if (!command) return reply.status(404).send(notFound('command', request.params.id));
       const limit = request.query.limit ?? 1000;
       const lines = await opts.db.commandOutput.list(command.id, request.query.after ?? -1, limit);
       return {

@@ -13,6 +13,7 @@ import type { AgentBundleProvider, ServerKeyring } from '../../fleet/index.js';
 import '../access.js';
 import { hasRole } from '../auth/roles.js';
 import { authErrors, errorRef, uuidParams } from '../schemas.js';
+import { notFound } from '../errors.js';
 
 export const commandSchema = {
   type: 'object',
@@ -125,10 +126,7 @@ export async function commandRoutes(app: FastifyInstance, opts: CommandRoutesOpt
       });
       if ('refused' in issued)
         return reply.status(issued.refused.status).send({ error: issued.refused.error });
-      if ('noAgent' in issued)
-        return reply
-          .status(404)
-          .send({ error: { code: 'not_found', message: `no active agent with id ${body.agentId}` } });
+      if ('noAgent' in issued) return reply.status(404).send(notFound('active agent', body.agentId));
       const { command, created } = issued;
       if (created) return reply.status(201).send(command);
       // The same request again (its Idempotency-Key): the same answer, not a conflict.
@@ -158,10 +156,7 @@ export async function commandRoutes(app: FastifyInstance, opts: CommandRoutesOpt
       // Where the live stream said it is: the sent and acknowledged marks are written first.
       await opts.dispatcher.flushDeliveryMarks();
       const command = await opts.db.commands.findById(request.params.id);
-      if (!command)
-        return reply
-          .status(404)
-          .send({ error: { code: 'not_found', message: `no command with id ${request.params.id}` } });
+      if (!command) return reply.status(404).send(notFound('command', request.params.id));
       return command;
     },
   );

@@ -3,7 +3,8 @@ import type { Database, MaintenanceWindow } from '../../db/index.js';
 import type { PolicyService } from '../../policy/index.js';
 import '../access.js';
 import { authErrors, errorRef, uuidParams } from '../schemas.js';
-import { notFound, policyRefused } from './policies.js';
+import { notFound } from '../errors.js';
+import { policyRefused } from './policies.js';
 
 const fields = {
   name: { type: 'string', minLength: 1, maxLength: 200 },

@@ -5,6 +5,7 @@ import { PolicyError, type PolicyService } from '../../policy/index.js';
 import '../access.js';
 import { hasRole } from '../auth/roles.js';
 import { authErrors, errorRef, uuidParams } from '../schemas.js';
+import { notFound } from '../errors.js';
 
 const KINDS = ['hold', 'ignore', 'auto_approve'] as const satisfies readonly PolicyKind[];
 
@@ -52,10 +53,6 @@ export const policyRefused = (reply: FastifyReply, err: unknown) => {
     return reply.status(400).send({ error: { code: 'validation_failed', message: err.message } });
   throw err;
 };
-
-export const notFound = (what: string, id: string) => ({
-  error: { code: 'not_found', message: `no ${what} with id ${id}` },
-});
 
 /**
  * Auto-approve rules install software on their own, for as long as they exist: they need an

@@ -9,6 +9,7 @@ import {
 } from '../../fleet/index.js';
 import '../access.js';
 import { authErrors, errorRef, uuidParams } from '../schemas.js';
+import { notFound } from '../errors.js';
 
 export const tokenSchema = {
   type: 'object',
@@ -61,10 +62,6 @@ function withState<T extends RegistrationToken>(token: T, now = new Date()) {
         : 'usable';
   return { ...token, state };
 }
-
-const notFound = (id: string) => ({
-  error: { code: 'not_found', message: `no registration token with id ${id}` },
-});
 
 /**
  * Registration tokens for admins (DESIGN.md §3.1), through the same code as `redflag token
@@ -170,7 +167,7 @@ export async function registrationTokenRoutes(app: FastifyInstance, opts: { toke
     },
     async (request, reply) => {
       const token = await db.registration.findToken(request.params.id);
-      if (!token) return reply.status(404).send(notFound(request.params.id));
+      if (!token) return reply.status(404).send(notFound('registration token', request.params.id));
       return { registrationToken: withState(token), uses: await db.registration.tokenUses(token.id) };
     },
   );
@@ -191,7 +188,7 @@ export async function registrationTokenRoutes(app: FastifyInstance, opts: { toke
       if (await revokeToken(opts.tokens, id, request.caller!.name))
         return withState((await db.registration.findToken(id))!);
       const token = await db.registration.findToken(id);
-      if (!token) return reply.status(404).send(notFound(id));
+      if (!token) return reply.status(404).send(notFound('registration token', id));
       return reply.status(409).send({
         error: {
           code: 'already_revoked',

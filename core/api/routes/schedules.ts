@@ -4,7 +4,8 @@ import type { Database, Schedule } from '../../db/index.js';
 import type { PolicyService } from '../../policy/index.js';
 import '../access.js';
 import { authErrors, errorRef, uuidParams } from '../schemas.js';
-import { notFound, policyRefused } from './policies.js';
+import { notFound } from '../errors.js';
+import { policyRefused } from './policies.js';
 
 // The range is checked by core/policy, whose refusal names it; the schema only wants a number.
 const interval = {

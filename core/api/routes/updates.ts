@@ -19,6 +19,7 @@ import {
 } from '../../updates/index.js';
 import '../access.js';
 import { authErrors, errorRef } from '../schemas.js';
+import { notFound } from '../errors.js';
 import {
   bulkBodySchema,
   bulkResponse,
@@ -168,10 +169,7 @@ export async function updateRoutes(
     },
     async (request, reply) => {
       const item = await opts.db.updates.findById(request.params.id);
-      if (!item)
-        return reply
-          .status(404)
-          .send({ error: { code: 'not_found', message: `no package with id ${request.params.id}` } });
+      if (!item) return reply.status(404).send(notFound('package', request.params.id));
       const [history, events] = await Promise.all([
         opts.db.updates.installHistory(item, 100),
         opts.db.updates.events(item, 200),

@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type { IdentityConflict } from '../../../broker/protocol/api-types.js';
-
-export type AgentStatus = 'active' | 'revoked';
+import type { Agent, AgentStatus } from '../../domain/index.js';
 
 /** Why an agent is refused at connect until an admin rebinds it (issue 21 §5): the API's type. */
 export type { IdentityConflict };
@@ -11,30 +10,6 @@ export interface ConnectKeyRow {
   publicKey: string;
   active: boolean;
   identityConflict: boolean;
-}
-
-export interface Agent {
-  id: string;
-  hostname: string;
-  os: string;
-  arch: string;
-  agentVersion: string;
-  publicKey: string;
-  machineIdHash: string;
-  labels: string[];
-  status: AgentStatus;
-  online: boolean;
-  rebootRequired: boolean;
-  registeredAt: Date;
-  lastSeenAt: Date | null;
-  revokedAt: Date | null;
-  rebindAllowedUntil: Date | null;
-  identityConflict: IdentityConflict | null;
-  /** Set by a rebind without a named machine: the next hello's machine id binds the agent. */
-  rebindNextHello: boolean;
-  macAddresses: string[];
-  capabilities: unknown[];
-  metadata: Record<string, unknown>;
 }
 
 /** What an agent says about itself in `hello`: the one source of its version and OS. */

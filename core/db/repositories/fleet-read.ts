@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
-import { type Agent, type AgentRow, agentFromRow } from './agents.js';
+import { type AgentRow, agentFromRow } from './agents.js';
 import { containsPattern } from './update-list-sql.js';
 import type { PendingCounts, Severity } from '../../../broker/protocol/api-types.js';
 import {
   OUTSTANDING_PACKAGE_STATUSES as OUTSTANDING_STATUSES,
   PACKAGE_SEVERITIES as SEVERITIES,
 } from '../../../broker/protocol/vocabulary.js';
+import type { Agent } from '../../domain/index.js';
 
 export { OUTSTANDING_STATUSES, type PendingCounts, SEVERITIES, type Severity };
 

@@ -1,41 +1,8 @@
 import type { Knex } from 'knex';
 import type { PackageRef, PackageStatus, Severity } from '../../../broker/protocol/api-types.js';
+import type { InstallOutcome, PackageState, UpdateEvent } from '../../domain/index.js';
 
 export type { PackageRef, PackageStatus };
-
-export interface PackageState {
-  agentId: string;
-  plugin: string;
-  name: string;
-  arch: string;
-  currentVersion: string | null;
-  availableVersion: string | null;
-  severity: Severity;
-  security: boolean;
-  source: string | null;
-  rebootRequired: boolean;
-  status: PackageStatus;
-  metadata: Record<string, unknown>;
-  /** What the install workflow recorded: command ids, the dry run's transaction. */
-  dependencies: Record<string, unknown> | null;
-  firstSeenAt: Date;
-  lastSeenAt: Date;
-  statusChangedAt: Date;
-}
-
-export interface UpdateEvent {
-  id: string;
-  agentId: string;
-  batchId: string | null;
-  plugin: string;
-  package: string;
-  arch: string;
-  fromVersion: string | null;
-  toVersion: string | null;
-  kind: 'discovered' | 'changed' | 'resolved' | 'installed' | 'failed';
-  severity: string | null;
-  occurredAt: Date;
-}
 
 /** A package_state row as the drivers return it. */
 export interface PackageStateRow {
@@ -55,15 +22,6 @@ export interface PackageStateRow {
   first_seen_at: Date;
   last_seen_at: Date;
   status_changed_at: Date;
-}
-
-export interface InstallOutcome {
-  name: string;
-  arch: string;
-  result: 'succeeded' | 'failed';
-  fromVersion: string | null;
-  toVersion: string | null;
-  message: string | null;
 }
 
 function refArrays(refs: PackageRef[]) {

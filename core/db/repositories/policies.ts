@@ -1,18 +1,13 @@
 import type { Knex } from 'knex';
 import type {
-  Policy as PolicyAnswer,
   MaintenanceWindow,
   PolicyKind,
   PolicyMatch,
   ScanSchedule as Schedule,
 } from '../../../broker/protocol/api-types.js';
+import type { Policy } from '../../domain/index.js';
 
 export type { MaintenanceWindow, PolicyKind, PolicyMatch, Schedule };
-
-/** A rule as the core holds it; the API sends `createdAt` as an ISO string. */
-export interface Policy extends Omit<PolicyAnswer, 'createdAt'> {
-  createdAt: Date;
-}
 
 /** `linux-image-*` → `linux-image-%`, with LIKE's own wildcards escaped. */
 export function globToLike(glob: string): string {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { RegistrationBody } from '../../../broker/protocol/api-types.js';
 
 export interface RegistrationToken {
   id: string;
@@ -34,15 +35,9 @@ export interface NewRegistrationToken {
   createdBy: string | null;
 }
 
-export interface RegistrationRequest {
+/** The agent's registration body, with its token hashed and the address it came from. */
+export interface RegistrationRequest extends Omit<RegistrationBody, 'token'> {
   tokenHash: string;
-  publicKey: string;
-  machineIdHash: string;
-  hostname: string;
-  os: string;
-  arch: string;
-  agentVersion: string;
-  macAddresses: string[];
   remoteAddress: string | null;
 }
 

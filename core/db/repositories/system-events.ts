@@ -2,24 +2,9 @@ import type { Knex } from 'knex';
 import { storableJson, storableText } from '../../../broker/protocol/index.js';
 import type { EventSeverity } from '../../../broker/protocol/api-types.js';
 import { EVENT_SEVERITIES as SEVERITIES } from '../../../broker/protocol/vocabulary.js';
+import type { NewSystemEvent, SystemEvent } from '../../domain/index.js';
 
 export type { EventSeverity };
-
-export interface NewSystemEvent {
-  type: string;
-  subtype?: string | null;
-  severity: EventSeverity;
-  component: string;
-  message: string;
-  agentId?: string | null;
-  metadata?: Record<string, unknown>;
-}
-
-export interface SystemEvent extends Required<Omit<NewSystemEvent, 'metadata'>> {
-  id: string;
-  metadata: Record<string, unknown>;
-  createdAt: Date;
-}
 
 /** Least to most severe: `minSeverity` takes the rest of the list from its place. */
 export const EVENT_SEVERITIES: readonly EventSeverity[] = SEVERITIES;

@@ -4,12 +4,8 @@
  */
 import type { Knex } from 'knex';
 import type { SortOrder, UpdateSort } from '../../../broker/protocol/api-types.js';
-import {
-  type PackageState,
-  type PackageStateRow,
-  type PackageStatus,
-  stateFromRow,
-} from './package-state.js';
+import { type PackageStateRow, type PackageStatus, stateFromRow } from './package-state.js';
+import type { PackageState } from '../../domain/index.js';
 
 /** The filters of GET /api/v1/updates, also used to select packages for bulk actions. */
 export interface UpdateFilter {

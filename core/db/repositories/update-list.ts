@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { PackageRef } from '../../../broker/protocol/api-types.js';
+import type { InstallRecord as ApiInstallRecord, PackageRef } from '../../../broker/protocol/api-types.js';
 import type { PackageStatus } from './package-state.js';
 import {
   applyUpdateFilter,
@@ -141,13 +141,8 @@ export function updateListRepository(knex: Knex, search: SearchBounds = SEARCH_B
 /** One package of one host (package_state's primary key). */
 export type PackageKey = PackageRef;
 
-export interface InstallRecord {
-  id: string;
-  fromVersion: string | null;
-  toVersion: string | null;
-  commandId: string | null;
-  result: 'succeeded' | 'failed';
-  message: string | null;
+/** The API's install record, with the core's dates, and when the core recorded it. */
+export interface InstallRecord extends Omit<ApiInstallRecord, 'occurredAt'> {
   occurredAt: Date;
   recordedAt: Date;
 }

@@ -76,4 +76,47 @@ describe('core/events live bus', () => {
     presence.online('a');
     assert.deepEqual(seen, ['agent.online a', 'agent.offline a', 'agent.online a']);
   });
+
+  it("publish: the kind's handlers run one after the other and are done when it resolves (issue 22 §3)", async () => {
+    const errors: unknown[] = [];
+    const bus = createLiveBus({ bufferSize: 100, onError: (err) => errors.push(err) });
+    const steps: string[] = [];
+    bus.handle('packages.changed', async (event) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      steps.push(`first saw ${event.data.count}`);
+    });
+    bus.handle('packages.changed', async () => {
+      throw new Error('broken handler');
+    });
+    const off = bus.handle('packages.changed', async () => {
+      steps.push('third');
+    });
+    bus.handle('agent.online', async () => {
+      steps.push('another kind');
+    });
+    const heard: number[] = [];
+    bus.subscribe((e) => heard.push(e.id));
+
+    const event = await bus.publish('packages.changed', null, { reason: 'test', count: 7 });
+    assert.deepEqual(steps, ['first saw 7', 'third'], 'both handlers of the kind were done, in order');
+    assert.deepEqual(heard, [event.id], 'listeners hear it as an emit');
+    assert.equal((errors[0] as Error).message, 'broken handler');
+
+    off();
+    await bus.publish('packages.changed', null, { reason: 'test', count: 8 });
+    assert.deepEqual(steps, ['first saw 7', 'third', 'first saw 8']);
+  });
+
+  it('stop: no listener or handler hears anything after the bus stopped', async () => {
+    const bus = createLiveBus({ bufferSize: 100 });
+    const heard: string[] = [];
+    bus.subscribe(() => heard.push('listener'));
+    bus.handle('packages.changed', async () => {
+      heard.push('handler');
+    });
+    await bus.publish('packages.changed', null, { reason: 'test', count: 1 });
+    await bus.stop();
+    await bus.publish('packages.changed', null, { reason: 'test', count: 2 });
+    assert.deepEqual(heard, ['listener', 'handler']);
+  });
 });

@@ -123,6 +123,14 @@ describeEachDatabase('core plugin host', (target) => {
       'agent.online',
     );
 
+    // Params the scan's schema refuses are refused before anything is stored (issue 22 §1).
+    const commandsBefore = await core.db.commands.listForAgent(identity!.agentId);
+    const bad = await operator.post(`${BASE}/hosts/${identity!.agentId}/scan?timeoutSeconds=soon`);
+    assert.equal(bad.status, 502, JSON.stringify(bad.json));
+    assert.equal(bad.json.error.code, 'invalid_params');
+    assert.match(bad.json.error.message, /timeoutSeconds/);
+    assert.deepEqual(await core.db.commands.listForAgent(identity!.agentId), commandsBefore);
+
     const res = await operator.post(`${BASE}/hosts/${identity!.agentId}/scan`);
     assert.equal(res.status, 200, JSON.stringify(res.json));
     assert.equal(res.json.source, 'integration');
