@@ -6,6 +6,7 @@ import type { AgentEvents, AgentHandle, StartAgentOptions } from './agent-types.
 import { loadRegisteredConfig, lockAgentFiles } from './startup.js';
 import { AgentConnection } from './connection/connection.js';
 import { DEFAULT_BACKOFF } from './connection/backoff.js';
+import { clockRefusal, CoreClock } from './connection/core-clock.js';
 import { SpoolDelivery } from './delivery.js';
 import { type AgentEvent, CommandExecutor } from './executor/executor.js';
 import { createHandlers } from './executor/handlers/index.js';
@@ -16,6 +17,7 @@ import { StatusReporter } from './status-reporter.js';
 import { createAgentLogger, type Logger } from './log.js';
 import { collectMetrics } from './metrics.js';
 import { BUILTIN_AGENT_PLUGINS } from './plugins.js';
+import { stopLeftoverProcesses, trackedRunner } from './plugins/leftover-processes.js';
 import { PluginRuntime } from './plugins/plugin-runtime.js';
 import { DownMessageValidator } from './protocol/down-messages.js';
 import { envelope } from './protocol/envelope.js';
@@ -23,6 +25,8 @@ import { runScan } from './scanner.js';
 import { ScanScheduler } from './scheduler.js';
 import { loadCoreSettings } from './state/core-settings.js';
 import { CommandJournal } from './state/journal.js';
+import { StorageHealth } from './state/storage-health.js';
+import { storageEventReporter } from './storage-events.js';
 import { readScanCache, type ScanTrigger } from './state/scan-cache.js';
 import { runningBundle } from './update/running-bundle.js';
 import { settleUpdateTrial, type UpdateTrial } from './update/trial.js';
@@ -57,8 +61,9 @@ async function assemble(
   releaseLocks: () => Promise<void>,
 ) {
   const { configPath, stateDir } = opts;
-  const { config: fileConfig, spool } = await loadRegisteredConfig(configPath, stateDir, log);
-  const journal = await CommandJournal.open(join(stateDir, 'journal.jsonl'));
+  const health = new StorageHealth();
+  const { config: fileConfig, spool } = await loadRegisteredConfig(configPath, stateDir, log, health);
+  const journal = await CommandJournal.open(join(stateDir, 'journal.jsonl'), { health });
   const events = new EventEmitter<AgentEvents>();
   const agentId = fileConfig.identity.agentId;
 
@@ -66,6 +71,7 @@ async function assemble(
     await spool.append('event', { ...envelope(), ...event });
   };
   const onPluginEvent = pluginEventReporter(report, log);
+  const reportStorage = storageEventReporter({ stateDir, report, log });
 
   let scheduler: ScanScheduler | null = null;
   let runtime: PluginRuntime | null = null;
@@ -82,11 +88,14 @@ async function assemble(
     report,
     logger,
   });
+  // What a killed previous run left running (issue 25 §6) goes before anything new starts.
+  await stopLeftoverProcesses(stateDir, log);
   runtime = await PluginRuntime.start({
     modules: opts.plugins ?? BUILTIN_AGENT_PLUGINS,
     configs: settings.pluginConfigs(),
     logger,
     onEvent: onPluginEvent,
+    runner: trackedRunner(stateDir, log),
   });
   const plugins = runtime;
   const scannerCtx = { runtime: plugins, stateDir, spool, logger };
@@ -123,9 +132,19 @@ async function assemble(
       brokerUrl: () => settings.config.server.brokerUrl,
       lastError: () => connection.error,
       plugins: () => plugins.list(),
+      storage: () => ({
+        state: health.problem ? 'failing' : 'ok',
+        problem: health.problem,
+        heldInMemory: spool.held,
+      }),
     },
     log,
   );
+  health.onChange((change) => {
+    reportStorage(change);
+    status.update();
+  });
+  if (health.problem) reportStorage({ kind: 'failing', problem: health.problem });
 
   const validator = new DownMessageValidator();
   let delivery: SpoolDelivery | null = null;
@@ -154,6 +173,7 @@ async function assemble(
   };
 
   const sendMetrics = async () => connection.publish('metrics', await collectMetrics(['/', stateDir]));
+  const clock = new CoreClock({ serverUrl: () => settings.config.server.url, logger });
   const connection = new AgentConnection({
     brokerUrl: settings.config.server.brokerUrl,
     agentId,
@@ -165,6 +185,8 @@ async function assemble(
     logger,
     hello,
     onMessage,
+    beforeConnect: () => clock.measure(),
+    explainCredentialsRefusal: () => clockRefusal(clock.last),
     onOnline: () => {
       delivery?.connectionUp();
       void trial?.connected().catch((err: unknown) => log.error({ err }, 'confirming the update failed'));
@@ -205,6 +227,7 @@ async function assemble(
     isPluginAvailable: (name) => plugins.isAvailable(name),
     report,
     logger,
+    clock,
     onAck: (ack) => events.emit('ack', ack),
     onResult: (result) => {
       events.emit('result', result);

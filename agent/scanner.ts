@@ -10,7 +10,7 @@ import {
 import { abortError } from '../plugins/sdk/index.js';
 import type { PluginRuntime } from './plugins/plugin-runtime.js';
 import { createAjv, describeAjvErrors } from './protocol/ajv.js';
-import { type CachedScan, recordScan, type ScanTrigger } from './state/scan-cache.js';
+import { type CachedScan, cachedScanOf, recordScan, type ScanTrigger } from './state/scan-cache.js';
 import type { Spool } from './state/spool.js';
 
 export interface ScannerContext {
@@ -34,7 +34,8 @@ const MAX_ERROR = 8192;
  * One scan of one plugin, the same for the scheduler, a `scan` command and the CLI: run it
  * under the plugin's lock, turn the outcome into a protocol `scan` message (a failure is an
  * incomplete scan with `error`, so it can never resolve anything at the core), spool it, and
- * cache it for `list-updates`. Rejects only when `signal` aborts.
+ * cache it for `list-updates`. Rejects only when `signal` aborts, or when the scan could not be
+ * spooled (not even held in memory).
  */
 export async function runScan(
   ctx: ScannerContext,
@@ -98,7 +99,14 @@ export async function runScan(
   fitSize(message, warnings);
 
   if (ctx.spool) await ctx.spool.append('scan', message);
-  const cached = await recordScan(ctx.stateDir, message, { trigger: opts.trigger, warnings });
+  let cached: CachedScan;
+  try {
+    cached = await recordScan(ctx.stateDir, message, { trigger: opts.trigger, warnings });
+  } catch (err) {
+    // The cache only serves `list-updates`: a disk that refuses it must not fail the scan (issue 25 §2).
+    log.warn({ err }, 'could not cache the scan for list-updates');
+    cached = cachedScanOf(message, { trigger: opts.trigger, warnings }, null);
+  }
   if (error !== undefined) log.warn({ error }, 'scan failed');
   else
     log.info(

@@ -8,6 +8,7 @@ import { reportMigration } from './config/migration-report.js';
 import { acquireLock, type HeldLock, LockedError } from './files/lock.js';
 import { stateLockPath } from './state/daemon-status.js';
 import { Spool } from './state/spool.js';
+import type { StorageHealth } from './state/storage-health.js';
 
 /**
  * Takes the state directory's lock and the config's: two agents on one identity would connect
@@ -42,6 +43,7 @@ export async function loadRegisteredConfig(
   configPath: string,
   stateDir: string,
   log: Logger,
+  health?: StorageHealth,
 ): Promise<{ config: RegisteredConfig; spool: Spool }> {
   const spoolDir = join(stateDir, 'spool');
   let loaded;
@@ -49,7 +51,7 @@ export async function loadRegisteredConfig(
     loaded = await loadAgentConfig(configPath);
   } catch (err) {
     if (err instanceof ConfigError && err.outcome) {
-      const spool = await Spool.open(spoolDir, { maxBytes: 64 * 1024 * 1024 });
+      const spool = await Spool.open(spoolDir, { maxBytes: 64 * 1024 * 1024, health });
       await reportMigration(spool, stateDir, err.outcome);
     }
     throw new AgentStartError(err instanceof Error ? err.message : String(err), 5);
@@ -61,7 +63,7 @@ export async function loadRegisteredConfig(
       3,
     );
   if (outcome.status !== 'not_needed') log.warn({ outcome }, 'configuration migrated');
-  const spool = await Spool.open(spoolDir, { maxBytes: config.spool.maxBytes });
+  const spool = await Spool.open(spoolDir, { maxBytes: config.spool.maxBytes, health });
   await reportMigration(spool, stateDir, outcome);
   return { config, spool };
 }

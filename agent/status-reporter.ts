@@ -1,17 +1,19 @@
 import type { Logger } from 'pino';
 import type { PluginInfo } from './plugins/plugin-runtime.js';
-import { type ConnectionState, writeDaemonStatus } from './state/daemon-status.js';
+import { type ConnectionState, type DaemonStatus, writeDaemonStatus } from './state/daemon-status.js';
 import { AGENT_VERSION } from './version.js';
 
 export interface StatusSource {
   brokerUrl(): string;
   lastError(): string | null;
   plugins(): PluginInfo[];
+  storage(): NonNullable<DaemonStatus['storage']>;
 }
 
 /**
  * Keeps `daemon-status.json` current for `redflag-agent status` (another process): the
- * connection state and since when, the last connection error, the plugins. Writes are
+ * connection state and since when, the last connection error, the plugins, whether the state
+ * directory takes writes. Writes are
  * serialized; a failed write is logged, never fatal.
  */
 export class StatusReporter {
@@ -55,6 +57,7 @@ export class StatusReporter {
             lastError: this.source.lastError(),
           },
           plugins: this.source.plugins(),
+          storage: this.source.storage(),
           updatedAt: new Date().toISOString(),
         }),
       )

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { isRegistered } from '../config/agent-config.js';
 import { loadCoreSettings } from '../state/core-settings.js';
-import { readDaemonStatus } from '../state/daemon-status.js';
+import { type DaemonStatus, readDaemonStatus } from '../state/daemon-status.js';
 import { readScanCache } from '../state/scan-cache.js';
 import { Spool } from '../state/spool.js';
 import { AGENT_VERSION } from '../version.js';
@@ -61,6 +61,7 @@ export function statusCommand(program: Command, io: CliIo): void {
             version: daemon.agentVersion,
             connection: daemon.connection,
             plugins: daemon.plugins,
+            storage: daemon.storage ?? null,
           }
         : { running: false as const },
       scans: scans.map((s) => ({
@@ -90,7 +91,12 @@ type Status = {
   registeredAt: string | null;
   daemon:
     | { running: false }
-    | { running: true; pid: number; connection: { state: string; since: string; lastError: string | null } };
+    | {
+        running: true;
+        pid: number;
+        connection: { state: string; since: string; lastError: string | null };
+        storage: DaemonStatus['storage'] | null;
+      };
   scans: Array<{
     plugin: string;
     finishedAt: string;
@@ -120,6 +126,17 @@ function human(s: Status, style: Styler): string {
       ['Connection', `${state} since ${shortTime(c.since)}`],
     );
     if (c.lastError && c.state !== 'connected') rows.push(['Last error', printable(c.lastError)]);
+    const storage = s.daemon.storage;
+    if (storage?.problem) {
+      const p = storage.problem;
+      rows.push([
+        'Storage',
+        style.red(
+          `failing since ${shortTime(p.since)}: ${p.what}: ${printable(p.error)}; ` +
+            `${storage.heldInMemory} message(s) held in memory only`,
+        ),
+      ]);
+    } else if (storage) rows.push(['Storage', 'ok']);
   } else rows.push(['Daemon', style.dim('not running')]);
   const types = Object.entries(s.spool.byType)
     .filter(([, n]) => n > 0)

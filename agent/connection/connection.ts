@@ -32,6 +32,10 @@ export interface ConnectionOptions {
   onRetry?(error: string | null, delayMs: number): void;
   connectTimeoutMs?: number;
   keepaliveSec?: number;
+  /** Runs before every attempt (reading the core's clock, so commands on connect are judged by it). */
+  beforeConnect?(): Promise<unknown>;
+  /** Why the broker refused our credentials, when the agent can tell (its clock); null otherwise. */
+  explainCredentialsRefusal?(): string | null;
 }
 
 interface Session {
@@ -127,6 +131,15 @@ export class AgentConnection {
 
   private connect(): void {
     if (this.stopped) return;
+    if (!this.opts.beforeConnect) return this.open();
+    void this.opts
+      .beforeConnect()
+      .catch((err: unknown) => this.log.debug({ err }, 'the step before connecting failed'))
+      .then(() => this.open());
+  }
+
+  private open(): void {
+    if (this.stopped) return;
     const { agentId, topicPrefix } = this.opts;
     const options: IClientOptions = {
       clientId: agentId,
@@ -169,7 +182,10 @@ export class AgentConnection {
       this.opts.onMessage(parsed.type, payload);
     });
     client.on('error', (err) => {
-      this.lastError = describeMqttError(err);
+      this.lastError =
+        (err as { code?: unknown }).code === 4
+          ? (this.opts.explainCredentialsRefusal?.() ?? describeMqttError(err))
+          : describeMqttError(err);
       this.log.warn({ brokerUrl: this.opts.brokerUrl, error: this.lastError }, 'connection error');
     });
     client.once('connect', () => {

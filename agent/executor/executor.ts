@@ -42,6 +42,8 @@ export interface ExecutorOptions {
   onResult?(result: ResultMessage): void;
   /** A handler asked for a restart to finish its command (update_agent). */
   onRestart?(commandId: string): void;
+  /** The core's time (issue 25 §5): expiry and issue time are judged by it. The host's clock when absent. */
+  clock?: { now(): number; settled(): Promise<void> };
 }
 
 /**
@@ -171,9 +173,11 @@ export class CommandExecutor {
 
   private async receive(command: CommandMessage): Promise<void> {
     if (!this.accepting) return; // no ack: the core sends it again when we are back
-    const { journal } = this.opts;
+    const { journal, clock } = this.opts;
+    await clock?.settled();
     const check = verifyCommand(command, {
       agentId: this.opts.agentId,
+      ...(clock ? { nowMs: clock.now() } : {}),
       keys: this.opts.serverKeys(),
       seen: (id) => journal.has(id),
     });
@@ -192,7 +196,13 @@ export class CommandExecutor {
       return this.refuse(command, 'unknown_type', `no ${plugin} package manager on this host`, true);
 
     // Journalled (fsynced) before the ack and before anything runs: this id never runs again.
-    await journal.recordAck({ ...this.journalBase(command), ack: { accepted: true } });
+    // A journal that cannot take the record (a full disk) means the command is refused, not run.
+    try {
+      await journal.recordAck({ ...this.journalBase(command), ack: { accepted: true } });
+    } catch (err) {
+      const why = `the agent could not record this command in its journal, so it was not run: ${(err as Error).message}`;
+      return this.refuse(command, 'storage_error', why, false);
+    }
     await this.answer(command.id, { accepted: true });
     const done = this.execute(command, handler).catch((err: unknown) =>
       this.log.error({ err, commandId: command.id }, 'running a command failed'),
@@ -266,7 +276,9 @@ export class CommandExecutor {
         at: result.finishedAt,
       });
     } catch (err) {
-      this.log.error({ err, commandId }, 'could not record the result');
+      // The spool holds what the disk refuses, so this is the journal: the result still goes out
+      // (held in memory) and a restart reports the command as interrupted under the same result id.
+      this.log.error({ err, commandId }, 'could not record the end of the command');
     }
     this.log.info({ commandId, status: result.status, error: result.error }, 'command finished');
     this.opts.onResult?.(result);
@@ -300,8 +312,14 @@ export class CommandExecutor {
   ): Promise<void> {
     this.log.warn({ commandId: command.id, type: command.type, reason, detail }, 'command refused');
     const ack: JournalAck = { accepted: false, reason, detail: detail.slice(0, 1000) };
-    // Only a command whose signature verified may take an id in the journal.
-    if (journal) await this.opts.journal.recordAck({ ...this.journalBase(command), ack });
+    // Only a command whose signature verified may take an id in the journal. A refusal that
+    // cannot be journalled is still a refusal: if the command comes again it is refused again.
+    if (journal)
+      await this.opts.journal
+        .recordAck({ ...this.journalBase(command), ack })
+        .catch((err: unknown) =>
+          this.log.error({ err, commandId: command.id }, 'could not journal a refusal'),
+        );
     await this.answer(command.id, ack);
     this.refusals.refused(command.id, reason, detail, command.type);
   }

@@ -4,6 +4,7 @@ import {
   type PluginEvent,
   PluginHost,
   type PluginModuleEntry,
+  type ProcessRunner,
   type RebootStatus,
 } from '../../plugins/sdk/index.js';
 import { Mutex } from './mutex.js';
@@ -23,6 +24,8 @@ export interface RuntimeOptions {
   configs: Record<string, Record<string, unknown>>;
   logger: Logger;
   onEvent?(event: PluginEvent): void;
+  /** Runs the plugins' processes (the agent's tracked runner; runProcess when absent). */
+  runner?: ProcessRunner;
 }
 
 /**
@@ -127,6 +130,7 @@ export class PluginRuntime {
       accept: ['package-manager'],
       configs,
       onEvent: (event) => this.opts.onEvent?.(event),
+      ...(this.opts.runner ? { runner: this.opts.runner } : {}),
       log: (entry) => this.log[entry.level]({ ...entry.fields }, entry.message),
     });
   }

@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, truncate } from 'node:fs/promises';
 import type { CommandRejectReason, CommandType, ResultStatus } from '../../broker/protocol/index.js';
 import { writeFileAtomic } from '../files/atomic.js';
+import type { StorageHealth } from './storage-health.js';
 
 export interface JournalAck {
   accepted: boolean;
@@ -34,31 +35,44 @@ const KEEP_AFTER_EXPIRY_MS = 30 * 24 * 3600 * 1000;
 /**
  * The on-disk journal of commands this agent verified (DESIGN.md §3.6): an id is written, and
  * fsynced, before the command is acknowledged or run, so no id ever runs twice, across
- * restarts too. One JSON line per change, appended; a torn last line (a crash mid-write) is
- * ignored. Only commands whose signature verified are journalled, so a forger cannot burn ids.
+ * restarts too. One JSON line per change, appended. The file is always a sequence of whole
+ * records (issue 25 §1): a write that fails or comes up short (a full disk) is cut off again
+ * and rejects, so nothing is acknowledged on a torn record; a torn tail left by a crash is cut
+ * off on open and before every append. Only commands whose signature verified are journalled,
+ * so a forger cannot burn ids.
  */
 export class CommandJournal {
   private readonly records = new Map<string, JournalRecord>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Bytes of whole records on disk: where the next record goes. */
+  private size = 0;
 
-  private constructor(private readonly path: string) {}
+  private constructor(
+    private readonly path: string,
+    private readonly health?: StorageHealth,
+  ) {}
 
-  static async open(path: string, nowMs = Date.now()): Promise<CommandJournal> {
-    const journal = new CommandJournal(path);
-    let text = '';
+  static async open(
+    path: string,
+    opts: { nowMs?: number; health?: StorageHealth } = {},
+  ): Promise<CommandJournal> {
+    const journal = new CommandJournal(path, opts.health);
+    let data = Buffer.alloc(0);
     try {
-      text = await readFile(path, 'utf8');
+      data = await readFile(path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
+    // Everything after the last newline is a record that was never completed, so never acknowledged.
+    journal.size = data.lastIndexOf(0x0a) + 1;
     let lines = 0;
-    for (const raw of text.split('\n')) {
+    let damaged = false;
+    for (const raw of data.subarray(0, journal.size).toString('utf8').split('\n')) {
       if (!raw.trim()) continue;
       lines++;
-      let line: Line;
-      try {
-        line = JSON.parse(raw) as Line;
-      } catch {
+      const line = parseLine(raw);
+      if (!line) {
+        damaged = true;
         continue;
       }
       if (line.t === 'ack') journal.records.set(line.r.id, { ...line.r });
@@ -67,15 +81,18 @@ export class CommandJournal {
         if (record) record.finished = line.f;
       }
     }
+    if (journal.size < data.length) await truncate(path, journal.size);
     let pruned = false;
     for (const [id, record] of journal.records) {
       const settled = record.finished !== undefined || !record.ack.accepted;
-      if (settled && Date.parse(record.expiresAt) + KEEP_AFTER_EXPIRY_MS < nowMs) {
+      if (settled && Date.parse(record.expiresAt) + KEEP_AFTER_EXPIRY_MS < (opts.nowMs ?? Date.now())) {
         journal.records.delete(id);
         pruned = true;
       }
     }
-    if (pruned || lines > journal.records.size * 2 + 100) await journal.rewrite();
+    if (pruned || damaged || lines > journal.records.size * 2 + 100)
+      // Best effort: a journal that cannot be compacted now (a full disk) still reads right.
+      await journal.rewrite().catch((err: unknown) => opts.health?.failed('journal', err));
     return journal;
   }
 
@@ -92,10 +109,13 @@ export class CommandJournal {
     return [...this.records.values()].filter((r) => r.ack.accepted && !r.finished);
   }
 
-  /** Durable before it resolves: call before sending the ack. */
-  recordAck(record: Omit<JournalRecord, 'finished'>): Promise<void> {
+  /**
+   * Durable before it resolves: call before sending the ack. Rejects when the record could not
+   * be written whole (the id is then not taken: the command must be refused, not run).
+   */
+  async recordAck(record: Omit<JournalRecord, 'finished'>): Promise<void> {
+    await this.append({ t: 'ack', r: record });
     this.records.set(record.id, { ...record });
-    return this.append({ t: 'ack', r: record });
   }
 
   recordFinished(id: string, finished: NonNullable<JournalRecord['finished']>): Promise<void> {
@@ -106,20 +126,45 @@ export class CommandJournal {
 
   private append(line: Line): Promise<void> {
     const run = this.queue.then(async () => {
-      const handle = await open(
-        this.path,
-        constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT,
-        0o600,
-      );
       try {
-        await handle.write(`${JSON.stringify(line)}\n`);
-        await handle.sync();
-      } finally {
-        await handle.close();
+        await this.appendWhole(Buffer.from(`${JSON.stringify(line)}\n`));
+      } catch (err) {
+        this.health?.failed('journal', err);
+        throw err;
       }
+      this.health?.succeeded('journal');
     });
     this.queue = run.catch(() => {});
     return run;
+  }
+
+  private async appendWhole(data: Buffer): Promise<void> {
+    const handle = await open(this.path, constants.O_WRONLY | constants.O_CREAT, 0o600);
+    try {
+      // A tail an earlier failure could not cut off is cut now: records are only ever whole.
+      if ((await handle.stat()).size !== this.size) await handle.truncate(this.size);
+      try {
+        // One write() may write only part of it (a full disk): go on until all of it is written or one fails.
+        for (let written = 0; written < data.length;) {
+          const { bytesWritten } = await handle.write(
+            data,
+            written,
+            data.length - written,
+            this.size + written,
+          );
+          if (bytesWritten === 0)
+            throw Object.assign(new Error('no space left on device, write'), { code: 'ENOSPC' });
+          written += bytesWritten;
+        }
+        await handle.sync();
+      } catch (err) {
+        await handle.truncate(this.size).catch(() => {}); // else the next append or open cuts it
+        throw err;
+      }
+      this.size += data.length;
+    } finally {
+      await handle.close().catch(() => {});
+    }
   }
 
   private async rewrite(): Promise<void> {
@@ -129,6 +174,24 @@ export class CommandJournal {
       lines.push(JSON.stringify({ t: 'ack', r: rest } satisfies Line));
       if (finished) lines.push(JSON.stringify({ t: 'done', id: record.id, f: finished } satisfies Line));
     }
-    await writeFileAtomic(this.path, lines.length ? `${lines.join('\n')}\n` : '', { mode: 0o600 });
+    const text = lines.length ? `${lines.join('\n')}\n` : '';
+    await writeFileAtomic(this.path, text, { mode: 0o600 });
+    this.size = Buffer.byteLength(text);
   }
+}
+
+/**
+ * One journal line. A line an older agent tore (its write came up short and the next record was
+ * appended onto it) still yields the record glued to its end.
+ */
+function parseLine(raw: string): Line | null {
+  for (let at = 0; at !== -1; at = raw.indexOf('{"t":', at + 1)) {
+    try {
+      const line = JSON.parse(raw.slice(at)) as Line;
+      if (line && (line.t === 'ack' || line.t === 'done')) return line;
+    } catch {
+      // torn: try the next record start in this line
+    }
+  }
+  return null;
 }

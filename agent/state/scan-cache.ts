@@ -39,8 +39,21 @@ export async function recordScan(
   const previous = (await readJsonIfExists(fileOf(stateDir, scan.plugin)).catch(
     () => null,
   )) as CachedScan | null;
+  const cached = cachedScanOf(scan, extra, previous);
+  await mkdir(dirOf(stateDir), { recursive: true, mode: 0o700 });
+  // Not fsynced: a cache lost in a power cut is rebuilt by the next scan.
+  await writeJsonAtomic(fileOf(stateDir, scan.plugin), cached, { mode: 0o600, fsync: false });
+  return cached;
+}
+
+/** What the cache keeps of a scan, given the previous entry (null: none, or unreadable). */
+export function cachedScanOf(
+  scan: ScanMessage,
+  extra: { trigger: ScanTrigger; warnings: string[] },
+  previous: CachedScan | null,
+): CachedScan {
   const failed = scan.error !== undefined;
-  const cached: CachedScan = {
+  return {
     plugin: scan.plugin,
     last: {
       batchId: scan.batchId,
@@ -56,10 +69,6 @@ export async function recordScan(
     holds: failed ? (previous?.holds ?? []) : (scan.holds ?? []),
     packagesScannedAt: failed ? (previous?.packagesScannedAt ?? null) : scan.finishedAt,
   };
-  await mkdir(dirOf(stateDir), { recursive: true, mode: 0o700 });
-  // Not fsynced: a cache lost in a power cut is rebuilt by the next scan.
-  await writeJsonAtomic(fileOf(stateDir, scan.plugin), cached, { mode: 0o600, fsync: false });
-  return cached;
 }
 
 /** Every plugin's cached scan, by plugin name; unreadable files are skipped. */

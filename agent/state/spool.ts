@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises
 import { join } from 'node:path';
 import type { EventMessage, ResultMessage, ScanMessage, SpooledUpType } from '../../broker/protocol/index.js';
 import { fsyncDir, isAtomicTemp, writeFileAtomic } from '../files/atomic.js';
+import type { StorageHealth } from './storage-health.js';
 
 export type SpooledMessage = ScanMessage | ResultMessage | EventMessage;
 
@@ -17,6 +18,11 @@ export interface SpoolEntry {
   /** Scans only: which plugin, and whether it was complete (only a complete scan supersedes). */
   plugin?: string;
   complete?: boolean;
+  /**
+   * The message itself, when it could not be written (a full disk, issue 25 §2): kept in memory
+   * and sent while connected until its receipt; written out once the disk takes writes again.
+   */
+  held?: SpooledMessage;
 }
 
 export interface AppendOutcome {
@@ -40,6 +46,8 @@ const EVICTION_LIST_MAX = 50;
  * `scan`, `result` and `event` is written and fsynced before it is sent and removed when the
  * core's receipt arrives. A newer complete scan of a plugin supersedes older unsent ones; past
  * `maxBytes` the oldest scans, then events, then results are evicted, with an event saying so.
+ * A message that cannot be written (a full or broken disk) is not lost: it is held in memory,
+ * counted against the same cap, sent like the rest, and written out when writes work again.
  */
 export class Spool {
   private readonly entries: SpoolEntry[] = [];
@@ -51,11 +59,12 @@ export class Spool {
   private constructor(
     readonly dir: string,
     private readonly maxBytes: number,
+    private readonly health?: StorageHealth,
   ) {}
 
-  static async open(dir: string, opts: { maxBytes: number }): Promise<Spool> {
+  static async open(dir: string, opts: { maxBytes: number; health?: StorageHealth }): Promise<Spool> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const spool = new Spool(dir, opts.maxBytes);
+    const spool = new Spool(dir, opts.maxBytes, opts.health);
     for (const name of (await readdir(dir)).sort()) {
       const path = join(dir, name);
       if (isAtomicTemp(name)) {
@@ -137,6 +146,11 @@ export class Spool {
     return this.totalBytes;
   }
 
+  /** Messages only in memory: the disk refused them. */
+  get held(): number {
+    return this.entries.filter((e) => e.held).length;
+  }
+
   has(id: string): boolean {
     return this.entries.some((e) => e.id === id);
   }
@@ -147,7 +161,7 @@ export class Spool {
     return () => this.listeners.delete(listener);
   }
 
-  /** Writes the message durably; resolves once it is on disk. */
+  /** Writes the message durably; resolves once it is on disk, or held in memory when the disk refuses it. */
   append(type: SpooledUpType, message: SpooledMessage): Promise<AppendOutcome> {
     return this.serialized(async () => {
       const outcome = await this.write(type, message);
@@ -162,6 +176,7 @@ export class Spool {
 
   /** The stored message, or null when it is gone (receipted meanwhile) or unreadable. */
   async read(entry: SpoolEntry): Promise<SpooledMessage | null> {
+    if (entry.held) return structuredClone(entry.held);
     try {
       return JSON.parse(await readFile(join(this.dir, entry.file), 'utf8')) as SpooledMessage;
     } catch (err) {
@@ -192,7 +207,6 @@ export class Spool {
     const suffix = scan ? `.${scan.plugin}.${scan.complete ? 'c' : 'i'}` : '';
     const file = `${String(seq).padStart(12, '0')}.${type}.${message.id}${suffix}.json`;
     const data = JSON.stringify(message);
-    await writeFileAtomic(join(this.dir, file), data, { mode: 0o600 });
     const entry: SpoolEntry = {
       seq,
       type,
@@ -201,6 +215,8 @@ export class Spool {
       file,
       ...(scan ? { plugin: scan.plugin, complete: scan.complete } : {}),
     };
+    if (await this.store(file, data)) await this.writeHeld();
+    else entry.held = structuredClone(message);
     // A complete scan is the whole truth about its plugin: older scans add nothing.
     const superseded = scan?.complete
       ? this.entries.filter((e) => e.type === 'scan' && e.plugin === scan.plugin)
@@ -210,6 +226,27 @@ export class Spool {
     for (const old of superseded) await this.delete(old, false);
     if (superseded.length) await fsyncDir(this.dir);
     return { entry, superseded, evicted: [] };
+  }
+
+  /** Writes one file; false (and the disk problem reported) when the disk refuses it. */
+  private async store(file: string, data: string): Promise<boolean> {
+    try {
+      await writeFileAtomic(join(this.dir, file), data, { mode: 0o600 });
+    } catch (err) {
+      this.health?.failed('spool', err);
+      return false;
+    }
+    this.health?.succeeded('spool');
+    return true;
+  }
+
+  /** The disk takes writes again: what was held in memory goes to disk, oldest first. */
+  private async writeHeld(): Promise<void> {
+    for (const entry of this.entries) {
+      if (!entry.held) continue;
+      if (!(await this.store(entry.file, JSON.stringify(entry.held)))) return;
+      delete entry.held;
+    }
   }
 
   private async evict(keep: SpoolEntry): Promise<SpoolEntry[]> {
@@ -226,6 +263,7 @@ export class Spool {
   }
 
   private async delete(entry: SpoolEntry, sync = true): Promise<void> {
+    if (entry.held) return this.forget(entry);
     await unlink(join(this.dir, entry.file)).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
     });

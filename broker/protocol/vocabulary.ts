@@ -49,9 +49,15 @@ export const COMMAND_VERIFY_FAILURES = [
 
 /**
  * Why an agent refuses a command in its `ack`: every verification failure, plus a command the
- * agent cannot run (no handler or plugin for it) or whose params its handler refuses.
+ * agent cannot run (no handler or plugin for it) or whose params its handler refuses, and one
+ * it could not record in its journal (`storage_error`: a full disk; it is not run, issue 25 §1).
  */
-export const COMMAND_REJECT_REASONS = [...COMMAND_VERIFY_FAILURES, 'unknown_type', 'invalid_params'] as const;
+export const COMMAND_REJECT_REASONS = [
+  ...COMMAND_VERIFY_FAILURES,
+  'unknown_type',
+  'invalid_params',
+  'storage_error',
+] as const;
 
 /** How a command ended, from the agent's point of view. */
 export const RESULT_STATUSES = ['succeeded', 'failed', 'cancelled', 'rejected'] as const;

@@ -1,5 +1,9 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { CommandRequestError } from '../commands/index.js';
+import { isDatabaseUnavailable } from '../db/index.js';
+
+/** What a client is told to wait before trying again while the database is away. */
+const RETRY_AFTER_SECONDS = 5;
 
 /** Every API error has one shape: `{ error: { code, message, details? } }`. */
 export const errorResponseSchema = {
@@ -45,6 +49,16 @@ export function installErrorHandlers(app: FastifyInstance) {
           message: `the body is larger than this route accepts: ${err.message}`,
         },
       });
+    // The database does not answer (issue 25 §4): not the request's fault, and worth a retry.
+    if (isDatabaseUnavailable(err)) {
+      request.log.warn({ err }, 'request failed: the database does not answer');
+      return reply
+        .status(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({
+          error: { code: 'database_unavailable', message: 'the database does not answer; try again shortly' },
+        });
+    }
     if (status >= 500) request.log.error({ err }, 'request failed');
     return reply.status(status).send({
       error: {

@@ -367,7 +367,7 @@ export function createDispatcher(ctx: DispatcherContext) {
 
     /** Output lines and delivery marks still waiting are written (shutdown). */
     drainOutput: async () => {
-      await deliveries.flush();
+      await deliveries.close();
       await output.drain();
     },
 

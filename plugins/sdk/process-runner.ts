@@ -23,6 +23,8 @@ export interface RunOptions {
   /** Lines kept per stream in the result (the callbacks still see every line). */
   maxCollectedLines?: number;
   killGraceMs?: number;
+  /** The process started: its pid, which is also its process group's id. */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface ProcessResult {
@@ -96,6 +98,7 @@ export const runProcess: ProcessRunner = (command, args, options = {}) =>
       return resolve(result);
     }
 
+    if (child.pid !== undefined) safely(options.onSpawn, child.pid);
     const streams: Array<[Readable | null, LineSplitter]> = [
       [child.stdout, new LineSplitter(collect(result.stdout, options.onStdoutLine))],
       [child.stderr, new LineSplitter(collect(result.stderr, options.onStderrLine))],
@@ -251,9 +254,9 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-function safely(callback: ((line: string) => void) | undefined, line: string): void {
+function safely<T>(callback: ((value: T) => void) | undefined, value: T): void {
   try {
-    callback?.(line);
+    callback?.(value);
   } catch {
     // A throwing line callback must not lose the process or its result.
   }

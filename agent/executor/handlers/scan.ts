@@ -30,8 +30,10 @@ export function scanHandler(deps: HandlerDeps): CommandHandler<ScanParams> {
             // Beyond the command's own limit, so that one fires first and the plugin stays enabled.
             timeoutMs: run.timeoutMs + 60_000,
           });
-        } catch {
-          return { status: 'cancelled', data: { scans } };
+        } catch (err) {
+          // Only a stop is a cancel; anything else went wrong and says what (issue 25 §2).
+          if (run.signal.aborted) return { status: 'cancelled', data: { scans } };
+          return { status: 'failed', error: `${plugin}: ${(err as Error).message}`, data: { scans } };
         }
         const { message, warnings } = outcome;
         for (const warning of warnings) run.line('stderr', `${plugin}: ${warning}`);

@@ -13,6 +13,18 @@ const healthSchema = {
   },
 } as const;
 
+const READY_DEADLINE_MS = 1000;
+
+function withinDeadline<T>(ms: number, work: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  const running = work();
+  running.catch(() => {}); // it may fail after the deadline answered
+  return Promise.race([running, deadline]).finally(() => clearTimeout(timer));
+}
+
 /**
  * /healthz answers while the process runs (liveness); /readyz only when the database answers
  * and no migration is pending (readiness), so a load balancer or the HA watchdog can tell them apart.
@@ -39,8 +51,12 @@ export async function healthRoutes(app: FastifyInstance, opts: { db: Database })
     },
     async (_request, reply) => {
       try {
-        await opts.db.ping();
-        const { pending } = await opts.db.migrationStatus();
+        // An answer within a second either way (issue 25 §4): a probe must not hang on a
+        // database that does not answer, nor wait for the pool's own time limit.
+        const { pending } = await withinDeadline(READY_DEADLINE_MS, async () => {
+          await opts.db.ping();
+          return opts.db.migrationStatus();
+        });
         if (pending.length) {
           return reply.status(503).send({
             status: 'unavailable',

@@ -22,12 +22,17 @@ export function runAgentCli(args: string[], env: Record<string, string> = {}): P
   });
 }
 
-/** Starts `redflag-agent run` and resolves once it logs that it started. */
+/**
+ * Starts `redflag-agent run` and resolves once it logs that it started. `wrapper`: a program
+ * that runs it (`faketime -f +240s` for a host whose clock is off).
+ */
 export function startAgentProcess(
   args: string[],
+  opts: { wrapper?: string[]; env?: Record<string, string> } = {},
 ): Promise<{ child: ChildProcess; output(): string; exited: Promise<number | null> }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [AGENT_BIN, 'run', ...args], { env: cleanEnv() });
+    const [program, ...before] = [...(opts.wrapper ?? []), process.execPath];
+    const child = spawn(program!, [...before, AGENT_BIN, 'run', ...args], { env: cleanEnv(opts.env) });
     let out = '';
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     const timer = setTimeout(() => {

@@ -28,6 +28,8 @@ export interface TestPmControl {
   /** Dependencies a dry run adds as new packages (to make a transaction change after confirmation). */
   newPackages: string[];
   scanFails: string | null;
+  /** A scan first runs `/bin/sleep` this long (a package manager that hangs). */
+  scanSleepSeconds: number | null;
   rebootRequired: boolean;
   /** 'install-started' (name), 'install-finished' (name), 'scan-started' */
   events: EventEmitter;
@@ -49,6 +51,7 @@ export function testPackageManager(
     ],
     newPackages: [],
     scanFails: null,
+    scanSleepSeconds: null,
     rebootRequired: false,
     events: new EventEmitter(),
     holdInstalls() {
@@ -100,6 +103,8 @@ export function testPackageManager(
         control.calls.scan++;
         control.events.emit('scan-started', name);
         if (control.scanFails) throw new PluginError(control.scanFails, { code: 'command-failed' });
+        if (control.scanSleepSeconds !== null)
+          await ctx.run('/bin/sleep', [String(control.scanSleepSeconds)], { signal: op.signal });
         const lines = control.packages.map((p) => `${p.name} ${p.current} ${p.available}`);
         const result = await ctx.run('/usr/bin/printf', ['%s\\n', ...lines], { signal: op.signal });
         if (!succeeded(result)) throw new PluginError(describeFailure(result));

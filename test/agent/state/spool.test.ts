@@ -7,6 +7,8 @@ import addFormatsModule from 'ajv-formats';
 import type { EventMessage, ResultMessage, ScanMessage } from '../../../broker/protocol/index.js';
 import { messageSchemas } from '../../../broker/protocol/index.js';
 import { Spool } from '../../../agent/state/spool.js';
+import { StorageHealth } from '../../../agent/state/storage-health.js';
+import { requireSmallDisks, SmallDisk } from '../../faults/helpers/small-disk.js';
 import { tempDir } from '../../helpers/cli.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -174,5 +176,44 @@ describe('agent spool (on disk)', () => {
     const stats = await Spool.stats(dir.path);
     assert.deepEqual([stats.messages, stats.byType], [2, { scan: 1, result: 0, event: 1 }]);
     assert.equal(stats.bytes, spool.bytes);
+  });
+});
+
+describe('agent spool on a full disk (real tmpfs, issue 25 §2)', function () {
+  requireSmallDisks(this);
+  let disk: SmallDisk | null = null;
+  afterEach(() => {
+    disk?.unmount();
+    disk = null;
+  });
+
+  it('holds what the disk refuses in memory, hands it out like the rest, writes it out once there is room', async () => {
+    disk = SmallDisk.mount(64);
+    const health = new StorageHealth();
+    const spool = await Spool.open(join(disk.path, 'spool'), { maxBytes: 64 * MiB, health });
+    const first = result(1);
+    await spool.append('result', first);
+    disk.fill();
+    const held = result(2);
+    const outcome = await spool.append('result', held);
+    assert.equal(outcome.entry.held !== undefined, true, 'held in memory');
+    assert.equal(health.problem?.code, 'ENOSPC');
+    assert.deepEqual(
+      spool.list().map((e) => e.id),
+      [first.id, held.id],
+    );
+    assert.equal((await spool.read(outcome.entry))?.id, held.id);
+    assert.equal(spool.held, 1);
+
+    disk.free();
+    const later = event(3);
+    await spool.append('event', later);
+    assert.equal(health.problem, null);
+    assert.equal(spool.held, 0, 'written out');
+    const reopened = await Spool.open(join(disk.path, 'spool'), { maxBytes: 64 * MiB });
+    assert.deepEqual(
+      reopened.list().map((e) => e.id),
+      [first.id, held.id, later.id],
+    );
   });
 });

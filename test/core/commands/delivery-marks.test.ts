@@ -69,7 +69,7 @@ describe('core/commands delivery marks', () => {
     assert.ok(written, 'the second flush returned before the first write was done');
   });
 
-  it('logs a failed write and still writes the marks that come after it', async () => {
+  it('a write the database refuses fails its flush, and its marks go with the next write (issue 25 §3)', async () => {
     const writes: DeliveryMark[][] = [];
     let fail = true;
     const marks = marksWith(async (m) => {
@@ -80,9 +80,50 @@ describe('core/commands delivery marks', () => {
       writes.push(m);
     });
     marks.sent(scan('c1'), t(1));
+    // A result waiting on this flush must not finish the command without its marks.
+    await assert.rejects(marks.flush(), /database gone/);
+    assert.deepEqual(marks.acknowledged('c1', 'a1', t(2)), { kind: 'recorded', type: 'scan' });
+    marks.sent(scan('c2'), t(3));
     await marks.flush();
-    marks.sent(scan('c2'), t(2));
+    assert.deepEqual(writes, [
+      [
+        { id: 'c1', sentAt: t(1), acknowledgedAt: t(2) },
+        { id: 'c2', sentAt: t(3), acknowledgedAt: null },
+      ],
+    ]);
+  });
+
+  it('tries a failed write again by itself until it is written', async () => {
+    const writes: DeliveryMark[][] = [];
+    let failures = 2;
+    const marks = marksWith(async (m) => {
+      if (failures-- > 0) throw new Error('database gone');
+      writes.push(m);
+    }, 10);
+    marks.sent(scan('c1'), t(1));
+    for (let i = 0; i < 400 && writes.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    assert.deepEqual(writes, [[{ id: 'c1', sentAt: t(1), acknowledgedAt: null }]]);
+  });
+
+  it('an ack that arrives while its sent mark is being written is recorded, not lost with a failing write', async () => {
+    const writes: DeliveryMark[][] = [];
+    let release!: (err?: Error) => void;
+    let first = true;
+    const marks = marksWith(async (m) => {
+      if (first) {
+        first = false;
+        await new Promise<void>((resolve, reject) => (release = (err) => (err ? reject(err) : resolve())));
+      }
+      writes.push(m);
+    });
+    marks.sent(scan('c1'), t(1));
+    const flushing = marks.flush();
+    assert.deepEqual(marks.acknowledged('c1', 'a1', t(2)), { kind: 'recorded', type: 'scan' });
+    assert.deepEqual(marks.acknowledged('c1', 'a1', t(2)), { kind: 'repeated' });
+    await new Promise((r) => setImmediate(r)); // the write has started
+    release(new Error('database gone'));
+    await assert.rejects(flushing);
     await marks.flush();
-    assert.deepEqual(writes, [[{ id: 'c2', sentAt: t(2), acknowledgedAt: null }]]);
+    assert.deepEqual(writes.at(-1), [{ id: 'c1', sentAt: t(1), acknowledgedAt: t(2) }]);
   });
 });

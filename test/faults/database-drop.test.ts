@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import type { AgentHandle } from '../../agent/daemon.js';
+import { tempDir } from '../helpers/cli.js';
+import { describePostgres, newSchemaName, pgUrl } from '../helpers/databases.js';
+import { nextEvent, registerTestAgent, startTestAgent, until } from '../agent/helpers/agent-fixture.js';
+import { commandIn, issue, settledAtCore } from '../agent/helpers/commands.js';
+import { RestartableCore } from '../agent/helpers/restartable-core.js';
+import { testPackageManager } from '../agent/helpers/test-plugin.js';
+import { TcpProxy } from './helpers/tcp-proxy.js';
+
+/**
+ * The core's database drops out while a command is delivered (issue 25 §3): the core reaches
+ * PostgreSQL through a proxy the test cuts right after issuing a dry run, the agent runs it
+ * meanwhile, and the database comes back. The command must end `succeeded` with the times it
+ * was sent and acknowledged, never left without them.
+ */
+describePostgres('faults: the database drops out during delivery', () => {
+  let proxy: TcpProxy;
+  let core: RestartableCore;
+  let agent: AgentHandle | null = null;
+  const dirs: Array<{ remove(): void }> = [];
+
+  before(async function () {
+    this.timeout(60_000);
+    const url = new URL(pgUrl()!);
+    proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
+    url.host = `127.0.0.1:${proxy.port}`;
+    core = await RestartableCore.start((config) => {
+      config.database.url = url.href;
+      config.database.schema = newSchemaName();
+    });
+  });
+  afterEach(async () => {
+    proxy.resume();
+    await agent?.stop();
+    agent = null;
+  });
+  after(async () => {
+    proxy.resume();
+    await core?.close();
+    await proxy?.close();
+    for (const d of dirs) d.remove();
+  });
+
+  it('a dry run delivered while the database is away ends succeeded, with its sent and acknowledged times', async function () {
+    this.timeout(90_000);
+    const dir = tempDir('rf-fault-db-');
+    dirs.push(dir);
+    const files = await registerTestAgent(core.httpUrl, await core.createToken(), dir.path);
+    const { entry } = testPackageManager();
+    // The result the core could not store is sent again soon, not after the default 2 minutes.
+    agent = await startTestAgent(files, [entry], { resendAfterMs: 2000 });
+    await nextEvent(agent.events, 'online');
+    await settledAtCore(core, files.agentId);
+
+    const results = nextEvent(agent.events, 'result');
+    const command = await issue(core, files.agentId, 'dry_run', {
+      plugin: 'testpm',
+      packages: [{ name: 'alpha' }],
+    });
+    // Before the delivery marks are written (they gather for a moment first).
+    proxy.cut();
+    const [result] = await results;
+    assert.equal(result.commandId, command.id);
+    assert.equal(result.status, 'succeeded');
+    proxy.resume();
+
+    const done = await commandIn(core, command.id, undefined, 60_000);
+    assert.equal(done.status, 'succeeded', done.error ?? '');
+    assert.ok(done.sentAt, 'sentAt was recorded');
+    assert.ok(done.acknowledgedAt, 'acknowledgedAt was recorded');
+    await until('the agent spool to drain', () => agent!.spool.depth === 0);
+  });
+});
