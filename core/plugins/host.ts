@@ -22,7 +22,7 @@ import {
   type RegistrationTokenIssuer,
 } from './plugin-context.js';
 import { secretRedactor } from './secrets.js';
-import { standaloneWorkflow, type WorkflowApprove } from './update-approver.js';
+import type { WorkflowApprove } from './update-approver.js';
 
 export interface CorePluginHostContext {
   /** config.yaml `plugins.enabled`: the integration and notifier plugins to load. */
@@ -35,8 +35,8 @@ export interface CorePluginHostContext {
   bus: LiveBus;
   events: EventRecorder;
   dispatcher: Pick<Dispatcher, 'issue'>;
-  /** The core's install workflow, for plugins' approvals; without it, one of their own. */
-  workflow?: WorkflowApprove;
+  /** The core's install workflow, for plugins' approvals (`ctx.updates`). */
+  workflow: WorkflowApprove;
   jobs: JobRunner;
   /**
    * Single-seat registration tokens for plugins (the Proxmox plugin's enrollment into LXCs);
@@ -96,7 +96,7 @@ export function createCorePluginHost(ctx: CorePluginHostContext): CorePluginHost
   let routesOpen = true;
   let notifierOff: (() => void) | null = null;
   let migrations: Promise<void> = Promise.resolve();
-  const workflow = ctx.workflow ?? standaloneWorkflow(ctx);
+  const { workflow } = ctx;
 
   const record = (event: PluginEvent) => {
     const message = redact(event.plugin, event.message);
