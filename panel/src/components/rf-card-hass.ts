@@ -131,7 +131,7 @@ export class RfCardHass extends LitElement {
   private _host(host: HassHost) {
     const link = host.updates.find((u) => u.url)?.url;
     const facts = [
-      host.pending !== null ? `${host.pending} pending` : null,
+      host.pending ? `${host.pending} pending` : null,
       host.security ? `${host.security} security` : null,
       host.online === false ? 'offline' : null,
       host.reboot ? 'reboot required' : null,
