@@ -268,4 +268,18 @@ describe('panel: the <rf-card> inside Home Assistant (Chromium, HA played by a p
     assert.deepEqual(errors, []);
     await context.close();
   });
+
+  it('reads RedFlag’s API instead when the card is given a token, even inside Home Assistant', async () => {
+    const { context, page, requests } = await openHa();
+    await page.route('http://redflag.test:8080/**', (route) => route.fulfill({ status: 503, body: 'down' }));
+    await addCard(page, { url: 'http://redflag.test:8080/', token: 'rfat_card' }, states());
+    await page.getByRole('alert').waitFor();
+    assert.match(await page.getByRole('alert').innerText(), /Cannot reach RedFlag/);
+    assert.ok(
+      requests.some((u) => u.startsWith('http://redflag.test:8080/api/v1/')),
+      'the API was asked',
+    );
+    assert.equal(await page.getByRole('list', { name: 'Hosts with pending updates' }).count(), 0);
+    await context.close();
+  });
 });
