@@ -64,6 +64,7 @@ export {
 export type { JsonPayloadScan } from './json-rules.js';
 export type * from './types.js';
 export type * from './vocabulary-types.js';
+export type * from './ha-entities.js';
 export { canonicalJson, CANONICAL_JSON_MAX_DEPTH } from './canonical-json.js';
 export {
   PUBLIC_KEY_BYTES,

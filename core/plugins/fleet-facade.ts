@@ -36,6 +36,7 @@ const agentView = (a: Agent) => ({
   lastSeenAt: a.lastSeenAt?.toISOString() ?? null,
   macAddresses: a.macAddresses.map((m) => m.toLowerCase()),
   address: connectionAddress(a.metadata),
+  metadata: structuredClone(a.metadata),
 });
 
 /** `metadata.connection.address`, kept by the broker's connect (core/agent-connections.ts). */

@@ -1,18 +1,24 @@
 import type { CorePluginContext, FleetAgent } from '../sdk/index.js';
 import { errorMessage } from '../sdk/index.js';
 import type { HomeAssistantConfig, HomeAssistantSecrets } from './config.js';
-import { deviceDiscovery, type DiscoveryContext } from './discovery.js';
+import { deviceDiscovery, type DiscoveryContext, HOST_ENTITIES, HOST_STATE_ENTITIES } from './discovery.js';
+import { hostAttributes } from './entity-attributes.js';
 import { hostStates } from './entity-states.js';
 import { connectToHa, type HaConnection } from './ha-connection.js';
 import { hostRegistry } from './host-registry.js';
 import { readHost } from './host-view.js';
 import { createInstallRequests } from './install-requests.js';
+import {
+  NODE_ROW,
+  type NodeDevice,
+  nodeDiscovery,
+  nodeState,
+  placementOf,
+  proxmoxParents,
+} from './proxmox-nodes.js';
 import { topicsFor } from './topics.js';
 
 type Context = CorePluginContext<HomeAssistantConfig, HomeAssistantSecrets>;
-
-/** The entities every host has (discovery.ts), by state topic path. */
-const HOST_ENTITIES = ['os', 'pending', 'security', 'online', 'reboot'];
 
 /** Hosts synced at once when everything is published again. */
 const PUBLISH_CONCURRENCY = 8;
@@ -36,6 +42,8 @@ export function createBridge(ctx: Context) {
   const sent = new Map<string, string>();
   /** The containers each host's last discovery carried. */
   const announced = new Map<string, string[]>();
+  /** The Proxmox node devices published since the last full re-publish. */
+  const announcedNodes = new Set<string>();
   const timers = new Map<string, NodeJS.Timeout>();
   const lastSync = new Map<string, number>();
   const percent = new Map<string, number>();
@@ -66,12 +74,40 @@ export function createBridge(ctx: Context) {
 
   async function removeHost(agentId: string, containers: string[]) {
     await clear(topics.discovery(agentId));
-    for (const entity of [...HOST_ENTITIES, ...containers.map((c) => `containers/${c}`)])
+    const inContainers = containers.map((c) => `containers/${c}`);
+    for (const entity of [...HOST_STATE_ENTITIES, ...inContainers])
       await clear(topics.state(agentId, entity));
+    for (const entity of [...HOST_ENTITIES, ...inContainers]) await clear(topics.attributes(agentId, entity));
     await clear(topics.hostAvailability(agentId));
     announced.delete(agentId);
     await registry.remove(agentId);
     ctx.logger.info(`removed host ${agentId} from Home Assistant`);
+  }
+
+  /** A node device goes out before the hosts that point at it (proxmox-nodes.ts). */
+  async function announceNode(node: NodeDevice, registered: boolean) {
+    if (announcedNodes.has(node.key)) return;
+    await publish(topics.nodeDiscovery(node.key), JSON.stringify(nodeDiscovery(node, discoveryCtx)));
+    await publish(topics.nodeState(node.key), nodeState(node));
+    announcedNodes.add(node.key);
+    if (!registered) await registry.save(`${NODE_ROW}${node.key}`, []);
+  }
+
+  async function removeNode(key: string) {
+    await clear(topics.nodeDiscovery(key));
+    await clear(topics.nodeState(key));
+    announcedNodes.delete(key);
+    await registry.remove(`${NODE_ROW}${key}`);
+  }
+
+  /** A guest's parent device, its node device published first when it is one of ours. */
+  async function parentOf(agent: FleetAgent): Promise<string | null> {
+    const placement = placementOf(agent);
+    if (!placement || placement.kind === 'node') return null;
+    const parents = proxmoxParents((await ctx.fleet.agents()).filter((a) => a.status === 'active'));
+    for (const node of parents.nodes.values())
+      if (parents.via.get(agent.id) === `redflag_pve_${node.key}`) await announceNode(node, false);
+    return parents.via.get(agent.id) ?? null;
   }
 
   /**
@@ -79,7 +115,12 @@ export function createBridge(ctx: Context) {
    * acknowledgement (mqtt.js sends them in call order, and the broker keeps that order, so the
    * discovery still comes before the states); `stored` is the registry's row when known.
    */
-  async function syncHost(agentId: string, agent?: FleetAgent | null, stored?: string[] | null) {
+  async function syncHost(
+    agentId: string,
+    agent?: FleetAgent | null,
+    stored?: string[] | null,
+    via?: string | null,
+  ) {
     if (!connection?.connected) return;
     const found = agent === undefined ? await ctx.fleet.agent(agentId) : agent;
     if (!found || found.status !== 'active') {
@@ -87,23 +128,32 @@ export function createBridge(ctx: Context) {
       if (known) await removeHost(agentId, known);
       return;
     }
-    const view = await readHost(ctx.fleet, found);
+    const view = await readHost(ctx.fleet, found, via === undefined ? await parentOf(found) : via);
     const keys = view.containers.map((c) => c.key);
     const before = announced.get(agentId);
     const gone = (before ?? []).filter((k) => !keys.includes(k));
     const out: Array<Promise<void>> = [];
-    if (!before || gone.length || keys.some((k) => !before.includes(k))) {
-      const discovery = topics.discovery(agentId);
-      if (gone.length)
+    const discovery = topics.discovery(agentId);
+    const payload = JSON.stringify(deviceDiscovery(view, discoveryCtx));
+    // Again when the containers, the name or the Proxmox node changed; never for a state.
+    if (!before || gone.length || sent.get(discovery) !== payload) {
+      if (gone.length) {
         out.push(
           connection.publish(discovery, JSON.stringify(deviceDiscovery(view, discoveryCtx, gone)), true),
         );
-      out.push(connection.publish(discovery, JSON.stringify(deviceDiscovery(view, discoveryCtx)), true));
-      for (const key of gone) out.push(clear(topics.state(agentId, `containers/${key}`)));
+        sent.delete(discovery);
+      }
+      out.push(publish(discovery, payload));
+      for (const key of gone) {
+        out.push(clear(topics.state(agentId, `containers/${key}`)));
+        out.push(clear(topics.attributes(agentId, `containers/${key}`)));
+      }
       announced.set(agentId, keys);
       if (stored === undefined || stored === null || stored.join() !== keys.join())
         out.push(registry.save(agentId, keys));
     }
+    for (const [entity, attributes] of hostAttributes(view))
+      out.push(publish(topics.attributes(agentId, entity), attributes));
     out.push(publish(topics.hostAvailability(agentId), found.online ? 'online' : 'offline'));
     const states = hostStates(view, { panelUrl: config.panelUrl, percent: percent.get(agentId) ?? null });
     for (const [entity, payload] of states) out.push(publish(topics.state(agentId, entity), payload));
@@ -115,20 +165,35 @@ export function createBridge(ctx: Context) {
     return serial(async () => {
       sent.clear();
       announced.clear();
+      announcedNodes.clear();
       const agents = (await ctx.fleet.agents()).filter((a) => a.status === 'active');
       const active = new Set(agents.map((a) => a.id));
+      const parents = proxmoxParents(agents);
       const registered = await registry.all();
-      for (const [agentId, containers] of registered)
-        if (!active.has(agentId)) await removeHost(agentId, containers);
-      // A few hosts at a time: one host's database reads overlap another's publishes.
-      let next = 0;
-      const worker = async () => {
-        while (next < agents.length) {
-          const agent = agents[next++]!;
-          await syncHost(agent.id, agent, registered.get(agent.id) ?? null);
-        }
-      };
-      await Promise.all(Array.from({ length: PUBLISH_CONCURRENCY }, worker));
+      for (const [row, containers] of registered)
+        if (row.startsWith(NODE_ROW)) {
+          if (!parents.nodes.has(row.slice(NODE_ROW.length))) await removeNode(row.slice(NODE_ROW.length));
+        } else if (!active.has(row)) await removeHost(row, containers);
+      // Parents first (proxmox-nodes.ts): node devices, then the nodes' own agents, then the rest.
+      for (const node of parents.nodes.values())
+        await announceNode(node, registered.has(`${NODE_ROW}${node.key}`));
+      const isNode = (a: FleetAgent) => placementOf(a)?.kind === 'node';
+      for (const group of [agents.filter(isNode), agents.filter((a) => !isNode(a))]) {
+        // A few hosts at a time: one host's database reads overlap another's publishes.
+        let next = 0;
+        const worker = async () => {
+          while (next < group.length) {
+            const agent = group[next++]!;
+            await syncHost(
+              agent.id,
+              agent,
+              registered.get(agent.id) ?? null,
+              parents.via.get(agent.id) ?? null,
+            );
+          }
+        };
+        await Promise.all(Array.from({ length: PUBLISH_CONCURRENCY }, worker));
+      }
       ctx.logger.info(`published ${agents.length} host(s) to Home Assistant`);
     });
   }

@@ -18,6 +18,12 @@ export interface DiscoveryContext {
 
 type Component = Record<string, unknown>;
 
+/** The entities every host has, by entity path (topics.ts); containers come on top. */
+export const HOST_ENTITIES = ['os', 'scan', 'pending', 'security', 'online', 'reboot'] as const;
+
+/** The entities of a host that carry a state (all but the button). */
+export const HOST_STATE_ENTITIES = HOST_ENTITIES.filter((e) => e !== 'scan');
+
 /**
  * One device-based discovery message per host (REFERENCES "Home Assistant"; HA's
  * DEVICE_DISCOVERY_SCHEMA): at the root only `dev`, `o` and `cmps`; each component its
@@ -44,6 +50,7 @@ export function deviceDiscovery(
     unique_id: uid(entity.replace('/', '_')),
     name,
     state_topic: topics.state(id, entity),
+    json_attributes_topic: topics.attributes(id, entity),
     ...(ctx.allowInstall
       ? { command_topic: topics.command(id, entity), payload_install: PAYLOAD_INSTALL }
       : {}),
@@ -54,6 +61,7 @@ export function deviceDiscovery(
     scan: {
       p: 'button',
       unique_id: uid('scan'),
+      json_attributes_topic: topics.attributes(id, 'scan'),
       name: 'Scan now',
       command_topic: topics.command(id, 'scan'),
       payload_press: PAYLOAD_PRESS,
@@ -63,6 +71,7 @@ export function deviceDiscovery(
     pending: {
       p: 'sensor',
       unique_id: uid('pending'),
+      json_attributes_topic: topics.attributes(id, 'pending'),
       name: 'Pending updates',
       state_topic: topics.state(id, 'pending'),
       state_class: 'measurement',
@@ -72,6 +81,7 @@ export function deviceDiscovery(
     security: {
       p: 'sensor',
       unique_id: uid('security'),
+      json_attributes_topic: topics.attributes(id, 'security'),
       name: 'Security updates',
       state_topic: topics.state(id, 'security'),
       state_class: 'measurement',
@@ -81,6 +91,7 @@ export function deviceDiscovery(
     online: {
       p: 'binary_sensor',
       unique_id: uid('online'),
+      json_attributes_topic: topics.attributes(id, 'online'),
       name: 'Online',
       device_class: 'connectivity',
       state_topic: topics.state(id, 'online'),
@@ -92,6 +103,7 @@ export function deviceDiscovery(
     reboot: {
       p: 'binary_sensor',
       unique_id: uid('reboot'),
+      json_attributes_topic: topics.attributes(id, 'reboot'),
       name: 'Reboot required',
       device_class: 'problem',
       state_topic: topics.state(id, 'reboot'),
@@ -106,13 +118,13 @@ export function deviceDiscovery(
   for (const key of removedContainers) cmps[`c_${key}`] = { p: 'update' };
   const url = hostUrl(ctx.panelUrl, id);
   return {
-    dev: device(agent, url),
+    dev: device(agent, url, view.via),
     o: ctx.origin,
     cmps,
   };
 }
 
-function device(agent: FleetAgent, url: string | undefined): Record<string, unknown> {
+function device(agent: FleetAgent, url: string | undefined, via: string | null): Record<string, unknown> {
   return {
     identifiers: [`redflag_${agent.id}`],
     name: agent.hostname,
@@ -120,5 +132,8 @@ function device(agent: FleetAgent, url: string | undefined): Record<string, unkn
     model: agent.os || 'host',
     sw_version: agent.agentVersion,
     ...(url ? { configuration_url: url } : {}),
+    // Its Proxmox node's device (proxmox-nodes.ts), published before this one: HA links a
+    // device only to a via_device it already has.
+    ...(via ? { via_device: via } : {}),
   };
 }

@@ -33,9 +33,15 @@ export interface HostView {
   /** OS package records (every package manager but Docker), every status. */
   packages: FleetPackage[];
   containers: ContainerView[];
+  /** The device identifier of its Proxmox node when known (proxmox-nodes.ts), for `via_device`. */
+  via: string | null;
 }
 
-export async function readHost(fleet: FleetReader, agent: FleetAgent): Promise<HostView> {
+export async function readHost(
+  fleet: FleetReader,
+  agent: FleetAgent,
+  via: string | null = null,
+): Promise<HostView> {
   const all = await fleet.packages(agent.id);
   const containers = new Map<string, ContainerView>();
   for (const record of all)
@@ -48,5 +54,6 @@ export async function readHost(fleet: FleetReader, agent: FleetAgent): Promise<H
     agent,
     packages: all.filter((p) => p.plugin !== CONTAINER_PLUGIN),
     containers: [...containers.values()].sort((a, b) => a.key.localeCompare(b.key)),
+    via,
   };
 }

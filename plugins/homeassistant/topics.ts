@@ -12,6 +12,11 @@ export interface Topics {
   discovery(agentId: string): string;
   hostAvailability(agentId: string): string;
   state(agentId: string, entity: string): string;
+  /** An entity's JSON attributes: what marks it as RedFlag's for the card (ha-entities.ts). */
+  attributes(agentId: string, entity: string): string;
+  /** The device of a Proxmox node that runs no agent (proxmox-nodes.ts), and its one state. */
+  nodeDiscovery(nodeKey: string): string;
+  nodeState(nodeKey: string): string;
   command(agentId: string, entity: string): string;
   /** What the plugin subscribes to for commands: the `set` topics of hosts and containers. */
   commandSubscriptions: string[];
@@ -30,6 +35,9 @@ export function topicsFor(discoveryPrefix: string, topicPrefix: string): Topics 
     discovery: (agentId) => `${discoveryPrefix}/device/redflag_${agentId}/config`,
     hostAvailability: (agentId) => `${host(agentId)}/availability`,
     state: (agentId, entity) => `${host(agentId)}/${entity}/state`,
+    attributes: (agentId, entity) => `${host(agentId)}/${entity}/attributes`,
+    nodeDiscovery: (nodeKey) => `${discoveryPrefix}/device/redflag_pve_${nodeKey}/config`,
+    nodeState: (nodeKey) => `${topicPrefix}/nodes/${nodeKey}/cluster/state`,
     command: (agentId, entity) => `${host(agentId)}/${entity}/set`,
     commandSubscriptions: [`${topicPrefix}/hosts/+/+/set`, `${topicPrefix}/hosts/+/containers/+/set`],
     parseCommand(topic) {

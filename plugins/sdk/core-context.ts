@@ -91,6 +91,11 @@ export interface FleetAgent {
   macAddresses: string[];
   /** The address its last MQTT connection came from, as the broker saw it. */
   address: string | null;
+  /**
+   * A copy of the agent's metadata, plugins' keys included (`metadata.proxmox`: the node a
+   * guest runs on), plugin API 1.2.
+   */
+  metadata: Record<string, unknown>;
 }
 
 /** One package of one host (its key: agent, plugin, name, arch), as package_state holds it. */

@@ -5,6 +5,18 @@ import { createValidatorAjv } from '../../broker/protocol/index.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
+/** A PNG's size from its IHDR, the chunk that must come first after the signature. */
+function pngSize(path: string): { width: number; height: number } {
+  const bytes = readFileSync(new URL(`../../${path}`, import.meta.url));
+  assert.deepEqual(
+    [...bytes.subarray(0, 8)],
+    [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+    `${path} is a PNG`,
+  );
+  assert.equal(bytes.toString('ascii', 12, 16), 'IHDR', `${path} starts with its header`);
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
 /** Issue 26 §2: the add-on's manifest against the documented keys and types. */
 describe('addon/config.yaml', () => {
   const manifest = parse(read('addon/config.yaml')) as Record<string, unknown>;
@@ -22,7 +34,8 @@ describe('addon/config.yaml', () => {
     assert.equal(manifest.ingress, true);
     assert.deepEqual(manifest.arch, ['aarch64', 'amd64']);
     assert.deepEqual(manifest.services, ['mqtt:want']);
-    assert.deepEqual(manifest.map, [{ type: 'data' }]);
+    // HA's config too, for the Lovelace card under www/ (served at /local/, docs/panel.md).
+    assert.deepEqual(manifest.map, [{ type: 'data' }, { type: 'homeassistant_config', read_only: false }]);
   });
 
   it('gives the agents a port the Mosquitto add-on does not use', () => {
@@ -55,5 +68,11 @@ describe('addon/config.yaml', () => {
     }
     const repository = parse(read('repository.yaml')) as Record<string, unknown>;
     assert.equal(typeof repository.name, 'string');
+  });
+
+  it('has the store’s icon and logo, PNGs of the sizes Home Assistant documents', () => {
+    // developers.home-assistant.io "App presentation": icon.png square, 128 × 128; logo.png 250 × 100.
+    assert.deepEqual(pngSize('addon/icon.png'), { width: 128, height: 128 });
+    assert.deepEqual(pngSize('addon/logo.png'), { width: 250, height: 100 });
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +74,11 @@ describe('addon start script', function () {
       options,
       JSON.stringify({ database_url: '', discovery: true, allow_install: true, log_level: 'info' }),
     );
+    // HA's config directory (mapped homeassistant_config) and the built card, where the image has them.
+    const haConfig = join(dir.path, 'homeassistant');
+    mkdirSync(haConfig);
+    const card = join(dir.path, 'rf-card.js');
+    writeFileSync(card, '// the card bundle\n');
     const httpPort = await freePort();
     const address = supervisor.address() as { port: number };
     let output = '';
@@ -84,6 +89,8 @@ describe('addon start script', function () {
         REDFLAG_ADDON_OPTIONS_FILE: options,
         REDFLAG_ADDON_SUPERVISOR_URL: `http://127.0.0.1:${address.port}`,
         REDFLAG_ADDON_CORE: REDFLAG_BIN,
+        REDFLAG_ADDON_CARD: card,
+        REDFLAG_ADDON_HA_CONFIG: haConfig,
         // Where the add-on uses /data and fixed ports, the test uses its own.
         REDFLAG_DATA_DIR: join(dir.path, 'data'),
         REDFLAG_HTTP_PORT: String(httpPort),
@@ -113,5 +120,8 @@ describe('addon start script', function () {
     }
     assert.match(output, /MQTT discovery through mqtt:\/\/127\.0\.0\.1:\d+/);
     assert.ok(!output.includes('mqtt-from-supervisor'), 'the broker password is never logged');
+    // The Lovelace card where HA serves /local/ from (docs/panel.md).
+    assert.equal(readFileSync(join(haConfig, 'www/redflag/rf-card.js'), 'utf8'), '// the card bundle\n');
+    assert.match(output, /the Lovelace card is at \/local\/redflag\/rf-card\.js/);
   });
 });

@@ -2,18 +2,25 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { type CardData, createCardApi } from '../data/card-api.js';
 import { type CardConfig, hostsNeedingAttention, REASON_TEXT, validateCardConfig } from '../data/card.js';
+import type { HassLike } from '../data/card-hass.js';
+import { cardFigures } from '../styles/card.js';
 import { text, theme } from '../styles/theme.js';
 import './rf-card-editor.js';
+import './rf-card-hass.js';
 
 /**
- * The Lovelace card (issue 9 §4): the fleet summary and the hosts needing attention, linking
- * into the panel. Also a plain web component for other dashboards: `<rf-card url=… token=…>`.
+ * The Lovelace card (issue 9 §4, issue 26 §4): the fleet summary and the hosts needing
+ * attention. Inside Home Assistant (`hass` set, no token configured) it reads RedFlag's entities
+ * from `hass` and installs through HA's `update.install` (rf-card-hass.ts); elsewhere it reads
+ * RedFlag's API with a token, linking into the panel: a plain web component for other
+ * dashboards, `<rf-card url=… token=…>`.
  */
 @customElement('rf-card')
 export class RfCard extends LitElement {
   static override styles = [
     theme,
     text,
+    cardFigures,
     css`
       :host {
         display: block;
@@ -29,22 +36,6 @@ export class RfCard extends LitElement {
       h2 {
         margin: 0 0 8px;
         font-size: 1.1rem;
-      }
-      ul.figures {
-        display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(90px, 1fr));
-        gap: 8px;
-        list-style: none;
-        padding: 0;
-        margin: 0 0 8px;
-      }
-      .figures strong {
-        display: block;
-        font-size: 1.4rem;
-      }
-      .figures span {
-        color: var(--rf-text-secondary);
-        font-size: 0.85rem;
       }
       ul.hosts {
         list-style: none;
@@ -66,8 +57,8 @@ export class RfCard extends LitElement {
   @property() url = '';
   @property() token = '';
   @property({ attribute: 'card-title' }) cardTitle = '';
-  /** Set by Home Assistant; the card talks to RedFlag, not to HA, so it only accepts it. */
-  @property({ attribute: false }) hass: unknown;
+  /** Set by Home Assistant: with no token configured, the card reads RedFlag's entities from it. */
+  @property({ attribute: false }) hass: HassLike | null = null;
   @state() private _config: CardConfig | null = null;
   @state() private _data: CardData | null = null;
   @state() private _error: string | null = null;
@@ -78,16 +69,27 @@ export class RfCard extends LitElement {
     this._restart();
   }
 
+  /** Lovelace's masonry view: 50 px per unit, heading and figures plus a row per host listed. */
   getCardSize(): number {
-    return 3 + Math.min(this._config?.max_hosts ?? 5, this._attention().length);
+    const listed = this._inHa
+      ? (this.renderRoot?.querySelector('rf-card-hass')?.fleet.attention.length ?? 0)
+      : this._attention().length;
+    return 3 + Math.min(this._config?.max_hosts ?? 5, listed);
   }
 
+  /** Lovelace's sections view: 12 columns; rows of 56 px. */
   getGridOptions() {
     return { rows: 4, columns: 6, min_rows: 3, min_columns: 4 };
   }
 
+  /** What the card picker adds: inside Home Assistant nothing more is needed. */
   static getStubConfig(): CardConfig {
-    return { url: '', token: '', title: 'RedFlag', max_hosts: 5 };
+    return { title: 'RedFlag', max_hosts: 5 };
+  }
+
+  /** Home Assistant's mode: HA handed `hass` and the config asks for no token of RedFlag's. */
+  private get _inHa(): boolean {
+    return !!this.hass && !this._config?.token?.trim() && !this.token.trim();
   }
 
   static getConfigElement(): HTMLElement {
@@ -117,12 +119,16 @@ export class RfCard extends LitElement {
   }
 
   override updated(changed: Map<string, unknown>): void {
-    if (!this._config && (changed.has('url') || changed.has('token'))) this._restart();
+    const modeChanged = changed.has('hass') && !changed.get('hass') !== !this.hass;
+    if (modeChanged || (!this._config && (changed.has('url') || changed.has('token')))) this._restart();
   }
 
   private _restart(): void {
     if (!this.isConnected) return;
     if (this._timer) clearInterval(this._timer);
+    this._timer = null;
+    // Inside HA the entities come with every `hass` HA hands over: nothing to poll.
+    if (this._inHa) return;
     this._timer = setInterval(() => void this._load(), (this._effective.refresh_seconds ?? 60) * 1000);
     void this._load();
   }
@@ -153,6 +159,13 @@ export class RfCard extends LitElement {
       config = this._effective;
     } catch (err) {
       return html`<div class="card"><p class="error" role="alert">${(err as Error).message}</p></div>`;
+    }
+    if (this._inHa) {
+      const title = config.title ?? 'RedFlag';
+      return html`<article class="card" aria-label=${title}>
+        <h2>${config.url ? html`<a href=${config.url} target="_top">${title}</a>` : title}</h2>
+        <rf-card-hass .hass=${this.hass} .config=${config}></rf-card-hass>
+      </article>`;
     }
     const links = createCardApi(config, window.location.href);
     const d = this._data;
@@ -227,8 +240,9 @@ if (!w.customCards.some((c) => c.type === 'rf-card'))
   w.customCards.push({
     type: 'rf-card',
     name: 'RedFlag',
-    description: 'Pending updates of your fleet and the hosts needing attention',
-    preview: false,
+    description: 'Pending updates of your fleet and the hosts needing attention, with Install',
+    // Inside Home Assistant it needs no configuration, so the card picker can show it live.
+    preview: true,
   });
 
 declare global {

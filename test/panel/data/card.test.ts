@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import type { Agent, Command } from '../../../panel/src/data/api-types.js';
 import { cardBaseUrl, hostsNeedingAttention, validateCardConfig } from '../../../panel/src/data/card.js';
+import { fleetFromHass, hassFigures } from '../../../panel/src/data/card-hass.js';
 import { coalesce } from '../../../panel/src/data/live-events.js';
+import { agent as fleetAgent, hassStates, pkg, published, view } from '../ha-stand-in.js';
 
 const agent = (hostname: string, extra: Partial<Agent> = {}): Agent => ({
   id: hostname,
@@ -59,6 +61,49 @@ describe('panel data: the card', () => {
         ['flaky', ['failed']],
       ],
     );
+  });
+});
+
+describe('panel data: the card inside Home Assistant', () => {
+  it('finds RedFlag’s hosts by their attributes, whatever else hass holds', () => {
+    const web = fleetAgent('web-01');
+    const off = fleetAgent('off-01', { online: false });
+    const states = hassStates(
+      published([
+        view(web, [pkg(web, 'openssl', { security: true }), pkg(web, 'curl')]),
+        view(off, [pkg(off, 'bash')]),
+      ]),
+      [
+        {
+          entity_id: 'update.zigbee_firmware',
+          state: 'on',
+          attributes: { installed_version: '1', latest_version: '2', supported_features: 1 },
+        },
+      ],
+    );
+    const fleet = fleetFromHass(states);
+    assert.deepEqual(
+      fleet.hosts.map((h) => [h.hostname, h.online, h.pending, h.security]),
+      [
+        // The host is offline: HA makes its other entities unavailable, without their attributes.
+        ['off-01', false, null, null],
+        ['web-01', true, 2, 1],
+      ],
+    );
+    assert.deepEqual(
+      fleet.attention.map((h) => h.hostname),
+      ['web-01', 'off-01'],
+    );
+    assert.deepEqual(
+      fleet.hosts[1]!.updates.map((u) => [u.entityId, u.pending, u.canInstall]),
+      [['update.web_01_packages', true, true]],
+    );
+    assert.deepEqual(hassFigures(fleet), [
+      ['1/2', 'hosts online'],
+      ['2', 'updates pending'],
+      ['1', 'security'],
+      ['0', 'reboots needed'],
+    ]);
   });
 });
 

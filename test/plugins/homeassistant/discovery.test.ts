@@ -73,6 +73,20 @@ describe('homeassistant plugin: every host a device in Home Assistant', function
     assert.equal(discovery.cmps.os!.command_topic, undefined);
   });
 
+  it('marks every entity as RedFlag’s in its attributes, for the card to find in hass.states', async () => {
+    const discovery = JSON.parse(ha.last(ha.discoveryTopic(host.agentId))!.payload) as Discovery;
+    for (const [key, component] of Object.entries(discovery.cmps)) {
+      const topic = String(component.json_attributes_topic);
+      await ha.until(() => !!ha.last(topic), `the attributes of ${key}`);
+      assert.deepEqual(ha.json(topic), {
+        redflag_host_id: host.agentId,
+        redflag_hostname: 'web-01',
+        redflag_entity: key,
+      });
+      assert.equal(await ha.retained(topic), ha.last(topic)!.payload, 'retained');
+    }
+  });
+
   it('shows equal versions when nothing is pending, and the host online', async () => {
     await host.scan('apt', []);
     await ha.until(

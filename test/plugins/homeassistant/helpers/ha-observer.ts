@@ -60,7 +60,17 @@ export async function observeAsHa(
       if (!validDiscovery(body)) violations.push(`${topic}: ${ajv.errorsText(validDiscovery.errors)}`);
       return;
     }
-    if (/\/(os|containers\/[^/]+)\/state$/.test(topic)) {
+    if (topic.endsWith('/attributes')) {
+      // HA's json_attributes_topic takes a JSON object only; the card needs the host's id in it.
+      const body = JSON.parse(text) as Record<string, unknown> | null;
+      if (
+        !body ||
+        typeof body !== 'object' ||
+        Array.isArray(body) ||
+        typeof body.redflag_host_id !== 'string'
+      )
+        violations.push(`${topic}: ${text} is not RedFlag's attributes object`);
+    } else if (/\/(os|containers\/[^/]+)\/state$/.test(topic)) {
       const body = JSON.parse(text) as unknown;
       if (!validUpdateState(body)) violations.push(`${topic}: ${ajv.errorsText(validUpdateState.errors)}`);
     } else if (/\/(pending|security)\/state$/.test(topic)) {

@@ -2,7 +2,8 @@
 // Home Assistant's MQTT broker when discovery is on, keeps everything under /data, and runs
 // the built core with ingress. Plain Node (no dependencies): it runs before anything else.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import process from 'node:process';
 
 /* global fetch -- Node's own (Node ≥ 18) */
@@ -11,6 +12,8 @@ const env = process.env;
 const optionsFile = env.REDFLAG_ADDON_OPTIONS_FILE ?? '/data/options.json';
 const supervisor = env.REDFLAG_ADDON_SUPERVISOR_URL ?? 'http://supervisor';
 const coreEntry = env.REDFLAG_ADDON_CORE ?? '/opt/redflag/dist/core/cli.js';
+const cardFile = env.REDFLAG_ADDON_CARD ?? '/opt/redflag/dist/panel/dist/rf-card.js';
+const haConfigDir = env.REDFLAG_ADDON_HA_CONFIG ?? '/homeassistant';
 
 const log = (message) => process.stdout.write(`[redflag-addon] ${message}\n`);
 
@@ -42,6 +45,28 @@ async function mqttService() {
   return data;
 }
 
+/**
+ * The Lovelace card where Home Assistant serves it itself, `/local/redflag/rf-card.js`
+ * (docs/panel.md): the ingress URL needs an ingress session cookie a dashboard resource does
+ * not have, and a port of the add-on's own would be plain http beside an https HA. Copied at
+ * every start, so the card always matches the core.
+ */
+function publishCard() {
+  if (!existsSync(haConfigDir) || !existsSync(cardFile)) {
+    log(`the Lovelace card is not copied: ${existsSync(cardFile) ? haConfigDir : cardFile} is missing`);
+    return;
+  }
+  try {
+    const www = join(haConfigDir, 'www', 'redflag');
+    mkdirSync(www, { recursive: true });
+    copyFileSync(cardFile, join(www, 'rf-card.js'));
+    log('the Lovelace card is at /local/redflag/rf-card.js (add it as a dashboard resource)');
+  } catch (err) {
+    log(`cannot copy the Lovelace card into ${haConfigDir}/www: ${err.message}`);
+  }
+}
+
+publishCard();
 const options = readOptions();
 const settings = {
   // Ingress: the Supervisor proxies the panel to this port and names the user in headers.
