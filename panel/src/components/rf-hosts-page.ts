@@ -9,6 +9,7 @@ import { StoreController } from '../data/store.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
 import { hostHead, hostRow } from './rf-host-row.js';
+import './rf-proxmox-tree.js';
 
 /** Every host: search, status filter, pending by severity; a Proxmox tree when agents say where they run. */
 @customElement('rf-hosts-page')
@@ -63,6 +64,7 @@ export class RfHostsPage extends LitElement {
           </select></label
         >
       </div>
+      <rf-proxmox-tree .ctx=${this.ctx}></rf-proxmox-tree>
       ${error ? html`<p class="error" role="alert">${error}</p>` : nothing}
       ${
         all === null
