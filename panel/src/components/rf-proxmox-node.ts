@@ -176,14 +176,7 @@ export class RfProxmoxNode extends LitElement {
             : nothing
         }
       </div>
-      ${
-        action
-          ? html`<p role="status" aria-label="Group progress">
-              ${action.label}:
-              ${describeProgress(action.report.progress)}${action.report.progress.done ? ' (done)' : ''}
-            </p>`
-          : nothing
-      }
+      ${action ? html`<p role="status">${progressLine(action.label, action.report)}</p>` : nothing}
     </section>`;
   }
 
@@ -216,6 +209,10 @@ export class RfProxmoxNode extends LitElement {
     </section>`;
   }
 }
+
+/** One line, so it reads (and is matched) as one sentence. */
+const progressLine = (label: string, r: ProxmoxActionReport) =>
+  `${label}: ${describeProgress(r.progress)}${r.progress.done ? ' (done)' : ''}`;
 
 declare global {
   interface HTMLElementTagNameMap {
