@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ProxmoxTree } from '../../broker/protocol/api-types.js';
-import { rememberSecret } from '../core/api/api-client.js';
+import { addTestUser, rememberSecret } from '../core/api/api-client.js';
 import { homeCluster, SECRETS, TOKEN_ID } from '../plugins/proxmox/fleet.js';
 import { type PveStandIn, startPveStandIn } from '../plugins/proxmox/pve-stand-in.js';
 import { startTestSshd, type TestSshd } from '../plugins/proxmox/test-sshd.js';
@@ -214,6 +214,25 @@ describe('panel: Proxmox tree and node view (Chromium)', function () {
       .waitFor();
     await page.getByRole('region', { name: 'Enrollment' }).getByRole('status').waitFor({ state: 'detached' });
     await assertAccessible(page, 'proxmox node view');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('shows a viewer the tree, from the agents the plugin placed, without actions', async () => {
+    const viewer = { username: 'watcher', password: 'correct horse battery viewer' };
+    await addTestUser(pc.core, viewer.username, viewer.password, 'viewer');
+    const { page, context, errors } = await openPage(chromium.browser, `${pc.url}#/hosts`);
+    await signIn(page, viewer);
+    const guests1 = page.getByRole('table', { name: 'Guests of pve1' });
+    await guests1.getByRole('row', { name: /102 web/ }).waitFor();
+    await guests1
+      .getByRole('row', { name: /103 old/ })
+      .getByText('no agent')
+      .waitFor();
+    assert.equal(await page.getByRole('button', { name: /^Enroll/ }).count(), 0, 'enrolling is for admins');
+    await page.getByRole('link', { name: 'Node pve1' }).click();
+    await page.getByRole('heading', { name: 'Node pve1', level: 1 }).waitFor();
+    assert.equal(await page.getByRole('region', { name: 'Actions on every guest' }).count(), 0);
     assert.deepEqual(errors, []);
     await context.close();
   });

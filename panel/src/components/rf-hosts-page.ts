@@ -2,7 +2,7 @@ import { html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Agent } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
-import { filterHosts, type HostFilter, type HostNode, layoutHosts } from '../data/hosts.js';
+import { filterHosts, type HostFilter, type HostNode, layoutHosts, proxmoxPlace } from '../data/hosts.js';
 import { ListController } from '../data/list-controller.js';
 import { HOST_KINDS } from '../data/live-events.js';
 import { StoreController } from '../data/store.js';
@@ -64,7 +64,7 @@ export class RfHostsPage extends LitElement {
           </select></label
         >
       </div>
-      <rf-proxmox-tree .ctx=${this.ctx}></rf-proxmox-tree>
+      <rf-proxmox-tree .ctx=${this.ctx} ?placed=${!!all?.some((a) => proxmoxPlace(a))}></rf-proxmox-tree>
       ${error ? html`<p class="error" role="alert">${error}</p>` : nothing}
       ${
         all === null

@@ -19,7 +19,7 @@ import { guestHead, guestRow, pendingBadges } from './rf-proxmox-rows.js';
 /**
  * The hosts page's Proxmox tree (issue 23 §6), from the plugin's `GET /tree`: clusters and
  * nodes collapsible, pending updates by severity at each level, guests without an agent marked,
- * with "Enroll" for a container. Draws nothing when the Proxmox plugin is not enabled (404).
+ * with "Enroll" for a container. Draws nothing when the Proxmox plugin is not enabled.
  */
 @customElement('rf-proxmox-tree')
 export class RfProxmoxTree extends LitElement {
@@ -47,6 +47,13 @@ export class RfProxmoxTree extends LitElement {
     `,
   ];
   @property({ attribute: false }) ctx!: RfContext;
+  /**
+   * Some agent carries `metadata.proxmox`, which only the plugin writes: for those who may not
+   * list the core's plugins (below admin), the sign that the plugin runs.
+   */
+  @property({ type: Boolean }) placed = false;
+  /** Whether the plugin runs: null until known. Asked first, so no route answers 404 in vain. */
+  @state() private _enabled: boolean | null = null;
   @state() private _tree: ProxmoxTree | null = null;
   @state() private _absent = false;
   @state() private _error: string | null = null;
@@ -70,7 +77,26 @@ export class RfProxmoxTree extends LitElement {
       () => void this._load(),
       500,
     );
-    void this._load();
+    void this._detect();
+  }
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('placed') && this.placed && this._enabled === false && !this.ctx.session.can('admin')) {
+      this._enabled = true;
+      void this._load();
+    }
+  }
+
+  private async _detect(): Promise<void> {
+    if (this.ctx.session.can('admin')) {
+      try {
+        const plugins = await this.ctx.api.plugins.list();
+        this._enabled = plugins.some((p) => p.name === 'proxmox' && p.state === 'active');
+      } catch {
+        this._enabled = false; // the API client showed a toast and reported it
+      }
+    } else this._enabled = this.placed;
+    if (this._enabled) await this._load();
   }
 
   override disconnectedCallback(): void {
@@ -80,6 +106,7 @@ export class RfProxmoxTree extends LitElement {
   }
 
   private async _load(): Promise<void> {
+    if (!this._enabled) return;
     try {
       this._tree = await this._api.tree();
       this._absent = false;
