@@ -19,3 +19,4 @@ export type * from './api/events.js';
 export type * from './api/stats.js';
 export type * from './api/policies.js';
 export type * from './api/plugins.js';
+export type * from './api/proxmox.js';

@@ -5,17 +5,21 @@ import type { InstallWorkflow } from '../updates/index.js';
 /** The one workflow call plugins need: approve, then dry run → install under the policies. */
 export type WorkflowApprove = Pick<InstallWorkflow, 'approve'>;
 
+/** Who approved: the plugin, and the person who asked it when it says (`plugin:proxmox for alice`). */
+const approverName = (plugin: string, requestedBy?: string) =>
+  requestedBy ? `plugin:${plugin} for ${requestedBy}` : `plugin:${plugin}`;
+
 /** Approvals by `plugin:<name>` (issue 26 §1: installs from Home Assistant). */
 export function updateApprover(plugin: string, workflow: WorkflowApprove): UpdateApprover {
   return {
-    async approve(packages) {
+    async approve(packages, options = {}) {
       const refs = packages.map((p) => ({
         agentId: p.agentId,
         plugin: p.plugin,
         name: p.name,
         arch: p.arch,
       }));
-      const { approved, refused } = await workflow.approve(refs, `plugin:${plugin}`);
+      const { approved, refused } = await workflow.approve(refs, approverName(plugin, options.requestedBy));
       return {
         approved: approved.map((r) => ({ agentId: r.agentId, plugin: r.plugin, name: r.name, arch: r.arch })),
         refused: refused.map((r) => ({ name: r.ref.name, why: r.why })),

@@ -1,12 +1,14 @@
 import { html, type TemplateResult } from 'lit';
 import type { Role } from './data/api-types.js';
 import type { RfContext } from './data/context.js';
+import { routeParam } from './data/proxmox.js';
 import './components/rf-dashboard-page.js';
 import './components/rf-enrollment-page.js';
 import './components/rf-history-page.js';
 import './components/rf-host-page.js';
 import './components/rf-hosts-page.js';
 import './components/rf-operations-page.js';
+import './components/rf-proxmox-node.js';
 import './components/rf-settings-page.js';
 import './components/rf-updates-page.js';
 
@@ -48,6 +50,15 @@ export const PAGES: PageDefinition[] = [
   {
     path: '/hosts/:id',
     render: (ctx, params) => html`<rf-host-page .ctx=${ctx} .agentId=${params.id ?? ''}></rf-host-page>`,
+  },
+  {
+    path: '/hosts/proxmox/:endpoint/:node',
+    render: (ctx, p) =>
+      html`<rf-proxmox-node
+        .ctx=${ctx}
+        .endpoint=${routeParam(p.endpoint)}
+        .node=${routeParam(p.node)}
+      ></rf-proxmox-node>`,
   },
   {
     path: '/history',

@@ -1,40 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { type CorePluginContext, isPluginError, type JsonSchema, PluginError } from '../sdk/index.js';
+import type {
+  ProxmoxActionMember as ActionMember,
+  ProxmoxActionReport as ActionReport,
+  ProxmoxActionRequest as ActionRequest,
+  ProxmoxActionScope as ActionScope,
+} from '../../broker/protocol/api-types.js';
+import { type ApprovedRef, createInstallAction, INSTALL_ACTIVE } from './install-action.js';
 import type { Inventory } from './inventory.js';
 
-export type ActionScope = 'node' | 'cluster' | 'tag';
-export type GuestKind = 'lxc' | 'qemu' | 'node';
-
-export interface ActionRequest {
-  scope: ActionScope;
-  /** The endpoint (cluster); required for node and cluster, narrows a tag. */
-  endpoint?: string;
-  /** The node's name, or the tag; unused for a cluster. */
-  target?: string;
-  /** A command type plugins may issue: scan, dry_run, reboot. */
-  type: string;
-  /** Which hosts: guests of either type by default; `node` adds the Proxmox hosts themselves. */
-  kinds?: GuestKind[];
-}
-
-export interface ActionMember {
-  agentId: string;
-  commandId: string | null;
-  status: string;
-  error: string | null;
-}
-
-export interface ActionReport {
-  id: string;
-  scope: ActionScope;
-  target: string;
-  type: string;
-  createdBy: string;
-  createdAt: string;
-  /** Commands per status, and whether every one reached a final status. */
-  progress: { total: number; finished: number; byStatus: Record<string, number>; done: boolean };
-  members: ActionMember[];
-}
+export type {
+  ProxmoxActionMember as ActionMember,
+  ProxmoxActionReport as ActionReport,
+  ProxmoxActionRequest as ActionRequest,
+} from '../../broker/protocol/api-types.js';
 
 /** broker/protocol's ACTIVE_COMMAND_STATUSES (a plugin imports only its types): anything else is final. */
 const ACTIVE = new Set(['pending', 'sent', 'acknowledged', 'running']);
@@ -47,7 +26,8 @@ export const actionBodySchema: JsonSchema = {
     scope: { enum: ['node', 'cluster', 'tag'] },
     endpoint: { type: 'string', minLength: 1, maxLength: 64 },
     target: { type: 'string', minLength: 1, maxLength: 255 },
-    type: { enum: ['scan', 'dry_run', 'reboot'] },
+    type: { enum: ['scan', 'dry_run', 'reboot', 'install'] },
+    securityOnly: { type: 'boolean' },
     kinds: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['lxc', 'qemu', 'node'] } },
   },
 };
@@ -60,6 +40,7 @@ const memberSchema: JsonSchema = {
     commandId: { type: ['string', 'null'] },
     status: { type: 'string' },
     error: { type: ['string', 'null'] },
+    packages: { type: 'integer' },
   },
 };
 
@@ -89,10 +70,13 @@ export const actionReportSchema: JsonSchema = {
 
 /**
  * Actions on a node, a cluster or a tag (issue 23 §4): one command per matched agent through
- * the core's normal queue, recorded as one group whose progress is read from the commands.
+ * the core's normal queue, recorded as one group whose progress is read from the commands; an
+ * install approves each host's pending updates through the install workflow instead
+ * (install-action.ts), its progress read from where those updates stand.
  */
 export function createActions(ctx: CorePluginContext, store: Inventory) {
   const { database: db } = ctx;
+  const installs = createInstallAction(ctx);
 
   async function members(request: ActionRequest): Promise<string[]> {
     const kinds = new Set(request.kinds ?? ['lxc', 'qemu']);
@@ -116,12 +100,25 @@ export function createActions(ctx: CorePluginContext, store: Inventory) {
   async function report(id: string): Promise<ActionReport | null> {
     const [action] = await db.query('select * from proxmox_actions where id = ?', [id]);
     if (!action) return null;
-    const rows = await db.query<{ agent_id: string; command_id: string | null; error: string | null }>(
-      'select agent_id, command_id, error from proxmox_action_commands where action_id = ? order by agent_id',
+    const install = action.type === 'install';
+    const rows = await db.query<{
+      agent_id: string;
+      command_id: string | null;
+      error: string | null;
+      packages: ApprovedRef[] | null;
+    }>(
+      `select agent_id, command_id, error, packages from proxmox_action_commands
+        where action_id = ? order by agent_id`,
       [id],
     );
     const list: ActionMember[] = await Promise.all(
-      rows.map(async (r) => {
+      rows.map(async (r): Promise<ActionMember> => {
+        if (install) {
+          const refs = r.packages ?? [];
+          const status =
+            r.error && refs.length === 0 ? 'not_queued' : await installs.status(r.agent_id, refs);
+          return { agentId: r.agent_id, commandId: null, status, error: r.error, packages: refs.length };
+        }
         const command = r.command_id ? await ctx.fleet.command(r.command_id) : null;
         return {
           agentId: r.agent_id,
@@ -133,7 +130,8 @@ export function createActions(ctx: CorePluginContext, store: Inventory) {
     );
     const byStatus: Record<string, number> = {};
     for (const m of list) byStatus[m.status] = (byStatus[m.status] ?? 0) + 1;
-    const finished = list.filter((m) => !ACTIVE.has(m.status)).length;
+    const active = install ? INSTALL_ACTIVE : ACTIVE;
+    const finished = list.filter((m) => !active.has(m.status)).length;
     return {
       id,
       scope: action.scope as ActionScope,
@@ -147,13 +145,30 @@ export function createActions(ctx: CorePluginContext, store: Inventory) {
   }
 
   /** The group's progress on the live stream (`plugin.progress`, subject `action`). */
+  const announced = new Map<string, string>();
   function announce(r: ActionReport): void {
+    announced.delete(r.id); // re-inserted last: the oldest go first past the bound
+    announced.set(r.id, JSON.stringify(r.progress));
+    if (announced.size > 1000) announced.delete(announced.keys().next().value!);
     ctx.bus.emitProgress('action', r.id, { scope: r.scope, target: r.target, type: r.type, ...r.progress });
   }
 
   return {
     members,
     report,
+    /** A host's updates moved in the workflow: its unfinished install groups tell the live stream. */
+    async packagesMoved(agentId: string): Promise<void> {
+      const groups = await db.query<{ action_id: string }>(
+        `select c.action_id from proxmox_action_commands c join proxmox_actions a on a.id = c.action_id
+          where c.agent_id = ? and a.type = 'install' and a.created_at > now() - interval '7 days'`,
+        [agentId],
+      );
+      for (const { action_id } of groups) {
+        const r = await report(action_id);
+        // Every package move of the host comes here: only a change of the group's progress is news.
+        if (r && announced.get(r.id) !== JSON.stringify(r.progress)) announce(r);
+      }
+    },
     /** A command changed status: the groups it belongs to tell the live stream. */
     async commandChanged(commandId: string): Promise<void> {
       const groups = await db.query<{ action_id: string }>(
@@ -183,6 +198,15 @@ export function createActions(ctx: CorePluginContext, store: Inventory) {
         [id, request.scope, target, request.type, caller],
       );
       for (const agentId of agents) {
+        if (request.type === 'install') {
+          const { approved, error } = await installs.approve(agentId, request.securityOnly === true, caller);
+          await db.query(
+            `insert into proxmox_action_commands (action_id, agent_id, command_id, error, packages)
+             values (?, ?, null, ?, ?::jsonb)`,
+            [id, agentId, error, JSON.stringify(approved)],
+          );
+          continue;
+        }
         let commandId: string | null = null;
         let error: string | null = null;
         try {
@@ -195,6 +219,22 @@ export function createActions(ctx: CorePluginContext, store: Inventory) {
           'insert into proxmox_action_commands (action_id, agent_id, command_id, error) values (?, ?, ?, ?)',
           [id, agentId, commandId, error],
         );
+      }
+      if (request.type === 'install') {
+        const [row] = await db.query<{ count: number }>(
+          `select coalesce(sum(jsonb_array_length(packages)), 0)::int as count
+             from proxmox_action_commands where action_id = ?`,
+          [id],
+        );
+        const count = row?.count ?? 0;
+        await ctx.events.record({
+          subtype: 'proxmox_install_requested',
+          severity: 'info',
+          message:
+            `${caller} asked to install the pending ${request.securityOnly ? 'security ' : ''}updates ` +
+            `of ${request.scope} ${target}: ${count} approved on ${agents.length} host(s)`,
+          metadata: { action: id, requestedBy: caller, scope: request.scope, target, approved: count },
+        });
       }
       ctx.logger.info(`action ${request.type} on ${request.scope} ${target}: ${agents.length} hosts`, {
         action: id,

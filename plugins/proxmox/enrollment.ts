@@ -7,6 +7,12 @@ import {
   type ProcessRunner,
   type RegistrationTokens,
 } from '../sdk/index.js';
+import type {
+  ProxmoxEnrollmentOutcome as EnrollmentOutcome,
+  ProxmoxEnrollmentResult as EnrollmentResult,
+  ProxmoxEnrollmentRun,
+  ProxmoxEnrollmentScope as EnrollmentScope,
+} from '../../broker/protocol/api-types.js';
 import type { GuestRow, NodeRow } from './inventory.js';
 import { runOverSsh, SSH_FAILED } from './ssh.js';
 
@@ -18,24 +24,12 @@ export interface EnrollmentSettings {
   timeoutSeconds: number;
 }
 
-export interface EnrollmentScope {
-  endpoint?: string;
-  node?: string;
-  vmid?: number;
-}
-
-export type EnrollmentOutcome = 'enrolled' | 'skipped' | 'failed';
-
-export interface EnrollmentResult {
-  endpoint: string;
-  node: string;
-  vmid: number;
-  name: string;
-  outcome: EnrollmentOutcome;
-  /** Why it was skipped or failed, or what was done; never holds the token. */
-  reason: string;
-  code: string | null;
-}
+/** The API's shapes (broker/protocol/api/proxmox.ts), under the names this file uses. */
+export type {
+  ProxmoxEnrollmentOutcome as EnrollmentOutcome,
+  ProxmoxEnrollmentResult as EnrollmentResult,
+  ProxmoxEnrollmentScope as EnrollmentScope,
+} from '../../broker/protocol/api-types.js';
 
 /**
  * What runs in the container (`pct exec <vmid> -- sh -s`, the script on stdin): checks first
@@ -253,7 +247,7 @@ export function createEnrollment(deps: EnrollmentDeps) {
         .finally(() => running.delete(runId));
       return runId;
     },
-    async report(runId: string): Promise<{ runId: string; done: boolean; results: EnrollmentResult[] }> {
+    async report(runId: string): Promise<ProxmoxEnrollmentRun> {
       const rows = await db.query(
         `select endpoint, node, vmid, name, outcome, reason, code from proxmox_enrollments
           where run_id = ? order by id`,

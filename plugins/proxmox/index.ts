@@ -15,7 +15,7 @@ import { createSync } from './sync.js';
 export default definePlugin<ProxmoxConfig, ProxmoxSecrets>({
   name: 'proxmox',
   version: '0.1.0',
-  apiVersion: '^1.0.0',
+  apiVersion: '^1.2.0',
   kind: 'integration',
   description: 'Proxmox VE clusters, nodes and guests as one tree, matched to agents',
   configSchema,
@@ -50,6 +50,9 @@ export default definePlugin<ProxmoxConfig, ProxmoxSecrets>({
         // Agents that come online may now match a guest by the address they connect from.
         ctx.bus.on('agent.online', async () => {
           await sync.rematch();
+        });
+        ctx.bus.on('package.status', async (event) => {
+          if (event.agentId) await actions.packagesMoved(event.agentId);
         });
         ctx.bus.on('command.status', async (event) => {
           if (/^[0-9a-f-]{36}$/i.test(event.data.commandId))

@@ -87,4 +87,12 @@ export const migrations: PluginMigration[] = [
       await db.query('create index proxmox_enrollments_guest on proxmox_enrollments (endpoint, vmid)');
     },
   },
+  {
+    // Group installs (issue 23 §4) approve updates instead of issuing a command: the updates
+    // each host had approved, which its progress is read from.
+    name: '004_action_installs',
+    async up(db) {
+      await db.query('alter table proxmox_action_commands add column packages jsonb');
+    },
+  },
 ];

@@ -1,4 +1,8 @@
 import type { FleetPendingCounts, JsonSchema } from '../sdk/index.js';
+import type {
+  ProxmoxTreeCluster as TreeCluster,
+  ProxmoxTreeGuest as TreeGuest,
+} from '../../broker/protocol/api-types.js';
 import type { EndpointRow, GuestRow, NodeRow } from './inventory.js';
 
 const SEVERITY_KEYS = ['critical', 'high', 'medium', 'low', 'unknown', 'total', 'security'] as const;
@@ -17,38 +21,28 @@ function add(into: FleetPendingCounts, counts: FleetPendingCounts | undefined): 
   if (counts) for (const key of SEVERITY_KEYS) into[key] += counts[key] ?? 0;
 }
 
-export interface TreeGuest {
-  vmid: number;
-  type: 'lxc' | 'qemu';
-  name: string;
-  status: string;
-  template: boolean;
-  tags: string[];
-  macs: string[];
-  ips: string[];
-  agentId: string | null;
-  matchBasis: string | null;
-  link: string | null;
-  gone: boolean;
-  pending: FleetPendingCounts;
-}
-
-export interface TreeNode {
-  name: string;
-  status: string;
-  agentId: string | null;
-  matchBasis: string | null;
-  pending: FleetPendingCounts;
-  guests: TreeGuest[];
-}
-
-export interface TreeCluster {
-  endpoint: string;
-  name: string | null;
-  lastSyncAt: string | null;
-  lastError: string | null;
-  pending: FleetPendingCounts;
-  nodes: TreeNode[];
+/**
+ * One guest of the tree. The fourth level, guest → containers (issue 23 §4), joins here: a
+ * `containers` list from the container inventory of the guest's agent (with its pending
+ * counts, added into `pending` like the guest's own), declared in broker/protocol/api/proxmox.ts
+ * and in the guest schema below. Not built yet.
+ */
+function guestEntry(g: GuestRow, own: FleetPendingCounts): TreeGuest {
+  return {
+    vmid: g.vmid,
+    type: g.type,
+    name: g.name,
+    status: g.status,
+    template: g.template,
+    tags: g.tags,
+    macs: g.macs,
+    ips: g.ips,
+    agentId: g.agentId,
+    matchBasis: g.matchBasis,
+    link: g.link,
+    gone: g.goneAt !== null,
+    pending: { ...own },
+  };
 }
 
 /**
@@ -72,24 +66,10 @@ export function buildTree(
         add(nodePending, n.agentId ? pending[n.agentId] : undefined);
         const treeGuests = guests
           .filter((g) => g.endpoint === e.endpoint && g.node === n.name && (includeGone || !g.goneAt))
-          .map((g): TreeGuest => {
+          .map((g) => {
             const own = g.agentId && !g.goneAt ? (pending[g.agentId] ?? zero()) : zero();
             if (!g.goneAt) add(nodePending, own);
-            return {
-              vmid: g.vmid,
-              type: g.type,
-              name: g.name,
-              status: g.status,
-              template: g.template,
-              tags: g.tags,
-              macs: g.macs,
-              ips: g.ips,
-              agentId: g.agentId,
-              matchBasis: g.matchBasis,
-              link: g.link,
-              gone: g.goneAt !== null,
-              pending: { ...own },
-            };
+            return guestEntry(g, own);
           });
         add(clusterPending, nodePending);
         return {

@@ -40,10 +40,14 @@ export interface CorePluginContext<TConfig = unknown, TSecrets = unknown> extend
  * Approving updates the way a person does in the panel (issue 26 §1): the install workflow's
  * dry run first, then the install when the transaction holds nothing more, else it waits for
  * a person; maintenance windows and holds apply as to anyone (a held package is not pending,
- * so it is refused). The approval is recorded as by `plugin:<name>`.
+ * so it is refused). The approval is recorded as by `plugin:<name>`, or with `requestedBy` (API
+ * 1.2) as by `plugin:<name> for <requestedBy>`: the person who asked the plugin.
  */
 export interface UpdateApprover {
-  approve(packages: ReadonlyArray<{ agentId: string; plugin: string; name: string; arch: string }>): Promise<{
+  approve(
+    packages: ReadonlyArray<{ agentId: string; plugin: string; name: string; arch: string }>,
+    options?: { requestedBy?: string },
+  ): Promise<{
     approved: Array<{ agentId: string; plugin: string; name: string; arch: string }>;
     refused: Array<{ name: string; why: string }>;
   }>;

@@ -13,9 +13,9 @@ export interface PanelCore {
   close(): Promise<void>;
 }
 
-/** A real core (PGlite) with an admin user, serving the built panel. */
-export async function startPanelCore(): Promise<PanelCore> {
-  const core = await startTestCore('PGlite');
+/** A real core (PGlite) with an admin user, serving the built panel; `configure` adds to its config. */
+export async function startPanelCore(configure?: Parameters<typeof startTestCore>[1]): Promise<PanelCore> {
+  const core = await startTestCore('PGlite', configure);
   await addTestUser(core, ADMIN.username, ADMIN.password, 'admin');
   const { token } = await createTestToken(core, 'admin', 'panel test');
   return {

@@ -2,13 +2,14 @@ import { html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Agent } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
-import { filterHosts, type HostFilter, type HostNode, layoutHosts } from '../data/hosts.js';
+import { filterHosts, type HostFilter, type HostNode, layoutHosts, proxmoxPlace } from '../data/hosts.js';
 import { ListController } from '../data/list-controller.js';
 import { HOST_KINDS } from '../data/live-events.js';
 import { StoreController } from '../data/store.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
 import { hostHead, hostRow } from './rf-host-row.js';
+import './rf-proxmox-tree.js';
 
 /** Every host: search, status filter, pending by severity; a Proxmox tree when agents say where they run. */
 @customElement('rf-hosts-page')
@@ -63,6 +64,7 @@ export class RfHostsPage extends LitElement {
           </select></label
         >
       </div>
+      <rf-proxmox-tree .ctx=${this.ctx} ?placed=${!!all?.some((a) => proxmoxPlace(a))}></rf-proxmox-tree>
       ${error ? html`<p class="error" role="alert">${error}</p>` : nothing}
       ${
         all === null
