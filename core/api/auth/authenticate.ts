@@ -222,7 +222,6 @@ async function ingressCaller(ctx: AuthContext, request: FastifyRequest): Promise
       });
   }
   if (!user || user.disabled) throw new AuthFailure(403, 'forbidden', `user ${username} is disabled`);
-  // The configured role applies to every ingress user; changing it in the add-on options changes them all.
-  if (user.role !== ctx.ingress.role) await ctx.db.users.setRole(user.id, ctx.ingress.role);
-  return { kind: 'ingress', role: ctx.ingress.role, userId: user.id, name: username };
+  // auth.ingress.role is only where a new user starts: an admin's promotion (or demotion) lasts.
+  return { kind: 'ingress', role: user.role, userId: user.id, name: username };
 }
