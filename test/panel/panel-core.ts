@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import type { RedflagConfig } from '../../core/config/index.js';
 import { startTestCore, type TestCore } from '../helpers/core.js';
 import { addTestUser, createTestToken } from '../core/api/api-client.js';
 
@@ -14,8 +15,8 @@ export interface PanelCore {
 }
 
 /** A real core (PGlite) with an admin user, serving the built panel. */
-export async function startPanelCore(): Promise<PanelCore> {
-  const core = await startTestCore('PGlite');
+export async function startPanelCore(overrides?: (config: RedflagConfig) => void): Promise<PanelCore> {
+  const core = await startTestCore('PGlite', overrides);
   await addTestUser(core, ADMIN.username, ADMIN.password, 'admin');
   const { token } = await createTestToken(core, 'admin', 'panel test');
   return {

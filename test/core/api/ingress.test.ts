@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
-import { createTestToken } from './api-client.js';
+import { addTestUser, createTestToken } from './api-client.js';
 
 /** Issue 26 §3: Home Assistant ingress signs users in, who start as viewers and keep a promotion. */
 describe('API: Home Assistant ingress users and prefix', () => {
@@ -19,6 +19,7 @@ describe('API: Home Assistant ingress users and prefix', () => {
     core = await startTestCore('PGlite', (config) => {
       config.auth.ingress = { ...config.auth.ingress, enabled: true, trustedProxy: PROXY };
     });
+    await addTestUser(core, 'root', 'root password', 'admin');
     adminToken = (await createTestToken(core, 'admin')).token;
   });
   after(() => core.close());
@@ -91,5 +92,31 @@ describe('API: Home Assistant ingress users and prefix', () => {
       remoteAddress: PROXY,
     });
     assert.equal(odd.headers.location, '/api/docs/', 'only a plain path is taken as the prefix');
+  });
+
+  it('makes the first user of a fresh add-on (no users at all) its admin, and answers the panel signed in', async () => {
+    const fresh = await startTestCore('PGlite', (config) => {
+      config.auth.ingress = { ...config.auth.ingress, enabled: true, trustedProxy: PROXY };
+    });
+    try {
+      const status = await fresh.http.inject({
+        method: 'GET',
+        url: '/api/v1/auth/status',
+        headers: marge,
+        remoteAddress: PROXY,
+      });
+      assert.deepEqual(status.json(), { setupRequired: false, signedIn: true });
+      const me = await fresh.http.inject({
+        method: 'GET',
+        url: '/api/v1/auth/session',
+        headers: { ...marge, 'x-remote-user-name': 'bart', 'x-remote-user-id': 'b0b' },
+        remoteAddress: PROXY,
+      });
+      assert.equal(me.json().user.role, 'viewer', 'the next one starts as a viewer');
+      const first = await fresh.db.users.findByUsername('ha:marge');
+      assert.equal(first?.role, 'admin');
+    } finally {
+      await fresh.close();
+    }
   });
 });
