@@ -3,7 +3,7 @@ import type { WebSocket } from 'playwright-core';
 import { launchBrowser, openPage, type PanelBrowser, requireChromium, screenshot } from './browser.js';
 import { closeFleet, type SeededHost, seedFleet } from './fleet-seed.js';
 import { type IngressProxy, startIngressProxy } from './ingress-proxy.js';
-import { type PanelCore, startPanelCore } from './panel-core.js';
+import { type PanelCore, signIn, startPanelCore } from './panel-core.js';
 
 /**
  * Issue 26 §3: the panel in Home Assistant's sidebar. A stand-in for the Supervisor's ingress
@@ -86,6 +86,23 @@ describe('panel: under Home Assistant ingress (Chromium)', function () {
       proxy.seen.every((p) => p.startsWith(`${proxy.prefix}/`)),
       proxy.seen.join(', '),
     );
+    await context.close();
+  });
+
+  it('lets an admin promote the HA user in Settings → Users, and the promotion lasts', async function () {
+    this.timeout(120_000);
+    const admin = await openPage(chromium.browser, `${pc.url}#/settings`);
+    await signIn(admin.page);
+    const role = admin.page.getByLabel('Role of ha:lisa');
+    await role.selectOption('operator');
+    await admin.page.getByText('ha:lisa is now operator').waitFor();
+    await admin.context.close();
+
+    const { page, context, errors } = await openPage(chromium.browser, proxy.url);
+    await page.getByText('ha:lisa (operator)', { exact: true }).waitFor();
+    await page.reload();
+    await page.getByText('ha:lisa (operator)', { exact: true }).waitFor();
+    assert.deepEqual(errors, []);
     await context.close();
   });
 
