@@ -135,6 +135,13 @@ describe('panel: narrow screens, 390 × 844 (Chromium)', function () {
     assert.ok((await scrollWidth(page)) <= PHONE.width, `no sideways scrolling: ${await scrollWidth(page)}`);
     await assertOnScreen(page, 'tr:has-text("media-server-living-room") .sev-critical', 'the pending badges');
     await assertOnScreen(page, 'tr:has-text("cold-spare") .offline', 'the status');
+    // A card, not a squeezed table: the OS is shown, and a long hostname stays on one line.
+    const media = page.locator('tr', { hasText: 'media-server-living-room' });
+    assert.ok(await media.getByText('Debian GNU/Linux 12').isVisible(), 'the OS is on the card');
+    const lines = await media
+      .getByRole('link', { name: 'media-server-living-room' })
+      .evaluate((a) => a.getClientRects().length);
+    assert.equal(lines, 1, 'the hostname is not broken over several lines');
     await screenshot(page, 'narrow-hosts');
     await assertAccessible(page, 'hosts page, narrow');
     assert.deepEqual(errors, []);
