@@ -102,6 +102,11 @@ describe('panel: under Home Assistant ingress (Chromium)', function () {
     await page.getByText('ha:lisa (operator)', { exact: true }).waitFor();
     await page.reload();
     await page.getByText('ha:lisa (operator)', { exact: true }).waitFor();
+    // And acts as one: a change through the proxy (no cookie, no CSRF token) reaches the host.
+    await page.getByRole('link', { name: 'Hosts' }).first().click();
+    await page.getByRole('link', { name: 'nas-01' }).click();
+    await page.getByRole('button', { name: 'Scan apt now' }).click();
+    await hosts[0]!.down!.waitFor((m) => m.type === 'command' && m.payload.type === 'scan');
     assert.deepEqual(errors, []);
     await context.close();
   });
