@@ -15,6 +15,7 @@ import { type IngressOptions, installAuth } from './auth/authenticate.js';
 import { type CorsOptions, installCors } from './cors.js';
 import { createFailureLimiter } from './auth/failure-limiter.js';
 import { errorResponseSchema, installErrorHandlers } from './errors.js';
+import { installIngressRedirects } from './ingress-path.js';
 import { quietRequestLogs } from './quiet-logs.js';
 import { accountRoutes } from './routes/accounts.js';
 import { agentInstallRoutes } from './routes/agent-install.js';
@@ -77,7 +78,7 @@ const DEFAULT_AUTH: AuthOptions = {
   sessionHours: 168,
   maxFailures: 10,
   failureWindowMinutes: 15,
-  ingress: { enabled: false, trustedProxy: '172.30.32.2', role: 'admin' },
+  ingress: { enabled: false, trustedProxy: '172.30.32.2', role: 'viewer' },
 };
 
 /** Every route with the access it declared; the route-enumeration test reads this. */
@@ -125,6 +126,7 @@ export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> 
       windowMs: auth.failureWindowMinutes * 60_000,
     }),
   });
+  installIngressRedirects(app, auth.ingress);
   await app.register(swagger, {
     openapi: {
       info: {

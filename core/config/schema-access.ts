@@ -80,8 +80,10 @@ export const accessSections = {
           role: {
             type: 'string',
             enum: ['admin', 'operator', 'viewer'],
-            default: 'admin',
-            description: 'Role of Home Assistant users coming in through ingress.',
+            default: 'viewer',
+            description:
+              'Role a Home Assistant user starts with on their first sign-in through ingress; an admin ' +
+              'may promote them later (Settings → Users or PATCH /api/v1/users/{id}) and that role lasts.',
           },
         },
       },

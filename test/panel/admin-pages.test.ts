@@ -141,7 +141,8 @@ describe('panel: history, enrollment and settings (Chromium)', function () {
       .getByText(/fewer than 8/)
       .waitFor();
     await page.getByLabel('Password').fill('long enough password');
-    await page.getByRole('region', { name: 'Users' }).getByLabel('Role').selectOption('viewer');
+    // The new user's role (each listed user has a "Role of <name>" select too).
+    await page.getByRole('region', { name: 'Users' }).locator('#u-role').selectOption('viewer');
     await page.getByRole('button', { name: 'Add user' }).click();
     await users.getByRole('rowheader', { name: 'viewer1' }).waitFor();
 

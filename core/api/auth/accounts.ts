@@ -120,13 +120,6 @@ export async function changeUser(
         : null
       : await ctx.db.users.findByUsername(checkUsername(target.username));
   const name = 'id' in target ? `with id ${target.id}` : String(target.username);
-  // The ingress proxy sets their role on every request (authenticate.ts); a change here would not last.
-  if (found && role !== undefined && role !== found.role && found.username.startsWith(INGRESS_PREFIX))
-    throw new AccountRequestError(
-      409,
-      'ingress_user',
-      `${found.username} signs in through Home Assistant; its role is auth.ingress.role (${found.role})`,
-    );
   const outcome = found ? await ctx.db.users.update(found.id, { role, disabled }) : 'not_found';
   if (outcome === 'not_found') throw new AccountRequestError(404, 'not_found', `no user ${name}`);
   if (outcome === 'last_admin')

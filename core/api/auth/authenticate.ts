@@ -87,8 +87,8 @@ export function installAuth(app: FastifyInstance, ctx: AuthContext) {
     }
     if (access === 'registration-token') return;
     if (access === 'public') {
-      // Public routes may still want to know who calls (GET /api/v1/auth/status).
-      if (request.headers.authorization || request.headers.cookie)
+      // Public routes may still want to know who calls (GET /api/v1/auth/status), ingress users included.
+      if (request.headers.authorization || request.headers.cookie || ingressApiCall(ctx, request))
         request.caller = await resolveCaller(ctx, request).catch(() => null);
       return;
     }
@@ -191,6 +191,11 @@ async function resolveCaller(ctx: AuthContext, request: FastifyRequest): Promise
   return ingressCaller(ctx, request);
 }
 
+/** An API call the ingress proxy signed a user in for (not the panel's page and assets). */
+function ingressApiCall(ctx: AuthContext, request: FastifyRequest): boolean {
+  return ctx.ingress.enabled && request.url.startsWith('/api/v1/') && !!request.headers['x-remote-user-name'];
+}
+
 /**
  * Home Assistant ingress: the Supervisor's proxy has signed the user in and names them in
  * X-Remote-User-* headers. Only that address is believed; from anywhere else the headers are ignored.
@@ -204,11 +209,14 @@ async function ingressCaller(ctx: AuthContext, request: FastifyRequest): Promise
   const display = request.headers['x-remote-user-display-name'];
   let user = await ctx.db.users.findByUsername(username);
   if (!user) {
+    // A fresh add-on has no users and nobody to run the setup page: its first user administers it,
+    // as whoever completes the setup would (only HA admins see the panel by default).
+    const role: Role = (await ctx.db.users.count()) === 0 ? 'admin' : ctx.ingress.role;
     user =
       (await ctx.db.users.create({
         username,
         passwordHash: null,
-        role: ctx.ingress.role,
+        role,
         displayName: typeof display === 'string' ? display.slice(0, 200) : null,
       })) ?? (await ctx.db.users.findByUsername(username));
     if (user)
@@ -217,12 +225,11 @@ async function ingressCaller(ctx: AuthContext, request: FastifyRequest): Promise
         subtype: 'user_added',
         severity: 'info',
         component: 'auth',
-        message: `Home Assistant user ${name} came in through ingress as ${username} (${ctx.ingress.role})`,
-        metadata: { userId: user.id, username, role: ctx.ingress.role, haUserId: id, by: 'ingress' },
+        message: `Home Assistant user ${name} came in through ingress as ${username} (${user.role})`,
+        metadata: { userId: user.id, username, role: user.role, haUserId: id, by: 'ingress' },
       });
   }
   if (!user || user.disabled) throw new AuthFailure(403, 'forbidden', `user ${username} is disabled`);
-  // The configured role applies to every ingress user; changing it in the add-on options changes them all.
-  if (user.role !== ctx.ingress.role) await ctx.db.users.setRole(user.id, ctx.ingress.role);
-  return { kind: 'ingress', role: ctx.ingress.role, userId: user.id, name: username };
+  // auth.ingress.role is only where a new user starts: an admin's promotion (or demotion) lasts.
+  return { kind: 'ingress', role: user.role, userId: user.id, name: username };
 }

@@ -78,8 +78,8 @@ export async function accountRoutes(app: FastifyInstance, opts: { db: Database; 
         summary: "Change a user's role, or disable or enable them",
         description:
           'Disabling ends their sessions (open live streams close with 4001) and stops their API tokens. ' +
-          'Refused with 409 `last_admin` when no enabled admin would be left, and with 409 `ingress_user` ' +
-          'for the role of a Home Assistant user (it comes from auth.ingress.role).',
+          'Refused with 409 `last_admin` when no enabled admin would be left. A Home Assistant user ' +
+          '(`ha:<name>`) starts with auth.ingress.role and keeps the role given here.',
         params: uuidParams,
         body: {
           type: 'object',

@@ -1,4 +1,4 @@
-import { html, LitElement, nothing } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Agent } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
@@ -6,15 +6,65 @@ import { filterHosts, type HostFilter, type HostNode, layoutHosts, proxmoxPlace 
 import { ListController } from '../data/list-controller.js';
 import { HOST_KINDS } from '../data/live-events.js';
 import { StoreController } from '../data/store.js';
+import { narrowCards } from '../styles/narrow-cards.js';
 import { pageStyles } from '../styles/pages.js';
-import { shared } from '../styles/theme.js';
+import { NARROW_MAX_WIDTH, shared } from '../styles/theme.js';
 import { hostHead, hostRow } from './rf-host-row.js';
 import './rf-proxmox-tree.js';
 
 /** Every host: search, status filter, pending by severity; a Proxmox tree when agents say where they run. */
 @customElement('rf-hosts-page')
 export class RfHostsPage extends LitElement {
-  static override styles = [shared, pageStyles];
+  static override styles = [
+    shared,
+    pageStyles,
+    narrowCards,
+    css`
+      tr.guest th.host {
+        padding-left: 24px;
+      }
+      /* A phone: one card per host (rf-host-row.ts names the cells). */
+      @media (max-width: ${NARROW_MAX_WIDTH}px) {
+        tbody tr {
+          grid-template-columns: minmax(0, 1fr) auto;
+          grid-template-areas:
+            'host status'
+            'os os'
+            'pending reboot'
+            'labels labels';
+        }
+        tr.guest {
+          padding-left: 16px;
+        }
+        tr.guest th.host {
+          padding-left: 0;
+        }
+        th.host {
+          grid-area: host;
+        }
+        td.status {
+          grid-area: status;
+        }
+        td.os {
+          grid-area: os;
+          color: var(--rf-text-secondary);
+        }
+        td.pending {
+          grid-area: pending;
+        }
+        td.reboot {
+          grid-area: reboot;
+        }
+        td.labels {
+          grid-area: labels;
+        }
+        td.os:empty,
+        td.labels:empty {
+          display: none;
+        }
+      }
+    `,
+  ];
   @property({ attribute: false }) ctx!: RfContext;
   private _agents = new ListController(this, () => this.ctx.api.agents.list({ limit: 5000 }), {
     live: () => this.ctx.live,
@@ -85,7 +135,7 @@ export class RfHostsPage extends LitElement {
     if (layout.kind === 'flat')
       return html`${summary}
         <div class="card table-wrap">
-          <table aria-label="Hosts">
+          <table class="cards" aria-label="Hosts">
             ${hostHead()}
             <tbody>
               ${layout.hosts.map((a) => hostRow(this.ctx, a))}
@@ -104,7 +154,7 @@ export class RfHostsPage extends LitElement {
       layout.others.length
         ? html`<section class="card table-wrap" aria-label="Other hosts">
             <h2>Other hosts</h2>
-            <table aria-label="Other hosts">
+            <table class="cards" aria-label="Other hosts">
               ${hostHead()}
               <tbody>
                 ${layout.others.map((a) => hostRow(this.ctx, a))}
@@ -117,7 +167,7 @@ export class RfHostsPage extends LitElement {
 
   private _node(n: HostNode) {
     return html`<h3>Node ${n.name}</h3>
-      <table aria-label=${`Node ${n.name}`}>
+      <table class="cards" aria-label=${`Node ${n.name}`}>
         ${hostHead()}
         <tbody>
           ${n.host ? hostRow(this.ctx, n.host) : nothing} ${n.guests.map((a) => hostRow(this.ctx, a, true))}

@@ -5,8 +5,9 @@ import type { PackageUpdate, UpdateSort } from '../data/api-types.js';
 import type { HashLocation } from '../data/hash-location.js';
 import { isSelected, type Selection, shownState } from '../data/update-selection.js';
 import { ariaSort, STATUS_LABELS, type UpdateView } from '../data/update-view.js';
+import { narrowCards } from '../styles/narrow-cards.js';
 import { pageStyles } from '../styles/pages.js';
-import { shared } from '../styles/theme.js';
+import { NARROW_MAX_WIDTH, shared } from '../styles/theme.js';
 import './rf-severity-badge.js';
 
 /** One formatter for every row (toLocaleDateString builds one per call). */
@@ -28,6 +29,7 @@ export class RfUpdatesTable extends LitElement {
   static override styles = [
     shared,
     pageStyles,
+    narrowCards,
     css`
       th button.sort {
         font: inherit;
@@ -77,6 +79,65 @@ export class RfUpdatesTable extends LitElement {
       td.name {
         overflow-wrap: break-word;
       }
+      /* A phone (Home Assistant's app): one card per update, versions and actions on screen. */
+      @media (max-width: ${NARROW_MAX_WIDTH}px) {
+        thead th.wide-only {
+          display: none;
+        }
+        tbody tr {
+          grid-template-columns: minmax(0, 1fr) auto;
+          grid-template-areas:
+            'name severity'
+            'host plugin'
+            'current current'
+            'available available'
+            'status status';
+        }
+        table.acts tbody tr {
+          grid-template-columns: auto minmax(0, 1fr) auto;
+          grid-template-areas:
+            'check name severity'
+            'check host plugin'
+            'check current current'
+            'check available available'
+            'check status status';
+        }
+        td.check {
+          grid-area: check;
+          width: auto;
+          align-self: start;
+          padding-top: 2px;
+        }
+        td.name {
+          grid-area: name;
+          font-weight: 600;
+        }
+        td.host {
+          grid-area: host;
+        }
+        td.plugin {
+          grid-area: plugin;
+          color: var(--rf-text-secondary);
+        }
+        td.severity {
+          grid-area: severity;
+        }
+        td.current {
+          grid-area: current;
+          color: var(--rf-text-secondary);
+        }
+        td.available {
+          grid-area: available;
+          font-weight: 600;
+        }
+        td.available::before {
+          content: '→ ';
+          font-weight: normal;
+        }
+        td.status {
+          grid-area: status;
+        }
+      }
     `,
   ];
 
@@ -104,8 +165,8 @@ export class RfUpdatesTable extends LitElement {
   override render() {
     const ids = this.rows.map((r) => r.id);
     const shown = shownState(this.selection, ids);
-    return html`<table aria-label="Updates">
-      <thead>
+    return html`<table aria-label="Updates" class=${this.canAct ? 'cards acts' : 'cards'}>
+      <thead class="keep">
         <tr>
           ${
             this.canAct
@@ -122,11 +183,11 @@ export class RfUpdatesTable extends LitElement {
               : nothing
           }
           ${COLUMNS.map((c) => this._sortHeader(c.sort, c.label))}
-          <th scope="col">Manager</th>
-          <th scope="col" class="hide-narrow">Installed</th>
-          <th scope="col">Available</th>
+          <th scope="col" class="wide-only">Manager</th>
+          <th scope="col" class="wide-only">Installed</th>
+          <th scope="col" class="wide-only">Available</th>
           ${this._sortHeader('severity', 'Severity')}
-          <th scope="col">Status</th>
+          <th scope="col" class="wide-only">Status</th>
           ${this._sortHeader('firstSeen', 'First seen', 'hide-narrow')}
         </tr>
       </thead>
@@ -157,12 +218,12 @@ export class RfUpdatesTable extends LitElement {
           : nothing
       }
       <td class="name">${r.name}${r.security ? html` <span class="badge">security</span>` : nothing}</td>
-      <td><a href=${this.location.href(`/hosts/${r.agentId}`)}>${host}</a></td>
-      <td>${r.plugin}</td>
-      <td class="hide-narrow version">${r.currentVersion ?? ''}</td>
-      <td class="version">${r.availableVersion ?? ''}</td>
-      <td><rf-severity-badge .severity=${r.severity}></rf-severity-badge></td>
-      <td>
+      <td class="host"><a href=${this.location.href(`/hosts/${r.agentId}`)}>${host}</a></td>
+      <td class="plugin">${r.plugin}</td>
+      <td class="current version">${r.currentVersion ?? ''}</td>
+      <td class="available version">${r.availableVersion ?? ''}</td>
+      <td class="severity"><rf-severity-badge .severity=${r.severity}></rf-severity-badge></td>
+      <td class="status">
         <span class="status-${r.status}">${STATUS_LABELS[r.status] ?? r.status}</span>${
           this.canAct && r.status === 'pending_dependencies'
             ? html`<button

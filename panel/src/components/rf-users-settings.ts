@@ -1,6 +1,6 @@
 import { html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { Role } from '../data/api-types.js';
+import type { Role, User } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
 import { FormController, type FormErrors, formText } from '../data/form-controller.js';
 import { ListController } from '../data/list-controller.js';
@@ -10,7 +10,10 @@ import { formError, formField, inputField, invalid } from './rf-form-field.js';
 
 export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
 
-/** Users and their roles; admins add users here (the API has no role change yet). */
+/**
+ * Users and their roles; admins add users and change roles here (Home Assistant users, `ha:<name>`,
+ * arrive as viewers through ingress and are promoted here).
+ */
 @customElement('rf-users-settings')
 export class RfUsersSettings extends LitElement {
   static override styles = [shared, pageStyles];
@@ -36,6 +39,18 @@ export class RfUsersSettings extends LitElement {
     });
   }
 
+  private async _setRole(u: User, ev: Event): Promise<void> {
+    const select = ev.target as HTMLSelectElement;
+    const role = select.value as Role;
+    try {
+      await this.ctx.api.users.setRole(u.id, role);
+      this.ctx.toasts.show(`${u.username} is now ${role}`, 'info');
+    } catch {
+      select.value = u.role; // a toast already says why (the last admin, say)
+    }
+    await this._users.reload();
+  }
+
   override render() {
     const e = this._form.errors;
     const users = this._users.items;
@@ -59,7 +74,15 @@ export class RfUsersSettings extends LitElement {
                       <th scope="row">
                         ${u.username}${u.disabled ? html` <span class="muted">(disabled)</span>` : nothing}
                       </th>
-                      <td>${u.role}</td>
+                      <td>
+                        <select
+                          aria-label=${`Role of ${u.username}`}
+                          .value=${u.role}
+                          @change=${(ev: Event) => void this._setRole(u, ev)}
+                        >
+                          ${ROLES.map((r) => html`<option value=${r} ?selected=${r === u.role}>${r}</option>`)}
+                        </select>
+                      </td>
                       <td class="hide-narrow">
                         ${u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString() : 'never'}
                       </td>

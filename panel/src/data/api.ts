@@ -183,6 +183,8 @@ export function createApi(client: ApiClient) {
       list: () => client.get<User[]>('api/v1/users'),
       create: (body: { username: string; password: string; role: Role }) =>
         client.post<User>('api/v1/users', body),
+      setRole: (id: string, role: Role) =>
+        client.request<User>('PATCH', `api/v1/users/${encodeURIComponent(id)}`, { body: { role } }),
     },
     apiTokens: {
       list: () => client.get<ApiToken[]>('api/v1/api-tokens'),

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { NARROW_MAX_WIDTH } from './theme.js';
 
 /** Tables, badges, toolbars and forms shared by the hosts, history, enrollment and settings pages. */
 export const pageStyles = css`
@@ -113,7 +114,7 @@ export const pageStyles = css`
   dl.facts dd {
     margin: 0;
   }
-  @media (max-width: 600px) {
+  @media (max-width: ${NARROW_MAX_WIDTH}px) {
     .hide-narrow {
       display: none;
     }

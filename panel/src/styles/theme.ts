@@ -1,6 +1,12 @@
 import { css } from 'lit';
 
 /**
+ * Screens up to this many CSS pixels wide get the narrow layout (Home Assistant's phone app
+ * shows the panel 390 px wide): tables become cards, filters fold. One value for every page.
+ */
+export const NARROW_MAX_WIDTH = 600;
+
+/**
  * The panel's colours and shapes as CSS custom properties. Each falls back first to Home
  * Assistant's theme variable (so the panel wears the user's HA theme under ingress and in a
  * Lovelace card), then to RedFlag's own light or dark default. Set on <rf-app> and <rf-card>;

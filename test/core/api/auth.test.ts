@@ -298,6 +298,8 @@ describeEachDatabase('API users and access', (target) => {
         config.auth.ingress = { enabled: true, trustedProxy: '172.30.32.2', role: 'operator' };
       });
       try {
+        // Not a fresh add-on: its first Home Assistant user would administer it (ingress.test.ts).
+        await addTestUser(ha, 'root', 'root password', 'admin');
         const fromProxy = await ha.http.inject({
           method: 'GET',
           url: '/api/v1/auth/session',

@@ -491,6 +491,8 @@ describe('live event stream limits', () => {
       // The test client plays Home Assistant's ingress proxy.
       config.auth.ingress = { enabled: true, trustedProxy: '127.0.0.1', role: 'viewer' };
     });
+    // An admin exists, so the Home Assistant user below is not a fresh add-on's first user (made admin).
+    await addTestUser(core, 'root', 'root password', 'admin');
     token = (await createTestToken(core, 'viewer')).token;
   });
   after(() => core.close());

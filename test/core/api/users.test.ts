@@ -138,11 +138,11 @@ describeEachDatabase('API user role changes and disabling', (target) => {
     assert.equal(admins.length, 1);
   });
 
-  it('refuses to change the role of a Home Assistant user, whose role comes from auth.ingress.role', async () => {
+  it('promotes a Home Assistant user like any other (auth.ingress.role is only where they start)', async () => {
     const ha = await core.db.users.create({ username: 'ha:bob', passwordHash: null, role: 'viewer' });
-    const refused = await patch(admin, ha!.id, { role: 'admin' });
-    assert.equal(refused.status, 409);
-    assert.equal(refused.json.error.code, 'ingress_user');
+    const promoted = await patch(admin, ha!.id, { role: 'admin' });
+    assert.equal(promoted.status, 200, JSON.stringify(promoted.json));
+    assert.equal(promoted.json.role, 'admin');
     assert.equal((await patch(admin, ha!.id, { disabled: true })).status, 200);
   });
 });

@@ -44,7 +44,7 @@ describe('core/config loadConfig', () => {
         sessionHours: 168,
         maxFailures: 10,
         failureWindowMinutes: 15,
-        ingress: { enabled: false, trustedProxy: '172.30.32.2', role: 'admin' },
+        ingress: { enabled: false, trustedProxy: '172.30.32.2', role: 'viewer' },
       },
       commands: {
         waitHours: 24,
