@@ -28,7 +28,8 @@ export class TestPodman {
   constructor() {
     writeFileSync(
       this.conf,
-      '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\nevents_logger = "file"\n',
+      // Networks in a folder of this podman's own: by default they are the machine's (/etc/containers).
+      `[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\nevents_logger = "file"\n[network]\nnetwork_config_dir = "${join(this.dir, 'networks')}"\n`,
     );
   }
 
