@@ -17,15 +17,23 @@ export async function pullImage(
 ): Promise<string> {
   const ref = parseImageReference(reference);
   const credentials = await session.credentials.forRegistry(ref.domain, op);
+  // Base64url with its padding, as the Docker CLI writes it (podman refuses it unpadded).
   const auth = credentials
-    ? { username: credentials.username, password: credentials.password, serveraddress: ref.domain }
+    ? {
+        'X-Registry-Auth': Buffer.from(
+          JSON.stringify({
+            username: credentials.username,
+            password: credentials.password,
+            serveraddress: ref.domain,
+          }),
+        )
+          .toString('base64')
+          .replace(/\+/g, '-')
+          .replace(/\//g, '_'),
+      }
     : {};
   const query = `fromImage=${encodeURIComponent(repositoryName(ref))}&tag=${encodeURIComponent(ref.tag ?? 'latest')}`;
-  const stream = await ops.engine.stream(
-    `/images/create?${query}`,
-    { 'X-Registry-Auth': Buffer.from(JSON.stringify(auth)).toString('base64url') },
-    op.signal,
-  );
+  const stream = await ops.engine.stream(`/images/create?${query}`, auth, op.signal);
   const failure = streamError(stream);
   if (failure) throw new PluginError(`pull ${reference}: ${failure}`, { code: 'pull-failed' });
   const image = await ops.inspectImage(reference, op.signal);
