@@ -38,7 +38,7 @@ export async function restartContainer(
     container: name,
     id: before.Id,
     state: after.State.Status ?? null,
-    health: after.State.Health?.Status ?? null,
+    health: after.State.Health?.Status || null,
   };
   if (problem)
     throw new PluginError(`${name} was restarted but ${problem}`, { code: 'restart-failed', details: data });
