@@ -18,7 +18,7 @@ export async function pullImage(
   const ref = parseImageReference(reference);
   const credentials = await session.credentials.forRegistry(ref.domain, op);
   // Base64url with its padding, as the Docker CLI writes it (podman refuses it unpadded).
-  const auth = credentials
+  const auth: Record<string, string> = credentials
     ? {
         'X-Registry-Auth': Buffer.from(
           JSON.stringify({

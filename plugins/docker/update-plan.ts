@@ -104,7 +104,7 @@ export function describePlan(plan: UpdatePlan, composeCommand: readonly string[]
 
 function describeContainer(c: PlannedContainer, composeCommand: readonly string[] | null): string {
   const after = c.after.length ? `, after ${c.after.join(', ')}` : '';
-  const stopped = c.wasRunning ? '' : ' (stopped now: left stopped)';
+  const stopped = c.wasRunning ? '' : ' (stopped: it stays stopped)';
   if (c.via === 'restart') return `restart container ${c.name} (it depends on ${c.after.join(', ')})`;
   if (c.via === 'compose')
     return `recreate container ${c.name} with compose: ${composeCommand!.join(' ')} -p ${c.compose!.project} ${c.compose!.files.map((f) => `-f ${f}`).join(' ')} up -d --no-deps ${c.compose!.service}${after}${stopped}`;

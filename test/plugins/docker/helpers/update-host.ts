@@ -85,7 +85,10 @@ export class UpdateHost {
 
   async stop(): Promise<void> {
     // Containers sharing a namespace are removed in any order only once all are stopped.
-    for (const args of [['stop', '-a', '-t', '0'], ['rm', '-af', '-t', '0']])
+    for (const args of [
+      ['stop', '-a', '-t', '0'],
+      ['rm', '-af', '-t', '0'],
+    ])
       await this.host.podman(args).catch(() => undefined);
     await this.host.stop();
     await this.publisher.stop();
