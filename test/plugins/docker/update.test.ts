@@ -171,4 +171,47 @@ describe('docker plugin: updating containers (real podman and registry)', functi
       ['agw-sidecar', 'gateway'],
     );
   });
+  it('restarts a container whose compose depends_on names a recreated service, after it', async () => {
+    const dbImage = setup.ref('db');
+    const workerImage = setup.ref('worker');
+    await setup.publishAndPull(dbImage);
+    await setup.publishAndPull(workerImage);
+    const compose = (service: string) => [
+      '--label',
+      'com.docker.compose.project=site',
+      '--label',
+      `com.docker.compose.service=${service}`,
+      // Files gone: the engine recreates it, so this runs without a compose program.
+      '--label',
+      'com.docker.compose.project.config_files=/nonexistent/site/compose.yaml',
+    ];
+    await setup.host.podman(['run', '-d', '--name', 'db', ...compose('db'), dbImage]);
+    await setup.host.podman([
+      'run',
+      '-d',
+      '--name',
+      'a-worker',
+      ...compose('worker'),
+      '--label',
+      'com.docker.compose.depends_on=db:service_started:false',
+      workerImage,
+    ]);
+    const workerBefore = await setup.inspect('a-worker');
+    await setup.publish(dbImage);
+
+    const outcome = await install(setup, [dbImage]);
+    assert.ok(outcome.ok, `${outcome.error?.message} ${JSON.stringify(outcome.containers)}`);
+    assert.deepEqual(
+      outcome.containers.map((c) => [c.name, c.via, c.outcome]),
+      [
+        ['db', 'engine', 'updated'],
+        ['a-worker', 'restart', 'restarted'],
+      ],
+    );
+    const worker = await setup.inspect('a-worker');
+    const started = (c: typeof worker) => (c.State as { StartedAt?: string }).StartedAt;
+    assert.equal(worker.Id, workerBefore.Id);
+    assert.equal(worker.State.Running, true);
+    assert.notEqual(started(worker), started(workerBefore));
+  });
 });
