@@ -113,11 +113,8 @@ export class ContainerOps {
   }
 
   async tagImage(imageId: string, repository: string, tag: string, signal: AbortSignal): Promise<void> {
-    await this.engine.post(
-      `/images/${enc(imageId)}/tag?repo=${enc(repository)}&tag=${enc(tag)}`,
-      undefined,
-      signal,
-    );
+    const path = `/images/${enc(imageId)}/tag?repo=${enc(repository)}&tag=${enc(tag)}`;
+    await this.engine.postText(path, {}, signal);
   }
 
   async removeImage(imageId: string, signal: AbortSignal): Promise<void> {

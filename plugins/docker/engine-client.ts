@@ -59,8 +59,8 @@ export class EngineClient {
     await this.call('DELETE', path, signal);
   }
 
-  /** A POST whose answer is a stream of JSON lines (a pull's progress), as text. */
-  async stream(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<string> {
+  /** A POST whose answer is not one JSON document (a pull's progress lines, podman's tag answer), as text. */
+  async postText(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<string> {
     return this.send('POST', path, signal, undefined, headers);
   }
 

@@ -33,7 +33,7 @@ export async function pullImage(
       }
     : {};
   const query = `fromImage=${encodeURIComponent(repositoryName(ref))}&tag=${encodeURIComponent(ref.tag ?? 'latest')}`;
-  const stream = await ops.engine.stream(`/images/create?${query}`, auth, op.signal);
+  const stream = await ops.engine.postText(`/images/create?${query}`, auth, op.signal);
   const failure = streamError(stream);
   if (failure) throw new PluginError(`pull ${reference}: ${failure}`, { code: 'pull-failed' });
   const image = await ops.inspectImage(reference, op.signal);

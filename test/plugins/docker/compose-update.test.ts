@@ -16,14 +16,14 @@ describe('docker plugin: compose-labelled containers (real podman, docker-compos
   let setup: UpdateHost;
   let project: string;
   let composeFile: string;
-  const compose = (args: string[]) =>
-    run('docker-compose', ['-p', 'shop', '-f', composeFile, ...args], {
+  const compose = (args: string[], name = 'shop', file = composeFile) =>
+    run('docker-compose', ['-p', name, '-f', file, ...args], {
       cwd: project,
       env: { ...setup.host.env(), DOCKER_HOST: `unix://${setup.host.socketPath}` },
     });
-  const writeCompose = (ref: string, env: string) =>
+  const writeCompose = (ref: string, env: string, file = composeFile) =>
     writeFileSync(
-      composeFile,
+      file,
       [
         'version: "3"',
         'services:',
@@ -118,5 +118,36 @@ describe('docker plugin: compose-labelled containers (real podman, docker-compos
     const after = await setup.inspect('orphan');
     assert.equal(after.Config.Labels?.['com.docker.compose.project'], 'old');
     assert.equal(after.Image, await setup.imageId(ref));
+  });
+  it('rolls a compose service back: the tag goes back to the previous image and compose runs again', async () => {
+    const ref = setup.ref('till');
+    await setup.publishAndPull(ref);
+    const file = join(setup.tempDir(), 'compose.yaml');
+    writeCompose(ref, 'one', file);
+    await compose(['up', '-d'], 'till', file);
+    const [name] = (await setup.containerNames()).filter((n) => n.startsWith('till'));
+    const before = await setup.inspect(name!);
+    await setup.publish(ref, ['/bin/false']); // the new version exits at once
+
+    await assert.rejects(
+      installDocker(
+        setup.session({ composeCommand: ['docker-compose'] }),
+        { packages: [{ name: ref }] },
+        () => {},
+        testOperation(180_000),
+      ),
+      (error: Error & { code?: string; details?: { containers?: ContainerOutcome[] } }) => {
+        assert.equal(error.code, 'update-failed');
+        assert.deepEqual(
+          error.details?.containers?.map((c) => [c.name, c.via, c.outcome]),
+          [[name, 'compose', 'rolled_back']],
+        );
+        return true;
+      },
+    );
+    const after = await setup.inspect(name!);
+    assert.equal(after.State.Running, true);
+    assert.equal(after.Image, before.Image);
+    assert.equal(await setup.imageId(ref), before.Image, 'the tag names the previous image again');
   });
 });
