@@ -114,7 +114,10 @@ describe('docker plugin: updating containers (real podman and registry)', functi
       outcome.containers.map((c) => [c.name, c.outcome]),
       [['flaky', 'rolled_back']],
     );
-    assert.match(outcome.containers[0]!.reason ?? '', /did not start: it is (exited|stopped) \(exit code 1\)/);
+    assert.match(
+      outcome.containers[0]!.reason ?? '',
+      /did not start: it is (exited|stopped) \(exit code 1\)/,
+    );
     const after = await setup.inspect('flaky');
     assert.equal(after.Id, before.Id);
     assert.equal(after.Image, before.Image);
