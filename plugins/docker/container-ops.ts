@@ -16,6 +16,7 @@ export interface InspectedContainer {
   };
   HostConfig: Record<string, unknown> & { NetworkMode?: string };
   NetworkSettings?: { Networks?: Record<string, EndpointSettings> | null };
+  Mounts?: { Type?: string; Name?: string; Destination?: string; RW?: boolean }[] | null;
   State: {
     Status?: string;
     Running?: boolean;

@@ -45,6 +45,8 @@ export function containerSpec(
   config.Image = newImage;
 
   const hostConfig: Record<string, unknown> = { ...container.HostConfig };
+  const anonymous = anonymousVolumes(container);
+  if (anonymous.length) hostConfig.Binds = [...((hostConfig.Binds as string[] | null) ?? []), ...anonymous];
   const mode = container.HostConfig.NetworkMode ?? '';
   const provider = /^container:(.+)$/.exec(mode)?.[1];
   if (provider) hostConfig.NetworkMode = `container:${renamedProviders.get(provider) ?? provider}`;
@@ -76,6 +78,19 @@ function endpoint(e: EndpointSettings, id: string): EndpointSettings {
     ...(e.IPAMConfig ? { IPAMConfig: e.IPAMConfig } : {}),
     ...(e.DriverOpts ? { DriverOpts: e.DriverOpts } : {}),
   };
+}
+
+/**
+ * Volumes the container got without naming them (an image's VOLUME, `-v /data`): HostConfig does
+ * not list them, so without this the new container would get new, empty ones.
+ */
+function anonymousVolumes(c: InspectedContainer): string[] {
+  const binds = ((c.HostConfig.Binds as string[] | null) ?? []).map((b) => b.split(':')[1]);
+  const mounts = ((c.HostConfig.Mounts as { Target?: string }[] | null) ?? []).map((m) => m.Target);
+  const listed = new Set([...binds, ...mounts]);
+  return (c.Mounts ?? [])
+    .filter((m) => m.Type === 'volume' && m.Name && m.Destination && !listed.has(m.Destination))
+    .map((m) => `${m.Name}:${m.Destination}${m.RW === false ? ':ro' : ''}`);
 }
 
 function subtract(values: unknown, inherited: unknown): string[] {

@@ -49,6 +49,8 @@ describe('docker plugin: updating containers (real podman and registry)', functi
       'GREETING=hello',
       '-v',
       `${data}:/data:ro`,
+      '-v',
+      '/cache',
       '-p',
       `127.0.0.1:${port}:80`,
       '--label',
@@ -87,7 +89,11 @@ describe('docker plugin: updating containers (real podman and registry)', functi
     assert.notEqual(after.Image, before.Image);
     assert.equal(after.State.Running, true);
     assert.ok((after.Config.Env as string[]).includes('GREETING=hello'));
-    assert.deepEqual(after.HostConfig.Binds, before.HostConfig.Binds);
+    assert.ok((after.HostConfig.Binds as string[]).includes(`${data}:/data:ro,rprivate,rbind`));
+    // An anonymous volume is the same volume afterwards, not a new empty one.
+    const cache = (c: typeof before) => c.Mounts?.find((m) => m.Destination === '/cache')?.Name;
+    assert.ok(cache(before));
+    assert.equal(cache(after), cache(before));
     assert.deepEqual(after.HostConfig.PortBindings, {
       '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }],
     });
