@@ -9,7 +9,7 @@ import { DEFAULT_BACKOFF } from './connection/backoff.js';
 import { clockRefusal, CoreClock } from './connection/core-clock.js';
 import { SpoolDelivery } from './delivery.js';
 import { type AgentEvent, CommandExecutor } from './executor/executor.js';
-import { createHandlers } from './executor/handlers/index.js';
+import { createHandlers, runnableTypes } from './executor/handlers/index.js';
 import { hostInfo } from './identity/host-info.js';
 import { helloBuilder } from './hello.js';
 import { pluginEventReporter } from './plugin-events.js';
@@ -119,7 +119,7 @@ async function assemble(
     host: hostInfo(),
     capabilities: () => plugins.capabilities(),
     // The core issues only what this agent has a handler for (issue 21 §7).
-    commandTypes: () => Object.keys(handlers),
+    commandTypes: () => runnableTypes(handlers),
     machineIdFile: () => settings.config.identity.machineIdFile,
     configRevision: () => settings.core.revision,
     rebootRequired: () => rebootRequired,

@@ -186,7 +186,7 @@ export class CommandExecutor {
       return this.refuse(command, check.reason, check.detail, false);
     }
     const handler = this.opts.handlers[command.type];
-    if (!handler)
+    if (!handler || handler.available?.() === false)
       return this.refuse(command, 'unknown_type', `this agent does not run ${command.type} commands`, true);
     const validate = this.validators.get(command.type)!;
     if (!validate(command.params))

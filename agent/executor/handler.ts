@@ -25,6 +25,11 @@ export interface CommandHandler<P = Record<string, unknown>> {
   paramsSchema: object;
   /** The plugin the command needs; refused `unknown_type` when this host does not have it. */
   plugin?(params: P): string | undefined;
+  /**
+   * False while this agent cannot run the type (a plugin command whose plugin is not available):
+   * then it is left out of the hello and refused `unknown_type`, as a type without a handler.
+   */
+  available?(): boolean;
   /** Default time limit; `params.timeoutSeconds` overrides it. */
   timeoutMs: number;
   run(params: P, run: CommandRun): Promise<HandlerOutcome>;

@@ -69,6 +69,11 @@ export class PluginRuntime {
     return this.infos.some((i) => i.name === name && i.available);
   }
 
+  /** The available plugin that runs this command type (docker: `restart_container`), if any. */
+  commandPlugin(type: string): string | undefined {
+    return this.available().find((name) => this.host.packageManager(name)?.commandTypes.includes(type));
+  }
+
   /** Runs `work` with the plugin while holding its lock; waiting gives up when `signal` aborts. */
   async exclusive<T>(
     name: string,

@@ -131,13 +131,17 @@ export const setConfigParamsSchema = {
 } as const;
 
 /**
- * `restart_container` has no handler in any agent yet (issue 21 §7): its params are whatever
- * that handler will define, so only the common `timeoutSeconds` is checked.
+ * `restart_container` (issue 24 §4): the container by id or name, run by the agent's docker
+ * plugin; agents list it in their hello only where that plugin is available.
  */
 export const restartContainerParamsSchema = {
   type: 'object',
-  additionalProperties: true,
-  properties: { timeoutSeconds: timeoutParam },
+  additionalProperties: false,
+  required: ['container'],
+  properties: {
+    container: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$' },
+    timeoutSeconds: timeoutParam,
+  },
 } as const;
 
 /** Every command type's `params` schema, defined once. */

@@ -23,6 +23,19 @@ export interface DockerConfig {
   maxManifestBytes: number;
   /** Look up a newer version tag (one tag list per repository) when the tag looks like a version. */
   versionHints: boolean;
+  /** After a successful update, remove the image the containers ran before (when nothing else uses it). */
+  removeOldImages: boolean;
+  /** How long a recreated container may take to run, and to be healthy when it has a health check. */
+  healthTimeoutSeconds: number;
+  /** A recreated container must keep running this long (no exit, no restart) to count as started. */
+  startupGraceSeconds: number;
+  /** Seconds the engine gives a container to stop before killing it. */
+  stopTimeoutSeconds: number;
+  /**
+   * The compose program for compose-labelled containers (`["docker", "compose"]`); empty: the first
+   * of `docker compose`, `docker-compose`, `podman-compose` that answers on this host.
+   */
+  composeCommand: string[];
 }
 
 export const dockerConfigSchema = {
@@ -50,5 +63,15 @@ export const dockerConfigSchema = {
     maxRateLimitWaitSeconds: { type: 'integer', minimum: 0, maximum: 3600, default: 120 },
     maxManifestBytes: { type: 'integer', minimum: 1024, maximum: 16_777_216, default: 4_194_304 },
     versionHints: { type: 'boolean', default: true },
+    removeOldImages: { type: 'boolean', default: false },
+    healthTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 120 },
+    startupGraceSeconds: { type: 'integer', minimum: 0, maximum: 600, default: 5 },
+    stopTimeoutSeconds: { type: 'integer', minimum: 0, maximum: 600, default: 10 },
+    composeCommand: {
+      type: 'array',
+      maxItems: 8,
+      items: { type: 'string', minLength: 1, maxLength: 4096 },
+      default: [],
+    },
   },
 } as const;

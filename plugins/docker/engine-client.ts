@@ -59,7 +59,23 @@ export class EngineClient {
     await this.call('DELETE', path, signal);
   }
 
+  /** A POST whose answer is not one JSON document (a pull's progress lines, podman's tag answer), as text. */
+  async postText(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<string> {
+    return this.send('POST', path, signal, undefined, headers);
+  }
+
   private async call(method: 'GET' | 'POST' | 'DELETE', path: string, signal: AbortSignal, body?: unknown) {
+    const text = await this.send(method, path, signal, body);
+    return text === '' ? null : parseJson(Buffer.from(text), path);
+  }
+
+  private async send(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    signal: AbortSignal,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<string> {
     const response = await engineRequest({
       socketPath: this.socketPath,
       method,
@@ -67,6 +83,7 @@ export class EngineClient {
       signal,
       maxBytes: MAX_ANSWER_BYTES,
       ...(body === undefined ? {} : { body }),
+      ...(headers ? { headers } : {}),
     });
     const text = response.body.toString('utf8');
     if (response.status >= 300) {
@@ -76,7 +93,7 @@ export class EngineClient {
         details: { status: response.status },
       });
     }
-    return text === '' ? null : parseJson(response.body, path);
+    return text;
   }
 }
 

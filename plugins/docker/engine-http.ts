@@ -10,6 +10,8 @@ export interface EngineRequest {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
   body?: unknown;
+  /** Beside `host` and the body's type: `X-Registry-Auth` for a pull. */
+  headers?: Record<string, string>;
   signal: AbortSignal;
   /** Answers larger than this are refused: an engine listing is never gigabytes. */
   maxBytes: number;
@@ -30,6 +32,7 @@ export function engineRequest(options: EngineRequest): Promise<EngineResponse> {
         signal: options.signal,
         headers: {
           host: 'docker',
+          ...options.headers,
           ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
         },
       },

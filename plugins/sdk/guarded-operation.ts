@@ -103,7 +103,8 @@ export async function guardOperation<T>(
       if (isPluginError(error)) {
         const message = `plugin ${target.name}: ${label} failed: ${error.message}`;
         report.operationFailed(message, error.code);
-        return { ok: false, reason: 'error', message, code: error.code };
+        const details = Object.keys(error.details ?? {}).length ? { details: { ...error.details } } : {};
+        return { ok: false, reason: 'error', message, code: error.code, ...details };
       }
       const what = error instanceof Error ? `${error.name}: ${errorMessage(error)}` : errorMessage(error);
       const message = `plugin ${target.name}: ${label} threw ${what}; ${target.failureNote}`;

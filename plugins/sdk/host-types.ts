@@ -59,6 +59,7 @@ export type OperationName =
   | 'install'
   | 'rebootRequired'
   | 'holds'
+  | 'command'
   | 'start'
   | 'stop'
   | 'notify'
@@ -80,6 +81,7 @@ export const DEFAULT_OPERATION_TIMEOUTS_MS: Readonly<Record<OperationName, numbe
   install: 3 * 60 * 60_000,
   rebootRequired: 2 * 60_000,
   holds: 2 * 60_000,
+  command: 30 * 60_000,
   start: 60_000,
   stop: 30_000,
   notify: 60_000,
@@ -129,6 +131,8 @@ export type OperationOutcome<T> =
       reason: 'error' | 'crashed' | 'timeout' | 'cancelled' | 'disabled';
       message: string;
       code?: string;
+      /** A PluginError's `details` (docker: each container's outcome of a failed update). */
+      details?: Record<string, unknown>;
     };
 
 export interface CallOptions {

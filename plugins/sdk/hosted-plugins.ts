@@ -8,11 +8,14 @@ import type {
   InstallRequest,
   InstallResult,
   PackageManager,
+  PluginCommand,
+  PluginCommandResult,
   RebootStatus,
   ScanResult,
 } from './package-manager.js';
 import {
   acceptAnything,
+  checkCommand,
   checkDetect,
   checkHolds,
   checkInstall,
@@ -46,6 +49,14 @@ export interface HostedPackageManager {
   ): Promise<OperationOutcome<InstallResult>>;
   rebootRequired(options?: CallOptions): Promise<OperationOutcome<RebootStatus>>;
   holds(options?: CallOptions): Promise<OperationOutcome<string[]>>;
+  /** The command types the plugin runs beside the package operations (`restart_container`). */
+  readonly commandTypes: readonly string[];
+  /** Runs one of them; `disabled` for a type the plugin does not run. */
+  command(
+    type: string,
+    params: Record<string, unknown>,
+    options?: CallOptions,
+  ): Promise<OperationOutcome<PluginCommandResult>>;
 }
 
 export interface HostedIntegration {
@@ -108,6 +119,13 @@ export function hostPackageManager(
     },
     rebootRequired: (o) => call('rebootRequired', checkReboot, o, (op) => pm.rebootRequired(op)),
     holds: (o) => call('holds', checkHolds, o, (op) => pm.holds(op)),
+    commandTypes: Object.keys(pm.commands ?? {}).sort(),
+    command: async (type, params, o) => {
+      const run = (pm.commands as Record<string, PluginCommand | undefined> | undefined)?.[type];
+      if (!run)
+        return { ok: false, reason: 'disabled', message: `plugin ${name} does not run ${type} commands` };
+      return call('command', checkCommand, o, (op) => run(structuredClone(params), op));
+    },
   };
 }
 

@@ -63,6 +63,8 @@ export type {
   InstallResult,
   PackageManager,
   PackageRef,
+  PluginCommand,
+  PluginCommandResult,
   RebootStatus,
   ScanResult,
 } from './package-manager.js';

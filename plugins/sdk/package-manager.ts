@@ -1,5 +1,5 @@
 import type { OperationContext } from './context.js';
-import type { ScanPackage, Transaction, TransactionItem } from '../../broker/protocol/index.js';
+import type { CommandType, ScanPackage, Transaction, TransactionItem } from '../../broker/protocol/index.js';
 
 export interface DetectResult {
   /** This package manager is installed and usable on this host. */
@@ -59,7 +59,25 @@ export interface InstallResult {
   changed: TransactionItem[];
   rebootRequired: RebootStatus;
   warnings: string[];
+  /** What the plugin's own result says beside the packages (docker: each container's outcome). */
+  details?: Record<string, unknown>;
 }
+
+/** What a plugin command (`PackageManager.commands`) answers: a line for people and its data. */
+export interface PluginCommandResult {
+  message: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * A command type beyond the package operations, run by the plugin (docker's `restart_container`);
+ * its params were checked against the protocol's schema for the type before it is called.
+ * Throws PluginError on failure (its `details` become the result's data).
+ */
+export type PluginCommand = (
+  params: Record<string, unknown>,
+  op: OperationContext,
+) => Promise<PluginCommandResult>;
 
 /** A `package-manager` plugin (DESIGN.md §7), created once per agent by the plugin's `create(ctx)`. */
 export interface PackageManager {
@@ -78,6 +96,8 @@ export interface PackageManager {
   rebootRequired(op: OperationContext): Promise<RebootStatus>;
   /** Packages the administrator pinned (held); scans mark them, installs refuse them. */
   holds(op: OperationContext): Promise<string[]>;
+  /** The command types this plugin runs beside scans and installs (issue 24: `restart_container`). */
+  readonly commands?: Readonly<Partial<Record<CommandType, PluginCommand>>>;
   /** Releases resources when the host stops. */
   dispose?(): Promise<void> | void;
   /**

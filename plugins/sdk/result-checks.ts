@@ -1,4 +1,10 @@
-import type { InstallResult, RebootStatus, ScanResult, DetectResult } from './package-manager.js';
+import type {
+  DetectResult,
+  InstallResult,
+  PluginCommandResult,
+  RebootStatus,
+  ScanResult,
+} from './package-manager.js';
 import { scanPackageSchema, type Transaction } from '../../broker/protocol/index.js';
 import { compileChecker } from './schema-validation.js';
 import type { PluginKind } from './manifest.js';
@@ -52,9 +58,17 @@ export const checkInstall: ShapeCheck = (v) => {
   return isObject(v) &&
     Array.isArray(r.changed) &&
     checkReboot(r.rebootRequired) === null &&
-    isStringArray(r.warnings)
+    isStringArray(r.warnings) &&
+    (r.details === undefined || isObject(r.details))
     ? null
     : 'expected { changed: [], rebootRequired: { required, packages, reasons }, warnings: string[] }';
+};
+
+export const checkCommand: ShapeCheck = (v) => {
+  const r = v as Partial<PluginCommandResult>;
+  return isObject(v) && typeof r.message === 'string' && isObject(r.data)
+    ? null
+    : 'expected { message: string, data: {} }';
 };
 
 export const checkHolds: ShapeCheck = (v) => (isStringArray(v) ? null : 'expected an array of package names');

@@ -121,6 +121,8 @@ async function install(deps: HandlerDeps, params: InstallParams, run: CommandRun
                 plugin: params.plugin,
                 packages: outcomes(params, fresh, 'failed'),
                 failed: params.packages.map((p) => ({ ...base(p), message: installed.message })),
+                // The plugin's own account (docker: each container, rolled back or not).
+                ...(installed.details ? { details: installed.details } : {}),
               },
             };
       return succeeded(params, fresh, installed.value, run);
@@ -172,6 +174,7 @@ function succeeded(
       rebootRequired: result.rebootRequired.required,
       rebootReasons: result.rebootRequired.reasons,
       warnings: result.warnings,
+      ...(result.details ? { details: result.details } : {}),
     },
   };
 }

@@ -118,7 +118,7 @@ export const maximal = {
     ...envelope(8),
     agentId: AGENT,
     type: 'restart_container',
-    params: { containerId: '0c2f6a9e1b7d' },
+    params: { container: '0c2f6a9e1b7d' },
     issuedAt: '2026-11-23T18:00:00Z',
     expiresAt: '2026-11-23T19:00:00Z',
     attempt: 2,

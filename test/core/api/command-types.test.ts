@@ -99,9 +99,9 @@ describeEachDatabase('API commands: only what the agent runs', (target) => {
     const identity = await enrolled('old-1');
     await hello(identity, null);
     assert.equal((await issue(identity.agentId, 'reboot')).status, 201);
-    assert.equal((await issue(identity.agentId, 'restart_container')).status, 409);
+    assert.equal((await issue(identity.agentId, 'restart_container', { container: 'proxy' })).status, 409);
     await hello(identity, ['scan', 'cancel', 'restart_container']);
-    assert.equal((await issue(identity.agentId, 'restart_container')).status, 201);
+    assert.equal((await issue(identity.agentId, 'restart_container', { container: 'proxy' })).status, 201);
     // The same agent back on an older release: its hello has no list, the baseline applies again.
     await hello(identity, null);
     const refused = await issue(identity.agentId, 'restart_container', { container: 'db' });
@@ -114,7 +114,7 @@ describeEachDatabase('API commands: only what the agent runs', (target) => {
     const dryRun = await issue(identity.agentId, 'dry_run', { plugin: 'apt', packages: [{ name: 'curl' }] });
     assert.equal(dryRun.status, 201);
     assert.equal(dryRun.json.status, 'pending');
-    assert.equal((await issue(identity.agentId, 'restart_container')).status, 409);
+    assert.equal((await issue(identity.agentId, 'restart_container', { container: 'proxy' })).status, 409);
     assert.deepEqual(await commandTypesOf(identity.agentId), ['dry_run']);
   });
 

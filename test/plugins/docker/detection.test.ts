@@ -274,11 +274,13 @@ describe('docker plugin: update detection (real registry with token auth, podman
         plan.upgrades.map((u) => [u.name, u.fromVersion, u.toVersion]),
         [[changed.name, changed.currentVersion, changed.availableVersion]],
       );
-      assert.ok(
-        plan.warnings.includes(
-          `${R}/demo/changed:latest: pull ${R}/demo/changed:latest; recreate containers web, web2`,
-        ),
-        plan.warnings.join('\n'),
+      assert.deepEqual(
+        plan.warnings.filter((w) => w.startsWith('step')),
+        [
+          `step 1: pull ${R}/demo/changed:latest (${changed.remoteDigest})`,
+          `step 2: recreate container web on ${R}/demo/changed:latest (stopped: it stays stopped)`,
+          `step 3: recreate container web2 on ${R}/demo/changed:latest (stopped: it stays stopped)`,
+        ],
       );
       assert.ok(plan.warnings.some((w) => w.startsWith(`${R}/demo/single:latest: no update`)));
     } finally {

@@ -28,7 +28,8 @@ export class TestPodman {
   constructor() {
     writeFileSync(
       this.conf,
-      '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\nevents_logger = "file"\n',
+      // Networks in a folder of this podman's own: by default they are the machine's (/etc/containers).
+      `[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\nevents_logger = "file"\n[network]\nnetwork_config_dir = "${join(this.dir, 'networks')}"\n`,
     );
   }
 
@@ -36,8 +37,22 @@ export class TestPodman {
     return ['--root', join(this.dir, 'root'), '--runroot', join(this.dir, 'run'), '--storage-driver', 'vfs'];
   }
 
-  private env(): NodeJS.ProcessEnv {
-    return { ...process.env, CONTAINERS_CONF: this.conf, TMPDIR: this.dir };
+  private readonly registriesConf = join(this.dir, 'registries.conf');
+
+  /** Registries this podman pulls from over plain HTTP (its API has no --tls-verify=false). */
+  trustInsecure(hosts: string[]): void {
+    const entries = hosts.map((h) => `[[registry]]\nlocation = "${h}"\ninsecure = true\n`);
+    writeFileSync(this.registriesConf, entries.join('\n'));
+  }
+
+  /** The environment podman runs with here (compose programs pointed at its socket too). */
+  env(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      CONTAINERS_CONF: this.conf,
+      TMPDIR: this.dir,
+      ...(existsSync(this.registriesConf) ? { CONTAINERS_REGISTRIES_CONF: this.registriesConf } : {}),
+    };
   }
 
   /**
@@ -77,7 +92,7 @@ export class TestPodman {
   async importImage(
     ref: string,
     files: Record<string, string>,
-    options: { arch?: string } = {},
+    options: { arch?: string; cmd?: string[] } = {},
   ): Promise<string> {
     const root = mkdtempSync(join(this.dir, 'rootfs-'));
     mkdirSync(join(root, 'bin'));
@@ -88,7 +103,7 @@ export class TestPodman {
     const tar = `${root}.tar`;
     const tarred = spawnSync('tar', ['-C', root, '-cf', tar, '.']);
     if (tarred.status !== 0) throw new Error(`tar failed: ${tarred.stderr}`);
-    const change = ['--change', 'CMD ["/bin/sleep","3600"]'];
+    const change = ['--change', `CMD ${JSON.stringify(options.cmd ?? ['/bin/sleep', '3600'])}`];
     const id = await this.podman([
       'import',
       ...change,
