@@ -104,7 +104,8 @@ function postgresKnex(options: ConnectOptions, url: string, queryTimeoutMs: numb
     },
     searchPath: [options.schema],
     pool: { min: 0, max: options.poolMax, afterCreate: disposeAfterReadTimeout },
-    acquireConnectionTimeout: queryTimeoutMs > 0 ? queryTimeoutMs : options.connectTimeoutMs,
+    // Taking a connection may mean opening one: never shorter than the connect time limit.
+    acquireConnectionTimeout: Math.max(queryTimeoutMs, options.connectTimeoutMs),
     log: knexLog(options),
   });
 }
