@@ -37,6 +37,16 @@ export const runtimeSections = {
         default: 10000,
         description: 'How long start-up waits for the database before giving up.',
       },
+      queryTimeoutMs: {
+        type: 'integer',
+        minimum: 100,
+        maximum: 600000,
+        default: 15000,
+        description:
+          'The longest one database statement may take, waiting for a free connection included, before it ' +
+          'fails with a clear error (the API answers 503 database_unavailable) instead of hanging while ' +
+          'PostgreSQL does not answer. Migrations are not bounded. Ignored for PGlite, which runs inside the core.',
+      },
     },
   },
   log: {

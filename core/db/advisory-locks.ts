@@ -21,7 +21,7 @@ export interface AdvisoryLocks {
  * keeps a pooled connection busy (a pool of one would deadlock on the job's own queries). Keys
  * are scoped to the schema, so RedFlags sharing one database in separate schemas do not meet.
  */
-export function createAdvisoryLocks(url: string | null, schema: string): AdvisoryLocks {
+export function createAdvisoryLocks(url: string | null, schema: string, queryTimeoutMs = 0): AdvisoryLocks {
   if (!url)
     return {
       withLock: async (_key, work) => ({ ran: true, value: await work() }),
@@ -30,7 +30,17 @@ export function createAdvisoryLocks(url: string | null, schema: string): Advisor
   let client: Promise<pg.Client> | null = null;
   const session = () => {
     client ??= (async () => {
-      const c = new pg.Client({ connectionString: url });
+      // Bounded like the pool's queries (issue 25 §4): a silent server must not hold up the job runner.
+      const c = new pg.Client({
+        connectionString: url,
+        ...(queryTimeoutMs > 0
+          ? {
+              connectionTimeoutMillis: queryTimeoutMs,
+              statement_timeout: queryTimeoutMs,
+              query_timeout: queryTimeoutMs + 1000,
+            }
+          : {}),
+      });
       // A dropped connection releases its locks; the next run opens a new one.
       c.on('error', () => {
         client = null;
@@ -49,10 +59,14 @@ export function createAdvisoryLocks(url: string | null, schema: string): Advisor
     async withLock(key, work) {
       const c = await session();
       const k = keyOf(key);
-      const { rows } = await c.query<{ locked: boolean }>('select pg_try_advisory_lock($1, $2) as locked', [
-        LOCK_CLASS,
-        k,
-      ]);
+      const { rows } = await c
+        .query<{ locked: boolean }>('select pg_try_advisory_lock($1, $2) as locked', [LOCK_CLASS, k])
+        .catch((err: unknown) => {
+          // A session that failed a query (it ran out of time) may be stuck: the next run opens another.
+          client = null;
+          void c.end().catch(() => {});
+          throw err;
+        });
       if (!rows[0]?.locked) return { ran: false };
       try {
         return { ran: true, value: await work() };

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import knexFactory, { type Knex } from 'knex';
 import ClientPGLite from 'knex-pglite';
+import type pg from 'pg';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -15,6 +16,13 @@ export interface ConnectOptions {
   schema: string;
   poolMax: number;
   connectTimeoutMs: number;
+  /**
+   * The longest a statement may take, waiting for a pooled connection included, before it ends
+   * with an error (issue 25 §4): PostgreSQL's `statement_timeout`, the pool's acquire time and
+   * a client-side timer for a server that does not answer at all. PGlite runs in this process
+   * and cannot stop answering, so it is not bounded.
+   */
+  queryTimeoutMs: number;
   /** Where knex's own warnings go; failures reach the caller as thrown errors instead. */
   onLog?: (level: 'warn' | 'debug', message: string) => void;
 }
@@ -30,6 +38,8 @@ export interface Connection {
   /** Where the data lives, passwords removed: safe for logs. */
   location: string;
   schema: string;
+  /** Runs `work` on a knex without the query time limit (migrations). */
+  unbounded<T>(work: (knex: Knex) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -54,21 +64,72 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
 
 async function connectPostgres(options: ConnectOptions, url: string): Promise<Connection> {
   const location = redactUrl(url);
-  const knex = knexFactory({
-    client: 'pg',
-    connection: { connectionString: url, connectionTimeoutMillis: options.connectTimeoutMs },
-    searchPath: [options.schema],
-    pool: { min: 0, max: options.poolMax },
-    acquireConnectionTimeout: options.connectTimeoutMs,
-    log: knexLog(options),
-  });
+  const knex = postgresKnex(options, url, options.queryTimeoutMs);
   try {
     await knex.raw('select 1');
   } catch (err) {
     await knex.destroy().catch(() => {});
     throw new DatabaseUnavailableError(`database ${location} is unreachable: ${describeError(err)}`);
   }
-  return { knex, kind: 'postgres', location, schema: options.schema };
+  return {
+    knex,
+    kind: 'postgres',
+    location,
+    schema: options.schema,
+    unbounded: async (work) => {
+      // Migrations only: a schema change of a large table may take longer than any query should.
+      const own = postgresKnex({ ...options, poolMax: 1 }, url, 0);
+      try {
+        return await work(own);
+      } finally {
+        await own.destroy();
+      }
+    },
+  };
+}
+
+/** How much later than the server's own limit the client gives up on a silent server. */
+const CLIENT_MARGIN_MS = 1000;
+
+/** `queryTimeoutMs` 0: no bound (migrations). */
+function postgresKnex(options: ConnectOptions, url: string, queryTimeoutMs: number): Knex {
+  return knexFactory({
+    client: 'pg',
+    connection: {
+      connectionString: url,
+      connectionTimeoutMillis: options.connectTimeoutMs,
+      ...(queryTimeoutMs > 0
+        ? { statement_timeout: queryTimeoutMs, query_timeout: queryTimeoutMs + CLIENT_MARGIN_MS }
+        : {}),
+    },
+    searchPath: [options.schema],
+    pool: { min: 0, max: options.poolMax, afterCreate: disposeAfterReadTimeout },
+    // Taking a connection may mean opening one: never shorter than the connect time limit.
+    acquireConnectionTimeout: Math.max(queryTimeoutMs, options.connectTimeoutMs),
+    log: knexLog(options),
+  });
+}
+
+type KnexPgClient = pg.Client & { __knex__disposed?: unknown };
+
+/**
+ * node-postgres gives up on a query the server does not answer (`query_timeout`) but keeps the
+ * connection, still waiting for that answer, so every later query on it would queue behind it:
+ * marked disposed, knex's pool closes it instead of lending it again.
+ */
+function disposeAfterReadTimeout(client: KnexPgClient, done: (err: Error | null, c: unknown) => void) {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === 'function')
+      args[last] = (err: Error | null, result: unknown) => {
+        if (err?.message === 'Query read timeout') client.__knex__disposed = err;
+        (callback as (e: Error | null, r: unknown) => void)(err, result);
+      };
+    return query(...args);
+  };
+  done(null, client);
 }
 
 async function connectPglite(options: ConnectOptions): Promise<Connection> {
@@ -95,6 +156,7 @@ async function connectPglite(options: ConnectOptions): Promise<Connection> {
     kind: 'pglite',
     location: inMemory ? 'PGlite (in memory)' : `PGlite ${options.pgliteDir}`,
     schema: options.schema,
+    unbounded: (work) => work(knex),
   };
 }
 

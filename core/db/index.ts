@@ -179,7 +179,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const { knex } = conn;
   let closed = false;
   let statements = 0;
-  const locks = createAdvisoryLocks(conn.kind === 'postgres' ? options.url : null, conn.schema);
+  const locks = createAdvisoryLocks(
+    conn.kind === 'postgres' ? options.url : null,
+    conn.schema,
+    options.queryTimeoutMs,
+  );
   knex.on('query', () => {
     statements++;
   });

@@ -65,7 +65,11 @@ export async function migrateLatest(
   await ensureSchema(conn);
   const source = new ListMigrationSource(migrations);
   try {
-    const [, log] = (await conn.knex.migrate.latest(migratorConfig(conn, source))) as [number, string[]];
+    // Without the query time limit: a schema change of a large table may take longer.
+    const [, log] = (await conn.unbounded((knex) => knex.migrate.latest(migratorConfig(conn, source)))) as [
+      number,
+      string[],
+    ];
     return log;
   } catch (err) {
     throw new MigrationError(source.lastStarted, sqlErrorText(err));

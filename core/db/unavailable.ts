@@ -9,12 +9,13 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   // knex: no connection could be taken from the pool in time.
   if (e.name === 'KnexTimeoutError') return true;
   const code = typeof e.code === 'string' ? e.code : '';
-  // SQLSTATE 08 (connection exception), 57P01-57P03 (the server shuts down or cannot take connections).
-  if (/^08[0-9A-Z]{3}$/.test(code) || /^57P0[123]$/.test(code)) return true;
+  // SQLSTATE 08 (connection exception), 57P01-57P03 (the server shuts down or cannot take
+  // connections), 57014 (the statement ran past database.queryTimeoutMs).
+  if (/^08[0-9A-Z]{3}$/.test(code) || /^57P0[123]$/.test(code) || code === '57014') return true;
   if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code))
     return true;
   const message = typeof e.message === 'string' ? e.message : '';
-  return /Connection terminated|Connection ended unexpectedly|connection timeout|Timeout acquiring a connection/i.test(
+  return /Connection terminated|Connection ended unexpectedly|connection timeout|Timeout acquiring a connection|Query read timeout/i.test(
     message,
   );
 }

@@ -16,10 +16,13 @@ import type { Logger } from '../log/index.js';
 import { MAX_PAYLOAD_BYTES, storableText } from '../../broker/protocol/index.js';
 import { PerAgentQueue, type QueueLimits } from './agent-queue.js';
 import { permanentStoreFailure } from './store-failure.js';
+import { createStoreRetry } from './store-retry.js';
 import { type IntakeType, MessageValidator } from './validator.js';
 
 /** Messages the agent keeps in its spool until it gets a receipt (DESIGN.md §3.4). */
 const DURABLE: ReadonlySet<UpType> = new Set(['scan', 'result', 'event']);
+/** Superseded by the next one: not held while the database is away (issue 25 §5). */
+const PASSING: ReadonlySet<IntakeType> = new Set(['progress', 'metrics']);
 
 export type StoreOutcome = 'stored' | 'duplicate';
 
@@ -45,6 +48,8 @@ export interface IntakeContext {
   handlers: IntakeHandlers;
   /** How much may wait to be handled (QUEUE_LIMITS unless a test says otherwise). */
   queueLimits?: QueueLimits;
+  /** The longest wait between tries of a message the database did not take (default 5 s). */
+  retryMaxMs?: number;
   /**
    * True for an agent refused for an identity conflict (issue 21 §5): what its closed session
    * had sent is dropped unanswered (an agent keeps its spool until a receipt).
@@ -82,6 +87,7 @@ export function createIntake(ctx: IntakeContext): Intake {
     (agentId, err) => log.error({ err, agentId }, 'handling an agent message failed'),
     ctx.queueLimits ?? QUEUE_LIMITS,
   );
+  const retry = createStoreRetry(log, ctx.retryMaxMs);
 
   const receipt = (
     agentId: string,
@@ -130,7 +136,8 @@ export function createIntake(ctx: IntakeContext): Intake {
     const messageId = type === 'presence' ? null : (checked.message as { id: string }).id;
     let outcome: StoreOutcome | void;
     try {
-      outcome = await handler(agentId, checked.message);
+      const store = () => handler(agentId, checked.message);
+      outcome = PASSING.has(type) ? await store() : await retry.run(store, { agentId, type, messageId });
     } catch (err) {
       await storeFailed(agentId, type, messageId, err);
       return;
@@ -189,6 +196,9 @@ export function createIntake(ctx: IntakeContext): Intake {
     drain: () => queue.drain(),
     name: 'intake',
     start: async () => {},
-    stop: () => queue.drain(),
+    stop: () => {
+      retry.stop();
+      return queue.drain();
+    },
   };
 }

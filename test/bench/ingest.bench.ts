@@ -66,6 +66,7 @@ async function singleScan(database: BenchDatabase) {
     schema: database.env.REDFLAG_DATABASE_SCHEMA ?? 'public',
     poolMax: 4,
     connectTimeoutMs: 10000,
+    queryTimeoutMs: 15000,
   });
   try {
     await db.migrate();
@@ -222,6 +223,7 @@ async function schemaInsertRate(database: BenchDatabase, agents: number): Promis
     schema: url ? schema : 'public',
     poolMax: 2,
     connectTimeoutMs: 10000,
+    queryTimeoutMs: 15000,
   });
   await db.migrate();
   const ids = await db.seed.seedFleet({ agents, packagesPerAgent: 0, hostPrefix: 'raw' });

@@ -23,6 +23,8 @@ describePostgres('faults: the API during a database outage', () => {
     core = await RestartableCore.start((config) => {
       config.database.url = url.href;
       config.database.schema = newSchemaName();
+      // Short, so the stalled query below ends soon; the default is 15 s.
+      config.database.queryTimeoutMs = 1500;
     });
     token = (await createTestToken(core.core as TestCore, 'operator')).token;
   });
@@ -60,5 +62,19 @@ describePostgres('faults: the API during a database outage', () => {
     assert.equal(response.status, 503);
     assert.equal(response.headers.get('retry-after'), '5');
     assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'database_unavailable');
+  });
+
+  it('an API call on a connection the database stopped answering is 503 database_unavailable, not a hang', async function () {
+    // Without a time limit on every query this waits for ever, and mocha's limit fails it.
+    this.timeout(20_000);
+    const agents = () =>
+      fetch(`${core.httpUrl}/api/v1/agents`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal((await agents()).status, 200, 'the pool holds an open connection now');
+    proxy.stall();
+    const response = await agents();
+    assert.equal(response.status, 503);
+    assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'database_unavailable');
+    proxy.resume();
+    assert.equal((await agents()).status, 200, 'answers again once the database does');
   });
 });

@@ -66,7 +66,14 @@ const pglite: DatabaseTarget = {
       tempDirs.push(dir);
       pgliteDir = dir.path;
     }
-    return { url: null, pgliteDir, schema: 'public', poolMax: 1, connectTimeoutMs: 10000 };
+    return {
+      url: null,
+      pgliteDir,
+      schema: 'public',
+      poolMax: 1,
+      connectTimeoutMs: 10000,
+      queryTimeoutMs: 15000,
+    };
   },
   open(migrations, options) {
     return openTracked(options ?? this.freshOptions(), migrations);
@@ -81,6 +88,7 @@ const postgres: DatabaseTarget = {
     schema: newSchemaName(),
     poolMax: 5,
     connectTimeoutMs: 10000,
+    queryTimeoutMs: 15000,
   }),
   open(migrations, options) {
     return openTracked(options ?? this.freshOptions(), migrations);

@@ -89,6 +89,12 @@ export function commandTransitions(knex: Knex) {
         .whereNull('result')
         .update({
           status: outcome.status,
+          // A result proves the command reached its agent and was accepted: when those marks were
+          // lost (the core was killed before it wrote them, issue 25), the agent's start stands in.
+          sent_at: knex.raw('coalesce(sent_at, ?)', [outcome.startedAt]),
+          ...(outcome.status === 'rejected'
+            ? {}
+            : { acknowledged_at: knex.raw('coalesce(acknowledged_at, ?)', [outcome.startedAt]) }),
           running_at: knex.raw('coalesce(running_at, ?)', [outcome.startedAt]),
           [FINISHED_COLUMN[outcome.status]!]: outcome.finishedAt,
           result: JSON.stringify(outcome.result),

@@ -53,7 +53,7 @@ describe('core/config loadConfig', () => {
         outputMaxKiB: 1024,
       },
       live: { bufferSize: 10000, heartbeatSeconds: 30, maxQueuedKiB: 1024, sessionCheckSeconds: 60 },
-      database: { url: null, schema: 'public', poolMax: 10, connectTimeoutMs: 10000 },
+      database: { url: null, schema: 'public', poolMax: 10, connectTimeoutMs: 10000, queryTimeoutMs: 15000 },
       log: { level: 'info', format: 'auto' },
       shutdown: { timeoutMs: 10000 },
       localAgent: { enabled: false },

@@ -127,10 +127,24 @@ describe('update list text search on PostgreSQL: a rare term the planner thinks 
       return this.skip();
     }
     this.timeout(120_000);
-    ({ knex } = await connect({ url, pgliteDir: '', schema, poolMax: 2, connectTimeoutMs: 10_000 }));
+    ({ knex } = await connect({
+      url,
+      pgliteDir: '',
+      schema,
+      poolMax: 2,
+      connectTimeoutMs: 10_000,
+      queryTimeoutMs: 15_000,
+    }));
     await knex.schema.createSchemaIfNotExists(schema);
     const { openDatabase } = await import('../../../core/db/index.js');
-    const db = await openDatabase({ url, pgliteDir: '', schema, poolMax: 2, connectTimeoutMs: 10_000 });
+    const db = await openDatabase({
+      url,
+      pgliteDir: '',
+      schema,
+      poolMax: 2,
+      connectTimeoutMs: 10_000,
+      queryTimeoutMs: 15_000,
+    });
     await db.migrate();
     await db.seed.seedFleet({ agents: 40, packagesPerAgent: 0 });
     await db.close();

@@ -3,12 +3,13 @@ import { createServer, type Server, type Socket, connect } from 'node:net';
 /**
  * A TCP proxy between the core and PostgreSQL that a test can cut (issue 25): `cut()` drops
  * every connection at once and refuses new ones (an outage, as when the database restarts or
- * the network fails), `pause()` leaves new ones unanswered, `resume()` lets connections through. The shared PostgreSQL server
- * itself is never touched.
+ * the network fails), `pause()` leaves new ones unanswered, `stall()` also swallows what the
+ * open ones send, `resume()` lets connections through. The shared PostgreSQL server itself is
+ * never touched.
  */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
-  private mode: 'up' | 'cut' | 'paused' = 'up';
+  private mode: 'up' | 'cut' | 'paused' | 'stalled' = 'up';
   private readonly held = new Set<Socket>();
 
   private constructor(
@@ -39,7 +40,17 @@ export class TcpProxy {
     this.dropAll();
   }
 
+  /**
+   * Keeps every connection open but forwards nothing more either way, and holds new ones: a
+   * server that hangs mid-conversation, where only a time limit of the client ends a query.
+   * `resume()` then drops the stalled connections (their conversation is broken).
+   */
+  stall(): void {
+    this.mode = 'stalled';
+  }
+
   resume(): void {
+    if (this.mode === 'stalled') this.dropAll();
     this.mode = 'up';
     for (const socket of this.held) socket.destroy();
     this.held.clear();
@@ -61,7 +72,7 @@ export class TcpProxy {
       client.destroy();
       return;
     }
-    if (this.mode === 'paused') {
+    if (this.mode === 'paused' || this.mode === 'stalled') {
       this.held.add(client);
       client.on('error', () => {});
       client.on('close', () => this.held.delete(client));
@@ -77,7 +88,7 @@ export class TcpProxy {
         upstream.destroy();
       });
     }
-    client.pipe(upstream);
-    upstream.pipe(client);
+    client.on('data', (chunk: Buffer) => this.mode !== 'stalled' && upstream.write(chunk));
+    upstream.on('data', (chunk: Buffer) => this.mode !== 'stalled' && client.write(chunk));
   }
 }
