@@ -126,6 +126,13 @@ describe('panel: Proxmox tree and node view (Chromium)', function () {
     );
     assert.equal(await guests1.getByRole('button', { name: /Enroll 201/ }).count(), 0, 'no Enroll for a VM');
     await assertAccessible(page, 'proxmox tree');
+    // Below the plugin's tree the hosts are one flat list, not a second tree from their metadata.
+    const list = page.getByRole('table', { name: 'Hosts', exact: true });
+    await list.getByRole('row', { name: /\bweb\b/ }).waitFor();
+    assert.equal(
+      await page.locator('section[aria-label^="Cluster "], section[aria-label="Proxmox nodes"]').count(),
+      0,
+    );
 
     await page.getByRole('button', { name: 'Collapse Node pve1' }).click();
     await guests1.waitFor({ state: 'detached' });

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import type { Agent } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
 import { filterHosts, type HostFilter, type HostNode, layoutHosts, proxmoxPlace } from '../data/hosts.js';
@@ -71,6 +71,8 @@ export class RfHostsPage extends LitElement {
     when: (ev) => HOST_KINDS.has(ev.kind),
     minMs: 250,
   });
+  /** The plugin's tree is on the page: the list below is then flat, not a second tree. */
+  @state() private _pluginTree = false;
   private _location!: StoreController<RfContext['location']['current']['value']>;
 
   override connectedCallback(): void {
@@ -114,7 +116,11 @@ export class RfHostsPage extends LitElement {
           </select></label
         >
       </div>
-      <rf-proxmox-tree .ctx=${this.ctx} ?placed=${!!all?.some((a) => proxmoxPlace(a))}></rf-proxmox-tree>
+      <rf-proxmox-tree
+        .ctx=${this.ctx}
+        ?placed=${!!all?.some((a) => proxmoxPlace(a))}
+        @rf-proxmox-tree-shown=${() => (this._pluginTree = true)}
+      ></rf-proxmox-tree>
       ${error ? html`<p class="error" role="alert">${error}</p>` : nothing}
       ${
         all === null
@@ -131,7 +137,7 @@ export class RfHostsPage extends LitElement {
     const summary = html`<p class="muted" role="status">${agents.length} of ${total} hosts</p>`;
     if (total === 0)
       return html`<p>No hosts yet. <a href=${this.ctx.location.href('/enrollment')}>Enrol one</a>.</p>`;
-    const layout = layoutHosts(agents);
+    const layout = layoutHosts(agents, this._pluginTree);
     if (layout.kind === 'flat')
       return html`${summary}
         <div class="card table-wrap">

@@ -108,9 +108,12 @@ export class RfProxmoxTree extends LitElement {
   private async _load(): Promise<void> {
     if (!this._enabled) return;
     try {
+      const first = this._tree === null;
       this._tree = await this._api.tree();
       this._absent = false;
       this._error = null;
+      // The hosts page then lists hosts without a second, metadata-drawn tree.
+      if (first) this.dispatchEvent(new CustomEvent('rf-proxmox-tree-shown'));
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) this._absent = true;
       else this._error = err instanceof Error ? err.message : String(err);

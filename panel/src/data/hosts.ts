@@ -47,10 +47,13 @@ export function proxmoxPlace(agent: Agent): ProxmoxPlace | null {
 
 const byName = (a: Agent, b: Agent) => a.hostname.localeCompare(b.hostname);
 
-/** Cluster → node → guests when any agent carries Proxmox data; the plain list otherwise. */
-export function layoutHosts(agents: readonly Agent[]): HostLayout {
+/**
+ * Cluster → node → guests when any agent carries Proxmox data; the plain list otherwise, or
+ * when `flat` (the Proxmox plugin's own tree is already on the page).
+ */
+export function layoutHosts(agents: readonly Agent[], flat = false): HostLayout {
   const placed = agents.map((a) => [a, proxmoxPlace(a)] as const);
-  if (!placed.some(([, p]) => p)) return { kind: 'flat', hosts: [...agents].sort(byName) };
+  if (flat || !placed.some(([, p]) => p)) return { kind: 'flat', hosts: [...agents].sort(byName) };
   const clusters = new Map<string | null, Map<string, HostNode>>();
   const others: Agent[] = [];
   for (const [agent, place] of placed) {
