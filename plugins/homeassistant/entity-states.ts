@@ -16,9 +16,12 @@ export interface UpdateState {
   update_percentage: number | null;
 }
 
-/** Where HA's users see a host in the panel, when the panel's address is known. */
+/**
+ * Where HA's users see a host in the panel, when the panel's address is known. The panel routes
+ * by hash (`#/hosts/<id>`); a plain path would be the core's 404.
+ */
 export function hostUrl(panelUrl: string | null, agentId: string): string | undefined {
-  return panelUrl ? `${panelUrl.replace(/\/+$/, '')}/hosts/${agentId}` : undefined;
+  return panelUrl ? `${panelUrl.replace(/\/+$/, '')}/#/hosts/${agentId}` : undefined;
 }
 
 /**

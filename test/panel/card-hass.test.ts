@@ -160,7 +160,7 @@ describe('panel: the <rf-card> inside Home Assistant (Chromium, HA played by a p
     assert.doesNotMatch(text, /Home Assistant Core/, 'HA’s own update entity is not RedFlag’s');
     assert.equal(
       await list.getByRole('link', { name: 'web-01' }).getAttribute('href'),
-      `http://redflag.lan:8080/hosts/${web.id}`,
+      `http://redflag.lan:8080/#/hosts/${web.id}`,
     );
     assert.deepEqual(
       requests.filter((u) => !u.startsWith(HA)),

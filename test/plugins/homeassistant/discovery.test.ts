@@ -95,7 +95,7 @@ describe('homeassistant plugin: every host a device in Home Assistant', function
     const state = os();
     assert.equal(state.installed_version, state.latest_version);
     assert.equal(state.in_progress, false);
-    assert.equal(state.release_url, `http://redflag.lan:8080/hosts/${host.agentId}`);
+    assert.equal(state.release_url, `http://redflag.lan:8080/#/hosts/${host.agentId}`);
     assert.equal(stateOf('pending'), '0');
     assert.equal(stateOf('reboot'), 'OFF');
   });

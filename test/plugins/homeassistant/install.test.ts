@@ -124,7 +124,7 @@ describe('homeassistant plugin: installs from Home Assistant’s update dialog',
     await ha.until(() => osState(host).release_summary.startsWith('Waiting for confirmation'), 'waiting');
     const state = osState(host);
     assert.equal(state.in_progress, false);
-    assert.match(state.release_summary, new RegExp(`\\(http://redflag.lan:8080/hosts/${host.agentId}\\)`));
+    assert.match(state.release_summary, new RegExp(`\\(http://redflag.lan:8080/#/hosts/${host.agentId}\\)`));
     assert.notEqual(state.installed_version, state.latest_version);
     assert.ok(!host.agent.received.some((r) => r.type === 'install'), 'no install without the person');
     host.agent.client.end(true);
