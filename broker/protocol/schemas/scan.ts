@@ -87,5 +87,5 @@ export const scanSchema = {
   if: { properties: { complete: { const: true } } },
   then: { properties: { error: false } },
   // A failed scan read nothing from the engine, so it carries no inventory.
-  dependencies: { error: { not: { required: ['containers'] } } },
+  dependencies: { error: { properties: { containers: false } } },
 } as const;
