@@ -13,6 +13,7 @@ import { refreshOnLive } from '../data/refresh-on-live.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
 import './rf-command-list.js';
+import './rf-docker-images.js';
 import './rf-host-actions.js';
 import './rf-host-containers.js';
 import './rf-host-identity.js';
@@ -23,7 +24,7 @@ import './rf-host-updates.js';
 const OPEN = new Set<string>([...OUTSTANDING_PACKAGE_STATUSES, 'held']);
 
 /**
- * One host: its facts, metrics, pending updates, containers, actions, commands (with their
+ * One host: its facts, metrics, pending updates, Docker images, containers, actions, commands (with their
  * output as they run) and history; read again when a live event about the host arrives.
  */
 @customElement('rf-host-page')
@@ -99,8 +100,8 @@ export class RfHostPage extends LitElement {
           : a.online
             ? 'online'
             : 'offline';
-    // Docker images' updates are here too; the containers section shows which container runs each.
-    const packages = this._updates;
+    const docker = this._updates.filter((u) => u.plugin === 'docker');
+    const packages = this._updates.filter((u) => u.plugin !== 'docker');
     const hostnames = new Map([[a.id, a.hostname]]);
     return html`<p><a href=${this.ctx.location.href('/hosts')}>← Hosts</a></p>
       <h1>${a.hostname}</h1>
@@ -142,6 +143,14 @@ export class RfHostPage extends LitElement {
         <rf-host-updates .updates=${packages}></rf-host-updates>
         <p><a href=${this.ctx.location.href('/updates', { agent: a.id })}>All updates of this host</a></p>
       </section>
+      ${
+        docker.length
+          ? html`<section class="card table-wrap" aria-label="Docker containers">
+              <h2>Docker containers (${docker.length} image updates)</h2>
+              <rf-docker-images .updates=${docker}></rf-docker-images>
+            </section>`
+          : nothing
+      }
       <rf-host-containers .ctx=${this.ctx} agentId=${a.id}></rf-host-containers>
       <section class="card" aria-label="Commands">
         <h2>Commands</h2>
