@@ -1,5 +1,9 @@
 import type { Knex } from 'knex';
-import type { ContainerCheckStatus, HostContainer, PackageStatus } from '../../../broker/protocol/api-types.js';
+import type {
+  ContainerCheckStatus,
+  HostContainer,
+  PackageStatus,
+} from '../../../broker/protocol/api-types.js';
 import { containsPattern } from './update-list-sql.js';
 
 export interface ContainerListFilter {
@@ -153,8 +157,7 @@ export function containerListRepository(knex: Knex) {
     /** When each host's inventory was last taken; a host without one has never sent it. */
     async scannedAt(agentId: string): Promise<string | null> {
       const row = (await knex('container_inventories').where({ agent_id: agentId }).first('scanned_at')) as
-        | { scanned_at: Date }
-        | undefined;
+        { scanned_at: Date } | undefined;
       return row ? iso(row.scanned_at) : null;
     },
   };
