@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import {
   MAX_PAYLOAD_BYTES,
   MAX_SCAN_PACKAGES,
+  type ContainerInventoryItem,
   type ScanMessage,
   type ScanPackage,
   scanPackageSchema,
@@ -47,6 +48,7 @@ export async function runScan(
   const warnings: string[] = [];
   let packages: ScanPackage[] = [];
   let holds: string[] | undefined;
+  let containers: ContainerInventoryItem[] | undefined;
   let complete = false;
   let error: string | undefined;
   try {
@@ -59,6 +61,7 @@ export async function runScan(
       }
       packages = outcome.value.packages as ScanPackage[];
       complete = outcome.value.complete;
+      containers = outcome.value.containers;
       warnings.push(...outcome.value.warnings);
       const held = await pm.holds({ signal: opts.signal });
       if (held.ok)
@@ -95,6 +98,8 @@ export async function runScan(
     packages: error === undefined ? kept : [],
     ...(error !== undefined ? { error: error.slice(0, MAX_ERROR) } : {}),
     ...(holds && error === undefined ? { holds } : {}),
+    // Checked by the plugin host (plugins/sdk result-checks): whole, or not sent at all.
+    ...(containers && error === undefined ? { containers } : {}),
   };
   fitSize(message, warnings);
 
@@ -116,10 +121,18 @@ export async function runScan(
   return { message, warnings, cached };
 }
 
-/** Keeps the message under the protocol's size limit: metadata goes first, then packages. */
+/**
+ * Keeps the message under the protocol's size limit: the container inventory goes first (the
+ * core keeps the last one it had), then metadata, then packages.
+ */
 function fitSize(message: ScanMessage, warnings: string[]): void {
   const limit = MAX_PAYLOAD_BYTES.scan - 4096; // room for a fresh ts on re-send
   if (Buffer.byteLength(JSON.stringify(message)) <= limit) return;
+  if (message.containers) {
+    delete message.containers;
+    warnings.push('the scan was too large to send: the container inventory was left out');
+    if (Buffer.byteLength(JSON.stringify(message)) <= limit) return;
+  }
   for (const p of message.packages) p.metadata = {};
   warnings.push('the scan was too large to send: package metadata was left out');
   message.complete = false;

@@ -14,6 +14,7 @@ export type * from './api/generic.js';
 export type * from './api/accounts.js';
 export type * from './api/agents.js';
 export type * from './api/updates.js';
+export type * from './api/containers.js';
 export type * from './api/commands.js';
 export type * from './api/events.js';
 export type * from './api/stats.js';

@@ -38,6 +38,7 @@ export {
   COMMAND_STATUSES,
   ACTIVE_COMMAND_STATUSES,
   COMMAND_SOURCES,
+  CONTAINER_CHECK_STATUSES,
   ROLES,
 } from './vocabulary.js';
 export * from './schemas/index.js';

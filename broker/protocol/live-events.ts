@@ -43,6 +43,16 @@ export interface CoreEventData {
     resolved: number;
     error: string | null;
   };
+  /**
+   * A docker scan changed the host's container inventory (a container came, went, or its image,
+   * state or check changed): read it again through GET /api/v1/containers or `ctx.containers`.
+   */
+  'containers.changed': {
+    /** Containers the host has now. */
+    count: number;
+    /** Of those, how many run an image with an update. */
+    updates: number;
+  };
   'command.status': {
     commandId: string;
     type: string;
@@ -100,6 +110,7 @@ export const CORE_EVENT_KINDS = [
   'agent.offline',
   'agent.metrics',
   'scan.ingested',
+  'containers.changed',
   'command.status',
   'command.finished',
   'command.output',

@@ -1,5 +1,6 @@
 import type { SpooledUpType } from './topics.js';
 import type {
+  ContainerCheckStatus,
   CommandRejectReason,
   CommandType,
   EventSeverity,
@@ -107,6 +108,29 @@ export interface ScanMessage extends Envelope {
   packages: ScanPackage[];
   error?: string;
   holds?: string[];
+  /** The docker plugin: every container on the host; replaces the host's inventory at the core. */
+  containers?: ContainerInventoryItem[];
+}
+
+/** One container and its image's check (containerInventoryItemSchema, issue 24 §5). */
+export interface ContainerInventoryItem {
+  id: string;
+  name: string;
+  /** `docker.io/library/nginx:1.27`: the scan record's `name` when the image has an update. */
+  reference: string;
+  /** `docker.io/library/nginx` */
+  image: string;
+  tag?: string;
+  imageId?: string;
+  localDigests: string[];
+  remoteDigest?: string;
+  checkStatus: ContainerCheckStatus;
+  checkReason?: string;
+  state: string;
+  health?: string;
+  composeProject?: string;
+  composeService?: string;
+  platform?: string;
 }
 
 export interface ProgressMessage extends Envelope {

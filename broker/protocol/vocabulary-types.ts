@@ -3,6 +3,7 @@ import type {
   ACTIVE_COMMAND_STATUSES,
   COMMAND_REJECT_REASONS,
   COMMAND_SOURCES,
+  CONTAINER_CHECK_STATUSES,
   COMMAND_STATUSES,
   COMMAND_TYPES,
   EVENT_SEVERITIES,
@@ -16,6 +17,7 @@ import type {
 } from './vocabulary.js';
 
 export type Role = (typeof ROLES)[number];
+export type ContainerCheckStatus = (typeof CONTAINER_CHECK_STATUSES)[number];
 export type PackageStatus = (typeof PACKAGE_STATUSES)[number];
 export type OutstandingPackageStatus = (typeof OUTSTANDING_PACKAGE_STATUSES)[number];
 export type CommandStatus = (typeof COMMAND_STATUSES)[number];

@@ -65,6 +65,17 @@ export const RESULT_STATUSES = ['succeeded', 'failed', 'cancelled', 'rejected'] 
 /** `progress` lines: the command's own output streams, and `status` for the agent's narration. */
 export const PROGRESS_STREAMS = ['stdout', 'stderr', 'status'] as const;
 
+/**
+ * Where a container's image stands against its registry (a container inventory item, issue 24 §5):
+ * the same digest check as the Docker scan records, for every container, not only those with an update.
+ */
+export const CONTAINER_CHECK_STATUSES = [
+  'up_to_date',
+  'update_available',
+  'not_checkable',
+  'check_failed',
+] as const;
+
 /** What the core did with a spooled message: either way the agent may drop it from its spool. */
 export const RECEIPT_STATUSES = ['stored', 'duplicate', 'rejected'] as const;
 

@@ -40,6 +40,7 @@ import { pluginRoutes } from './routes/plugins.js';
 import { settingsRoutes } from './routes/settings.js';
 import { statsRoutes } from './routes/stats.js';
 import { updateRoutes } from './routes/updates.js';
+import { containerRoutes } from './routes/containers.js';
 
 export interface AuthOptions {
   sessionHours: number;
@@ -178,6 +179,7 @@ export async function buildApiServer(ctx: ApiContext): Promise<FastifyInstance> 
     await app.register(eventRoutes, { db: ctx.db });
     await app.register(updateRoutes, { db: ctx.db, workflow: ops.workflow, events: ctx.fleet.events });
     await app.register(statsRoutes, { db: ctx.db });
+    await app.register(containerRoutes, { db: ctx.db });
   }
   if (ctx.plugins) await app.register(pluginRoutes, { plugins: ctx.plugins });
   if (ctx.live) await app.register(liveRoutes, { live: ctx.live, db: ctx.db, events: ctx.fleet.events });

@@ -7,6 +7,7 @@ import { apiTokensRepository } from './repositories/api-tokens.js';
 import { commandOutputRepository } from './repositories/command-output.js';
 import { clientErrorsRepository } from './repositories/client-errors.js';
 import { commandsRepository } from './repositories/commands.js';
+import { containerListRepository } from './repositories/container-list.js';
 import { fleetReadRepository } from './repositories/fleet-read.js';
 import { fleetSeedRepository } from './repositories/fleet-seed.js';
 import { fleetStatsRepository } from './repositories/fleet-stats.js';
@@ -84,6 +85,13 @@ export {
 } from './repositories/update-list-sql.js';
 export type { ClientError, ClientErrorFilter, NewClientError } from './repositories/client-errors.js';
 export type { IngestBatch, IngestOutcome, IngestPackage } from './repositories/scan-ingest.js';
+export type { InventoryOutcome } from './repositories/container-inventory.js';
+export type {
+  ContainerCursorKey,
+  ContainerListFilter,
+  ContainerPage,
+  ContainerPageRequest,
+} from './repositories/container-list.js';
 export {
   ACTIVE_COMMAND_STATUSES,
   type CommandFilter,
@@ -126,6 +134,8 @@ export interface Database {
   clientErrors: ReturnType<typeof clientErrorsRepository>;
   packages: ReturnType<typeof packageStateRepository>;
   scans: ReturnType<typeof scanIngestRepository>;
+  /** The hosts' containers as their docker scans reported them (issue 24 §5). */
+  containers: ReturnType<typeof containerListRepository>;
   policies: ReturnType<typeof policiesRepository>;
   users: ReturnType<typeof usersRepository>;
   apiTokens: ReturnType<typeof apiTokensRepository>;
@@ -199,6 +209,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     clientErrors: clientErrorsRepository(knex),
     packages: packageStateRepository(knex),
     scans: scanIngestRepository(knex),
+    containers: containerListRepository(knex),
     policies: policiesRepository(knex),
     users: usersRepository(knex),
     apiTokens: apiTokensRepository(knex),

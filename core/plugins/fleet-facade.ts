@@ -2,6 +2,7 @@ import type { CommandType } from '../../broker/protocol/index.js';
 import {
   type AgentMetadataWriter,
   type CommandIssuer,
+  type ContainerReader,
   type FleetCommand,
   type FleetReader,
   PluginError,
@@ -91,6 +92,16 @@ export function fleetReader(db: Database): FleetReader {
       return command ? commandView(command) : null;
     },
     pendingCounts: async () => Object.fromEntries(await db.fleet.pendingByAgent()),
+  };
+}
+
+/** The container inventory, read-only (plugin API 1.2): an unknown or malformed id has none. */
+export function containerReader(db: Database): ContainerReader {
+  return {
+    list: async (filter = {}) => {
+      if (filter.agentId !== undefined && !UUID.test(filter.agentId)) return [];
+      return db.containers.list(filter.agentId !== undefined ? { agentIds: [filter.agentId] } : {});
+    },
   };
 }
 

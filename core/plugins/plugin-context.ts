@@ -12,7 +12,13 @@ import type { Dispatcher } from '../commands/index.js';
 import type { Database } from '../db/index.js';
 import type { EventRecorder, LiveBus } from '../events/index.js';
 import type { JobRunner } from '../jobs/index.js';
-import { agentMetadataWriter, commandIssuer, fleetReader, registrationTokens } from './fleet-facade.js';
+import {
+  agentMetadataWriter,
+  commandIssuer,
+  containerReader,
+  fleetReader,
+  registrationTokens,
+} from './fleet-facade.js';
 import { pluginEventRecorder, updateApprover, type WorkflowApprove } from './update-approver.js';
 
 /** Compiles a route's schemas at declaration: a bad one fails its plugin, not the HTTP server. */
@@ -148,6 +154,7 @@ export function corePluginContext(
     jobs,
     updates: updateApprover(name, parts.workflow),
     events: pluginEventRecorder(name, parts.events),
+    containers: containerReader(parts.db),
   };
 }
 

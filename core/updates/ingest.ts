@@ -55,6 +55,7 @@ export async function ingestScan(
     occurredAt: new Date(scan.finishedAt),
     error: scan.error ?? null,
     packages: [...byKey.values()],
+    ...(scan.containers && !scan.error ? { containers: scan.containers } : {}),
   });
   // One summary per batch, whatever its size: the panel reloads the counts it shows. Published:
   // what follows from a stored scan (auto-approve rules) is done before the receipt goes out.
@@ -68,6 +69,11 @@ export async function ingestScan(
       changed: outcome.changed,
       resolved: outcome.resolved,
       error: scan.error ?? null,
+    });
+  if (outcome.containers?.changed)
+    await ctx.bus?.publish('containers.changed', agentId, {
+      count: outcome.containers.count,
+      updates: outcome.containers.updates,
     });
   if (outcome.status === 'stored' && scan.error)
     await ctx.events.record({

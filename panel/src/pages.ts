@@ -1,6 +1,7 @@
 import { html, type TemplateResult } from 'lit';
 import type { Role } from './data/api-types.js';
 import type { RfContext } from './data/context.js';
+import './components/rf-containers-page.js';
 import { routeParam } from './data/proxmox.js';
 import './components/rf-dashboard-page.js';
 import './components/rf-enrollment-page.js';
@@ -46,6 +47,11 @@ export const PAGES: PageDefinition[] = [
     path: '/hosts',
     label: 'Hosts',
     render: (ctx) => html`<rf-hosts-page .ctx=${ctx}></rf-hosts-page>`,
+  },
+  {
+    path: '/containers',
+    label: 'Containers',
+    render: (ctx) => html`<rf-containers-page .ctx=${ctx}></rf-containers-page>`,
   },
   {
     path: '/hosts/:id',

@@ -1,5 +1,6 @@
 import type { OperationContext, ScanPackage, ScanResult } from '../sdk/index.js';
 import { checkImage, type CheckTarget, type DigestCheck, type ImageCheck } from './check-image.js';
+import { containerInventory } from './container-inventory.js';
 import { type EngineInventory, readInventory } from './engine-inventory.js';
 import { repositoryName } from './image-reference.js';
 import { mapWithLimitPerKey } from './limit-per-key.js';
@@ -65,7 +66,9 @@ export async function checkInventory(
 /**
  * The scan record of each image with an update (the Docker fields of the wire's scan record),
  * and a warning for each image that could not be checked; such a scan is not complete, so the
- * core keeps what it knew about those images (DESIGN.md §3.5).
+ * core keeps what it knew about those images (DESIGN.md §3.5). Beside them, every container
+ * with its image's check (issue 24 §5): that inventory is whole even when a check failed (the
+ * container says `check_failed`), so the core replaces the host's with it either way.
  */
 export async function scanDocker(session: DockerSession, op: OperationContext): Promise<ScanResult> {
   session.warnings.length = 0;
@@ -86,6 +89,7 @@ export async function scanDocker(session: DockerSession, op: OperationContext): 
     packages: [...records.values()],
     complete: !images.some((i) => i.check.status === 'failed'),
     warnings,
+    containers: containerInventory(images, platform),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { PackageRef as PackageStateKey } from '../../broker/protocol/api-types.js';
+import type { HostContainer, PackageRef as PackageStateKey } from '../../broker/protocol/api-types.js';
 import type { OperationContext, PluginContext } from './context.js';
 import type { CoreEvent, CoreEventKind } from './core-events.js';
 import type { JsonSchema } from './manifest.js';
@@ -34,6 +34,23 @@ export interface CorePluginContext<TConfig = unknown, TSecrets = unknown> extend
   readonly updates: UpdateApprover;
   /** System events the plugin records, type `plugin` (plugin API 1.1). */
   readonly events: PluginEventRecorder;
+  /** Every host's containers, as their docker scans reported them (plugin API 1.2). */
+  readonly containers: ContainerReader;
+}
+
+/**
+ * One container of one host with its image's check and the docker update of that image (the
+ * API's `HostContainer`, GET /api/v1/containers): `update` is approved through `ctx.updates`.
+ */
+export type FleetContainer = HostContainer;
+
+/**
+ * The container inventory (issue 24 §5): what each host's last docker scan listed, replaced as a
+ * whole by the next; the bus's `containers.changed` says when a host's changed.
+ */
+export interface ContainerReader {
+  /** Every container of one host, or of the fleet, by host name and container name. */
+  list(filter?: { agentId?: string }): Promise<FleetContainer[]>;
 }
 
 /**

@@ -1,5 +1,11 @@
 import type { OperationContext } from './context.js';
-import type { CommandType, ScanPackage, Transaction, TransactionItem } from '../../broker/protocol/index.js';
+import type {
+  CommandType,
+  ContainerInventoryItem,
+  ScanPackage,
+  Transaction,
+  TransactionItem,
+} from '../../broker/protocol/index.js';
 
 export interface DetectResult {
   /** This package manager is installed and usable on this host. */
@@ -18,6 +24,11 @@ export interface ScanResult {
   complete: boolean;
   /** Problems worth showing a person that did not stop the scan (a failed index refresh). */
   warnings: string[];
+  /**
+   * Every container on the host with its image's check (the docker plugin, issue 24 §5): the
+   * engine's whole list, which replaces the host's inventory at the core. Absent: unknown.
+   */
+  containers?: ContainerInventoryItem[];
 }
 
 /** A package named in a request; `version` pins the exact candidate that was approved. */

@@ -5,7 +5,12 @@ import type {
   RebootStatus,
   ScanResult,
 } from './package-manager.js';
-import { scanPackageSchema, type Transaction } from '../../broker/protocol/index.js';
+import {
+  containerInventoryItemSchema,
+  MAX_INVENTORY_CONTAINERS,
+  scanPackageSchema,
+  type Transaction,
+} from '../../broker/protocol/index.js';
 import { compileChecker } from './schema-validation.js';
 import type { PluginKind } from './manifest.js';
 
@@ -14,6 +19,7 @@ import type { PluginKind } from './manifest.js';
  * one bad record inside a scan is dropped and reported, the rest still count.
  */
 const checkRecord = compileChecker(scanPackageSchema);
+const checkContainer = compileChecker(containerInventoryItemSchema);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isStringArray = (v: unknown): v is string[] =>
@@ -94,8 +100,38 @@ export function filterScanRecords(
     );
     return false;
   });
+  const inventory = checkInventory(scan.containers);
+  if (inventory.problem) dropped.push(inventory.problem);
   if (dropped.length === 0) return { result: scan, dropped };
-  return { result: { packages, complete: false, warnings: [...scan.warnings, ...dropped] }, dropped };
+  return {
+    result: {
+      packages,
+      // Records dropped: the package list is not whole. A dropped inventory leaves the list whole.
+      complete: scan.complete && packages.length === scan.packages.length,
+      warnings: [...scan.warnings, ...dropped],
+      ...(inventory.containers ? { containers: inventory.containers } : {}),
+    },
+    dropped,
+  };
+}
+
+/**
+ * The container inventory is all or nothing: the core replaces a host's containers with it, so
+ * one malformed item (or too many) drops the whole inventory and the core keeps the last one.
+ */
+function checkInventory(containers: unknown): { containers?: ScanResult['containers']; problem?: string } {
+  if (containers === undefined) return {};
+  if (!Array.isArray(containers)) return { problem: 'container inventory dropped: expected an array' };
+  if (containers.length > MAX_INVENTORY_CONTAINERS)
+    return {
+      problem: `container inventory dropped: ${containers.length} containers, at most ${MAX_INVENTORY_CONTAINERS}`,
+    };
+  for (const [index, item] of containers.entries()) {
+    const problems = checkContainer(item);
+    if (problems.length)
+      return { problem: `container inventory dropped: item #${index}: ${problems.join('; ')}` };
+  }
+  return { containers: containers as ScanResult['containers'] };
 }
 
 /** The methods each kind of plugin must have on the object its create() returns. */

@@ -25,6 +25,13 @@ export const pluginName = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' } 
 /** Short machine words (event types, plugin kinds, os ids): lowercase, no spaces. */
 export const word = { type: 'string', pattern: '^[a-z0-9][a-z0-9_.-]{0,63}$' } as const;
 
+// OCI digest grammar: algorithm ":" encoded (`sha256:4f1c…`).
+export const digest = {
+  type: 'string',
+  maxLength: 256,
+  pattern: '^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Za-z0-9=_-]+$',
+} as const;
+
 export function text(maxLength: number, minLength = 0) {
   return { type: 'string', minLength, maxLength } as const;
 }

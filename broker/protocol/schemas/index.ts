@@ -14,6 +14,7 @@ export { MAX_COMMAND_ATTEMPT, KEY_ID_PATTERN, COMMAND_SIGNATURE_PATTERN } from '
 export { MAX_PROGRESS_LINE } from './progress.js';
 export { MAX_RESULT_OUTPUT } from './result.js';
 export { MAX_SCAN_PACKAGES } from './scan.js';
+export { containerInventoryItemSchema, MAX_INVENTORY_CONTAINERS } from './container-inventory.js';
 export { MAX_TRANSACTION_ITEMS, transactionItemSchema, transactionSchema } from './transaction.js';
 export { MIN_SCAN_INTERVAL_SEC, MAX_SCAN_INTERVAL_SEC, scanScheduleSchema } from './config.js';
 export {

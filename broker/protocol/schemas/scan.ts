@@ -1,6 +1,8 @@
 import { PACKAGE_SEVERITIES } from '../vocabulary.js';
+import { containerInventoryItemSchema, MAX_INVENTORY_CONTAINERS } from './container-inventory.js';
 import {
   dateTime,
+  digest,
   envelopeProperties,
   envelopeRequired,
   openObject,
@@ -10,13 +12,6 @@ import {
 } from './common.js';
 
 export const MAX_SCAN_PACKAGES = 20000;
-
-// OCI digest grammar: algorithm ":" encoded (`sha256:4f1c…`).
-const digest = {
-  type: 'string',
-  maxLength: 256,
-  pattern: '^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Za-z0-9=_-]+$',
-} as const;
 
 /** One pending update, DESIGN.md §4 "scan package record". */
 export const scanPackageSchema = {
@@ -80,8 +75,17 @@ export const scanSchema = {
       description: 'Packages held by the package manager (apt-mark hold, dnf versionlock).',
       items: text(256, 1),
     },
+    containers: {
+      type: 'array',
+      maxItems: MAX_INVENTORY_CONTAINERS,
+      description:
+        "Every container on the host with its image's check (the docker plugin; issue 24 §5). Present: the engine's whole list, which replaces the host's inventory at the core.",
+      items: containerInventoryItemSchema,
+    },
   },
   // A complete scan has no error.
   if: { properties: { complete: { const: true } } },
   then: { properties: { error: false } },
+  // A failed scan read nothing from the engine, so it carries no inventory.
+  dependencies: { error: { properties: { containers: false } } },
 } as const;

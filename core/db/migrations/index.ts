@@ -13,6 +13,7 @@ import * as packageNames from './20261203120000_package_names.js';
 import * as packageStateRareStatusIndex from './20261203130000_package_state_rare_status_index.js';
 import * as jobs from './20261207120000_jobs.js';
 import * as agentIdentityConflict from './20261207130000_agent_identity_conflict.js';
+import * as containerInventory from './20261207170000_container_inventory.js';
 
 export interface Migration {
   name: string;
@@ -40,4 +41,5 @@ export const coreMigrations: Migration[] = [
   { name: '20261203130000_package_state_rare_status_index', ...packageStateRareStatusIndex },
   { name: '20261207120000_jobs', ...jobs },
   { name: '20261207130000_agent_identity_conflict', ...agentIdentityConflict },
+  { name: '20261207170000_container_inventory', ...containerInventory },
 ];

@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import type { ContainerInventoryItem } from '../../../broker/protocol/index.js';
+import { type InventoryOutcome, replaceInventory } from './container-inventory.js';
 import { applyHoldsAndIgnores, RULE_KINDS, type RuleKind } from './policies.js';
 
 /** One package as the ingest stores it (the scan record, normalised). */
@@ -26,6 +28,8 @@ export interface IngestBatch {
   occurredAt: Date;
   error: string | null;
   packages: IngestPackage[];
+  /** The host's containers (a docker scan's inventory): replaces the stored ones. */
+  containers?: readonly ContainerInventoryItem[];
 }
 
 export interface IngestOutcome {
@@ -33,6 +37,8 @@ export interface IngestOutcome {
   discovered: number;
   changed: number;
   resolved: number;
+  /** When the batch carried a container inventory: what replacing it did. */
+  containers?: InventoryOutcome;
 }
 
 /** Package states in which an update is no longer open; a package reported again reopens. */
@@ -219,11 +225,15 @@ export function scanIngestRepository(knex: Knex) {
         }
         // Hold and ignore rules (core/policy) apply before anyone can see the batch.
         await applyHoldsAndIgnores(trx, batch.agentId, batch.plugin, counts.rows[0]!.rule_kinds);
+        const containers = batch.containers
+          ? await replaceInventory(trx, batch.agentId, batch.batchId, batch.occurredAt, batch.containers)
+          : undefined;
         return {
           status: 'stored',
           discovered: counts.rows[0]!.discovered,
           changed: counts.rows[0]!.changed,
           resolved,
+          ...(containers ? { containers } : {}),
         };
       });
     },

@@ -15,6 +15,7 @@ import { shared } from '../styles/theme.js';
 import './rf-command-list.js';
 import './rf-docker-images.js';
 import './rf-host-actions.js';
+import './rf-host-containers.js';
 import './rf-host-identity.js';
 import './rf-host-metrics.js';
 import './rf-host-updates.js';
@@ -23,7 +24,7 @@ import './rf-host-updates.js';
 const OPEN = new Set<string>([...OUTSTANDING_PACKAGE_STATUSES, 'held']);
 
 /**
- * One host: its facts, metrics, pending updates, Docker images, actions, commands (with their
+ * One host: its facts, metrics, pending updates, Docker images, containers, actions, commands (with their
  * output as they run) and history; read again when a live event about the host arrives.
  */
 @customElement('rf-host-page')
@@ -150,6 +151,7 @@ export class RfHostPage extends LitElement {
             </section>`
           : nothing
       }
+      <rf-host-containers .ctx=${this.ctx} agentId=${a.id}></rf-host-containers>
       <section class="card" aria-label="Commands">
         <h2>Commands</h2>
         <rf-command-list

@@ -6,6 +6,7 @@
  */
 export type * from '../../../broker/protocol/api-types.js';
 export {
+  CONTAINER_CHECK_STATUSES,
   OUTSTANDING_PACKAGE_STATUSES,
   PACKAGE_SEVERITIES as SEVERITIES,
   PACKAGE_STATUSES,

@@ -9,6 +9,8 @@ import type {
   ClientErrorReport,
   Command,
   CommandOutputPage,
+  ContainerFilter,
+  HostContainer,
   CommandQuery,
   CreatedApiToken,
   CreatedRegistrationToken,
@@ -95,6 +97,21 @@ export function createApi(client: ApiClient) {
       rebind: (id: string) => client.post<RebindAnswer>(`api/v1/agents/${encodeURIComponent(id)}/rebind`, {}),
       /** Issues update_agent with the core's current agent bundle (admin). */
       updateAgent: (id: string) => client.post<Command>(`api/v1/agents/${encodeURIComponent(id)}/update`),
+    },
+    containers: {
+      /** The fleet's containers by host and name, one keyset page (docs/api.md "Containers"). */
+      list: (filter: ContainerFilter, page: { cursor?: string | null; limit?: number } = {}) =>
+        client.get<Page<HostContainer>>('api/v1/containers', {
+          agent: list(filter.agent)?.join(',') || undefined,
+          status: list(filter.status)?.join(',') || undefined,
+          q: filter.q || undefined,
+          ...page,
+        }),
+      /** One host's containers and when its inventory was taken (null: never). */
+      ofAgent: (agentId: string) =>
+        client.get<{ items: HostContainer[]; scannedAt: string | null }>(
+          `api/v1/agents/${encodeURIComponent(agentId)}/containers`,
+        ),
     },
     updates: {
       /** One keyset page; pass the answer's `nextCursor` back as `cursor` (same filter and order). */

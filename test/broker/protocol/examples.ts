@@ -2,6 +2,7 @@ import type {
   AckMessage,
   CommandMessage,
   ConfigMessage,
+  ContainerInventoryItem,
   EventMessage,
   HelloMessage,
   MessageByType,
@@ -54,6 +55,25 @@ const dockerPackage = {
   remoteDigest: `sha256:${'b'.repeat(64)}`,
   platform: 'linux/amd64',
 } satisfies Required<ScanPackage>;
+
+/** A container of the docker plugin's inventory, every field set (issue 24 §5). */
+export const inventoryItem = {
+  id: '0c2f6a9e1b7d'.padEnd(64, '0'),
+  name: 'jellyfin',
+  reference: 'docker.io/jellyfin/jellyfin:latest',
+  image: 'docker.io/jellyfin/jellyfin',
+  tag: 'latest',
+  imageId: 'c'.repeat(64),
+  localDigests: [`sha256:${'a'.repeat(64)}`],
+  remoteDigest: `sha256:${'b'.repeat(64)}`,
+  checkStatus: 'check_failed',
+  checkReason: 'registry timed out',
+  state: 'running',
+  health: 'healthy',
+  composeProject: 'media',
+  composeService: 'jellyfin',
+  platform: 'linux/amd64',
+} satisfies Required<ContainerInventoryItem>;
 
 export const maximal = {
   hello: {
@@ -140,6 +160,25 @@ export const maximal = {
   },
   presence: { v: 1, online: true, ts: '2026-11-23T18:00:00Z', agentVersion: '0.1.0' },
 } satisfies { [K in MessageType]: MessageByType[K] };
+
+/**
+ * Fields no single message can show with the others: a scan with an inventory has no error.
+ * The typed examples' coverage counts these too.
+ */
+export const more: { [K in MessageType]?: Array<MessageByType[K]> } = {
+  scan: [
+    {
+      ...envelope(20),
+      batchId: '00000000-0000-4000-8000-00000000000c',
+      plugin: 'docker',
+      complete: true,
+      startedAt: '2026-11-23T18:00:00Z',
+      finishedAt: '2026-11-23T18:00:05Z',
+      packages: [],
+      containers: [inventoryItem],
+    },
+  ],
+};
 
 export const minimal = {
   hello: {

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import {
+  MAX_INVENTORY_CONTAINERS,
   MAX_PAYLOAD_BYTES,
   MAX_PROGRESS_LINE,
   MAX_SCAN_PACKAGES,
   messageSchemas,
 } from '../../../broker/protocol/index.js';
 import type { MessageType, ScanPackage } from '../../../broker/protocol/index.js';
-import { aptPackage, maximal, minimal } from './examples.js';
+import { aptPackage, maximal, minimal, more } from './examples.js';
 import { objectNodes } from './schema-walk.js';
 import { createAjv, isValid, schemaErrors } from './validators.js';
 
@@ -142,6 +143,27 @@ describe('broker/protocol schemas', () => {
       const failed = { ...minimal.scan, packages: [], error: 'E: Could not get lock' };
       assert.equal(isValid('scan', { ...failed, complete: false }), true);
       assert.equal(isValid('scan', { ...failed, complete: true }), false);
+    });
+
+    it('a docker scan carries its container inventory; a bad or failed one is refused (issue 24 §5)', () => {
+      const scan = more.scan![0]!;
+      const item = scan.containers![0]!;
+      assert.equal(isValid('scan', scan), true);
+      assert.equal(isValid('scan', { ...scan, containers: [] }), true, 'a host without containers');
+      for (const bad of [
+        { ...item, checkStatus: 'outdated' },
+        { ...item, id: 'not-an-id' },
+        { ...item, localDigests: ['latest'] },
+        { ...item, labels: {} },
+        (({ state: _state, ...rest }) => rest)(item),
+      ])
+        assert.equal(isValid('scan', { ...scan, containers: [bad] }), false, JSON.stringify(bad));
+      // A failed scan read nothing from the engine: it cannot replace the inventory.
+      assert.equal(isValid('scan', { ...scan, complete: false, error: 'engine gone' }), false);
+      assert.equal(
+        isValid('scan', { ...scan, containers: Array(MAX_INVENTORY_CONTAINERS + 1).fill(item) }),
+        false,
+      );
     });
 
     it('validates a scan of 20,000 packages within its size limit, and refuses 20,001', () => {

@@ -4,6 +4,7 @@ import type {
   AckMessage,
   CommandMessage,
   ConfigMessage,
+  ContainerInventoryItem,
   DiskUsage,
   EventMessage,
   HelloMessage,
@@ -21,13 +22,14 @@ import type {
   Transaction,
   TransactionItem,
   configSchema,
+  containerInventoryItemSchema,
   helloSchema,
   metricsSchema,
   scanPackageSchema,
   transactionItemSchema,
   transactionSchema,
 } from '../../../broker/protocol/index.js';
-import { maximal, minimal } from './examples.js';
+import { maximal, minimal, more } from './examples.js';
 import { schemaErrors } from './validators.js';
 import { uncoveredPaths } from './schema-walk.js';
 
@@ -48,6 +50,7 @@ const typesMatchSchemas: {
   capability: Matches<PluginCapability, Items<(typeof helloSchema)['properties']['capabilities']>>;
   scan: Matches<ScanMessage, (typeof messageSchemas)['scan']>;
   scanPackage: Matches<ScanPackage, typeof scanPackageSchema>;
+  containerInventoryItem: Matches<ContainerInventoryItem, typeof containerInventoryItemSchema>;
   progress: Matches<ProgressMessage, (typeof messageSchemas)['progress']>;
   result: Matches<ResultMessage, (typeof messageSchemas)['result']>;
   ack: Matches<AckMessage, (typeof messageSchemas)['ack']>;
@@ -68,6 +71,7 @@ const typesMatchSchemas: {
   capability: true,
   scan: true,
   scanPackage: true,
+  containerInventoryItem: true,
   progress: true,
   result: true,
   ack: true,
@@ -102,7 +106,11 @@ describe('broker/protocol types agree with the schemas', () => {
     });
 
     it(`${type}: the typed examples show every field of the schema`, () => {
-      assert.deepEqual(uncoveredPaths(messageSchemas[type], [maximal[type], minimal[type]]), []);
+      for (const example of more[type] ?? []) assert.equal(schemaErrors(type, example), null);
+      assert.deepEqual(
+        uncoveredPaths(messageSchemas[type], [maximal[type], minimal[type], ...(more[type] ?? [])]),
+        [],
+      );
     });
   }
 });

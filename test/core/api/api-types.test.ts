@@ -5,6 +5,7 @@ import type { agentSchema, agentDetailSchema } from '../../../core/api/routes/ag
 import type { sessionAnswer } from '../../../core/api/routes/auth.js';
 import type { outputLineSchema } from '../../../core/api/routes/command-output.js';
 import type { commandSchema } from '../../../core/api/routes/commands.js';
+import type { containerItemSchema } from '../../../core/api/routes/container-schemas.js';
 import type { eventSchema } from '../../../core/api/routes/events.js';
 import type { windowSchema } from '../../../core/api/routes/maintenance-windows.js';
 import type { pluginEntry } from '../../../core/api/routes/plugin-settings.js';
@@ -46,6 +47,7 @@ const typesMatchSchemas: {
   window: Matches<api.MaintenanceWindow, typeof windowSchema>;
   schedule: Matches<api.ScanSchedule, typeof scheduleSchema>;
   pluginSettings: Matches<api.PluginSettingsEntry, typeof pluginEntry>;
+  container: Matches<api.HostContainer, typeof containerItemSchema>;
 } = {
   user: true,
   apiToken: true,
@@ -65,6 +67,7 @@ const typesMatchSchemas: {
   window: true,
   schedule: true,
   pluginSettings: true,
+  container: true,
 };
 
 const recordsFitAnswers: {

@@ -3,6 +3,8 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { MqttClient } from 'mqtt';
 import type { RedflagConfig } from '../../../core/config/index.js';
+import { ingestScan } from '../../../core/updates/index.js';
+import { containerItem, dockerScan, outdatedContainer } from '../../helpers/containers.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
 import { connectAgent, registerSimAgent } from '../../helpers/sim-agent.js';
@@ -148,6 +150,31 @@ describeEachDatabase('core plugin host', (target) => {
     assert.deepEqual(events.find((x) => x.kind === 'command.finished')!.detail, {
       status: 'cancelled',
       source: 'integration',
+    });
+  });
+
+  it("reads the hosts' containers and hears when a host's change (plugin API 1.2)", async () => {
+    const { identity } = await registerSimAgent(core.httpUrl, await core.createToken(1));
+    const agentId = identity!.agentId;
+    await ingestScan(
+      { db: core.db, events: core.events, bus: core.live },
+      agentId,
+      dockerScan([
+        outdatedContainer('web', 'docker.io/library/nginx', '1.27'),
+        containerItem('cache', 'docker.io/library/redis', '7'),
+      ]),
+    );
+    const res = await viewer.get(`${BASE}/hosts/${agentId}/containers`);
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    assert.deepEqual(res.json.containers, ['cache up_to_date -', 'web update_available pending']);
+    const heard = await until(
+      () => viewer.get(`${BASE}/heard`).then((r) => r.json.events as Array<Record<string, unknown>>),
+      (e) => e.some((x) => x.kind === 'containers.changed' && x.agentId === agentId),
+      'containers.changed',
+    );
+    assert.deepEqual(heard.find((x) => x.kind === 'containers.changed' && x.agentId === agentId)!.detail, {
+      count: 2,
+      updates: 1,
     });
   });
 

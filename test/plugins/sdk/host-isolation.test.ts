@@ -181,6 +181,47 @@ describe('PluginHost: a plugin that throws or hangs is stopped, reported and dis
     assert.equal(host.list()[0]?.state, 'active');
   });
 
+  it('passes a container inventory on whole, or drops it whole when one item is malformed (issue 24 §5)', async () => {
+    const item = {
+      id: 'ab'.repeat(32),
+      name: 'web',
+      reference: 'docker.io/library/nginx:1.27',
+      image: 'docker.io/library/nginx',
+      localDigests: [],
+      checkStatus: 'not_checkable',
+      state: 'running',
+    };
+    let containers: unknown[] = [item, { ...item, id: 'cd'.repeat(32), name: 'db' }];
+    const { host } = await startHost([
+      pluginModule({
+        name: 'boxes',
+        create: () =>
+          packageManager('boxes', {
+            scan: async () =>
+              ({ packages: [record('boxes', 'good')], complete: true, warnings: [], containers }) as never,
+          }),
+      }),
+    ]);
+    const whole = await host.packageManager('boxes')!.scan();
+    assert.ok(whole.ok);
+    assert.deepEqual(
+      whole.value.containers?.map((c) => c.name),
+      ['web', 'db'],
+    );
+    assert.equal(whole.value.complete, true);
+
+    containers = [item, { ...item, name: 'db', checkStatus: 'outdated' }];
+    const dropped = await host.packageManager('boxes')!.scan();
+    assert.ok(dropped.ok);
+    assert.equal(dropped.value.containers, undefined, 'one item less would remove a container at the core');
+    assert.match(dropped.value.warnings.join('\n'), /container inventory dropped: item #1: .*checkStatus/);
+    assert.deepEqual(
+      dropped.value.packages.map((p) => p.name),
+      ['good'],
+    );
+    assert.equal(dropped.value.complete, true, 'the records are whole');
+  });
+
   it('cancels an operation when the caller aborts, killing its process, without disabling the plugin', async () => {
     const running = latch<void>();
     const ended = latch<ProcessResult>();
