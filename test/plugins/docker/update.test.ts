@@ -223,4 +223,56 @@ describe('docker plugin: updating containers (real podman and registry)', functi
     assert.equal(worker.State.Running, true);
     assert.notEqual(started(worker), started(workerBefore));
   });
+
+  it('waits for a health check: a healthy new image stays, one whose check fails is rolled back', async () => {
+    const ref = setup.ref('checked');
+    await setup.publishAndPull(ref);
+    await setup.host.podman([
+      'run',
+      '-d',
+      '--name',
+      'checked',
+      '--health-cmd',
+      '[ ! -e /broken ]',
+      '--health-retries',
+      '1',
+      '--health-interval',
+      '1h',
+      ref,
+    ]);
+    // Podman runs health checks from systemd timers, which this machine lacks: the test is the
+    // timer, for whichever container is called `checked` at the moment.
+    const timer = setInterval(
+      () => void setup.host.podman(['healthcheck', 'run', 'checked']).catch(() => undefined),
+      250,
+    );
+    try {
+      await setup.publish(ref);
+      const healthy = await install(setup, [ref]);
+      assert.ok(healthy.ok, `${healthy.error?.message} ${JSON.stringify(healthy.containers)}`);
+      assert.deepEqual(
+        healthy.containers.map((c) => [c.name, c.outcome]),
+        [['checked', 'updated']],
+      );
+      const before = await setup.inspect('checked');
+      assert.equal(before.State.Health?.Status, 'healthy');
+
+      // The next version runs, but its health check fails.
+      await setup.publisher.importImage(ref, { serial: 'broken', broken: 'yes' });
+      await setup.publisher.push(ref);
+      const broken = await install(setup, [ref]);
+      assert.equal(broken.ok, false);
+      assert.deepEqual(
+        broken.containers.map((c) => [c.name, c.outcome]),
+        [['checked', 'rolled_back']],
+      );
+      assert.match(broken.containers[0]!.reason ?? '', /unhealthy/);
+      const after = await setup.inspect('checked');
+      assert.equal(after.Id, before.Id);
+      assert.equal(after.Image, before.Image);
+      assert.equal(after.State.Running, true);
+    } finally {
+      clearInterval(timer);
+    }
+  });
 });
