@@ -145,8 +145,8 @@ export class RfHostPage extends LitElement {
       </section>
       ${
         docker.length
-          ? html`<section class="card table-wrap" aria-label="Docker containers">
-              <h2>Docker containers (${docker.length} image updates)</h2>
+          ? html`<section class="card table-wrap" aria-label="Docker image updates">
+              <h2>Docker image updates (${docker.length})</h2>
               <rf-docker-images .updates=${docker}></rf-docker-images>
             </section>`
           : nothing
