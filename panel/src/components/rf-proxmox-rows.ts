@@ -98,6 +98,7 @@ export function guestRow(ctx: RfContext, g: ProxmoxTreeGuest, opts: GuestRowOpti
   const result = opts.enrollment;
   const open = !opts.containersCollapsed;
   const count = g.containers.length;
+  // The list is named by the guest's name alone: rows are found by `<vmid> <name>`, this one is not its guest's.
   return html`<tr>
       <th scope="row">
         ${g.agentId ? html`<a href=${ctx.location.href(`/hosts/${g.agentId}`)}>${label}</a>` : label}
@@ -106,10 +107,11 @@ export function guestRow(ctx: RfContext, g: ProxmoxTreeGuest, opts: GuestRowOpti
             ? html`<button
                 class="toggle"
                 aria-expanded=${open ? 'true' : 'false'}
-                aria-label=${`${open ? 'Hide' : 'Show'} the containers of ${label}`}
+                aria-label=${`${count} ${count === 1 ? 'container' : 'containers'} of ${label}`}
                 @click=${opts.onToggleContainers}
               >
-                ${open ? '▾' : '▸'} ${count} ${count === 1 ? 'container' : 'containers'}
+                <span aria-hidden="true">${open ? '▾' : '▸'}</span> ${count}
+                ${count === 1 ? 'container' : 'containers'}
               </button>`
             : nothing
         }
@@ -149,7 +151,7 @@ export function guestRow(ctx: RfContext, g: ProxmoxTreeGuest, opts: GuestRowOpti
     ${
       count > 0 && open
         ? html`<tr class="guest-containers">
-            <td colspan="6">${containerList(`Containers of ${label}`, g.containers)}</td>
+            <td colspan="6">${containerList(`Containers of ${g.name}`, g.containers)}</td>
           </tr>`
         : nothing
     }`;

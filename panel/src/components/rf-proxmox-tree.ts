@@ -204,7 +204,7 @@ export class RfProxmoxTree extends LitElement {
         ${pendingBadges(n.pending)}
         ${n.agentId ? html`<a href=${this.ctx.location.href(`/hosts/${n.agentId}`)}>its host</a>` : nothing}
       </div>
-      ${open && n.containers.length > 0 ? containerList(`Containers of ${label}`, n.containers) : nothing}
+      ${open && n.containers.length > 0 ? containerList(`Containers of ${n.name}'s own host`, n.containers) : nothing}
       ${
         open
           ? html`<table aria-label=${`Guests of ${n.name}`}>
