@@ -95,19 +95,22 @@ export function declareRoutes(
     method: 'GET',
     path: '/tree',
     role: 'viewer',
-    summary: 'Clusters, nodes and guests with pending updates by severity rolled up at each level',
+    summary:
+      'Clusters, nodes, guests and their containers with pending updates by severity rolled up at each level',
     schema: {
       querystring: { type: 'object', properties: { includeGone: { type: 'boolean', default: false } } },
       response: treeSchema,
     },
     async handler(request) {
-      const [endpoints, nodes, guests, pending] = await Promise.all([
+      const [endpoints, nodes, guests, pending, containers] = await Promise.all([
         store.endpoints(),
         store.nodes(),
         store.guests(),
         ctx.fleet.pendingCounts(),
+        ctx.containers.list(),
       ]);
-      return { clusters: buildTree(endpoints, nodes, guests, pending, request.query.includeGone === true) };
+      const includeGone = request.query.includeGone === true;
+      return { clusters: buildTree(endpoints, nodes, guests, pending, containers, includeGone) };
     },
   });
 

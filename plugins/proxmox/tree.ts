@@ -1,9 +1,10 @@
-import type { FleetPendingCounts, JsonSchema } from '../sdk/index.js';
+import type { FleetContainer, FleetPendingCounts, JsonSchema } from '../sdk/index.js';
 import type {
   ProxmoxTreeCluster as TreeCluster,
   ProxmoxTreeGuest as TreeGuest,
 } from '../../broker/protocol/api-types.js';
 import type { EndpointRow, GuestRow, NodeRow } from './inventory.js';
+import { containerEntry, containerListSchema, containersByAgent } from './tree-containers.js';
 
 const SEVERITY_KEYS = ['critical', 'high', 'medium', 'low', 'unknown', 'total', 'security'] as const;
 
@@ -22,12 +23,11 @@ function add(into: FleetPendingCounts, counts: FleetPendingCounts | undefined): 
 }
 
 /**
- * One guest of the tree. The fourth level, guest → containers (issue 23 §4), joins here: a
- * `containers` list from the container inventory of the guest's agent (with its pending
- * counts, added into `pending` like the guest's own), declared in broker/protocol/api/proxmox.ts
- * and in the guest schema below. Not built yet.
+ * One guest of the tree with the fourth level, guest → containers (issue 23 §4): the
+ * containers of its agent's host. `own` already counts their docker updates (package states of
+ * the agent), so their `pending` is shown beside it, never added to it.
  */
-function guestEntry(g: GuestRow, own: FleetPendingCounts): TreeGuest {
+function guestEntry(g: GuestRow, own: FleetPendingCounts, containers: FleetContainer[]): TreeGuest {
   return {
     vmid: g.vmid,
     type: g.type,
@@ -42,21 +42,25 @@ function guestEntry(g: GuestRow, own: FleetPendingCounts): TreeGuest {
     link: g.link,
     gone: g.goneAt !== null,
     pending: { ...own },
+    containers: containers.map((c) => containerEntry(c, zero)),
   };
 }
 
 /**
- * Endpoint (cluster) → node → guest with pending updates by severity rolled up at each level
- * (issue 23 §4): a node counts its own host's and its guests'. Gone guests are listed only on
- * request (`includeGone`), and never counted.
+ * Endpoint (cluster) → node → guest → containers with pending updates by severity rolled up at
+ * each level (issue 23 §4): a node counts its own host's and its guests'. Gone guests are listed
+ * only on request (`includeGone`), and never counted. `containers` is the fleet's inventory.
  */
 export function buildTree(
   endpoints: EndpointRow[],
   nodes: NodeRow[],
   guests: GuestRow[],
   pending: Record<string, FleetPendingCounts>,
+  containers: FleetContainer[],
   includeGone: boolean,
 ): TreeCluster[] {
+  const byAgent = containersByAgent(containers);
+  const containersOf = (agentId: string | null) => (agentId ? (byAgent.get(agentId) ?? []) : []);
   return endpoints.map((e) => {
     const clusterPending = zero();
     const treeNodes = nodes
@@ -69,7 +73,7 @@ export function buildTree(
           .map((g) => {
             const own = g.agentId && !g.goneAt ? (pending[g.agentId] ?? zero()) : zero();
             if (!g.goneAt) add(nodePending, own);
-            return guestEntry(g, own);
+            return guestEntry(g, own, g.goneAt ? [] : containersOf(g.agentId));
           });
         add(clusterPending, nodePending);
         return {
@@ -78,6 +82,7 @@ export function buildTree(
           agentId: n.agentId,
           matchBasis: n.matchBasis,
           pending: nodePending,
+          containers: containersOf(n.agentId).map((c) => containerEntry(c, zero)),
           guests: treeGuests,
         };
       });
@@ -125,6 +130,7 @@ export const treeSchema: JsonSchema = {
                 agentId: nullableString,
                 matchBasis: nullableString,
                 pending: pendingSchema,
+                containers: containerListSchema(pendingSchema),
                 guests: {
                   type: 'array',
                   items: {
@@ -144,6 +150,7 @@ export const treeSchema: JsonSchema = {
                       link: nullableString,
                       gone: { type: 'boolean' },
                       pending: pendingSchema,
+                      containers: containerListSchema(pendingSchema),
                     },
                   },
                 },

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import type { ProxmoxTree } from '../../broker/protocol/api-types.js';
 import { addTestUser, rememberSecret } from '../core/api/api-client.js';
+import { containerItem, dockerScan, outdatedContainer } from '../helpers/containers.js';
+import { publishUp } from '../helpers/sim-agent.js';
 import { homeCluster, SECRETS, TOKEN_ID } from '../plugins/proxmox/fleet.js';
 import { type PveStandIn, startPveStandIn } from '../plugins/proxmox/pve-stand-in.js';
 import { startTestSshd, type TestSshd } from '../plugins/proxmox/test-sshd.js';
@@ -79,6 +81,13 @@ describe('panel: Proxmox tree and node view (Chromium)', function () {
         packages: [{ plugin: 'apt', name: 'pve-manager', severity: 'medium' }],
       },
     ]);
+    // web's containers, from its docker scan (issue 23 §4): the tree lists them under the guest.
+    const scan = dockerScan([
+      outdatedContainer('proxy', 'docker.io/library/nginx', '1.27'),
+      containerItem('app', 'ghcr.io/acme/app', '3'),
+    ]);
+    await publishUp(host('web').client!, host('web').identity, 'scan', scan);
+    await host('web').down!.waitFor((m) => m.type === 'receipt' && m.payload.ackOf === scan.id);
     await pc.api('POST', '/api/v1/plugins/proxmox/discover');
     chromium = await launchBrowser();
   });
@@ -116,6 +125,24 @@ describe('panel: Proxmox tree and node view (Chromium)', function () {
     await web.getByRole('link', { name: '102 web' }).waitFor();
     await web.getByText('1 high').waitFor();
     await web.getByText('1 low').waitFor();
+    const webContainers = guests1.getByRole('list', { name: 'Containers of web' });
+    const proxy = webContainers.getByRole('listitem').filter({ hasText: 'proxy' });
+    await proxy.getByText('docker.io/library/nginx:1.27').waitFor();
+    await proxy.getByText('update available').waitFor();
+    assert.equal(
+      await webContainers
+        .getByRole('listitem')
+        .filter({ hasText: 'app' })
+        .getByText('update available')
+        .count(),
+      0,
+    );
+    const toggle = web.getByRole('button', { name: '2 containers of 102 web' });
+    await toggle.click();
+    await webContainers.waitFor({ state: 'detached' });
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    await toggle.click();
+    await proxy.waitFor();
     const pihole = guests1.getByRole('row', { name: /101 pihole/ });
     await pihole.getByText('no agent').waitFor();
     await pihole.getByRole('button', { name: 'Enroll 101 pihole' }).waitFor();

@@ -3,7 +3,29 @@
  * "Proxmox"): written here once so the plugin's routes and the panel share them. The plugin's
  * route schemas (plugins/proxmox/tree.ts, actions.ts, routes.ts) describe the same shapes.
  */
+import type { ContainerCheckStatus, PackageStatus } from '../vocabulary-types.js';
 import type { PendingCounts } from './stats.js';
+
+/**
+ * GET /tree: one container of a guest's (or a node's own) host, from the container inventory
+ * (issue 23 §4, docs/api.md "Containers"). Its `pending` is its image's docker update alone:
+ * already counted in the guest's `pending` (a package state of the host), never added again.
+ */
+export interface ProxmoxTreeContainer {
+  name: string;
+  /** `docker.io/library/nginx:1.27` */
+  reference: string;
+  state: string;
+  health: string | null;
+  checkStatus: ContainerCheckStatus;
+  /** The docker update of its image on this host: its package state's id and status; null: none. */
+  updateId: string | null;
+  updateStatus: PackageStatus | null;
+  /** The update is still to install (OUTSTANDING_PACKAGE_STATUSES). */
+  updateOutstanding: boolean;
+  /** 1 under the update's severity (docker records carry `unknown`) while outstanding, else 0. */
+  pending: PendingCounts;
+}
 
 /** GET /tree: one guest (LXC or VM) with its own pending updates. */
 export interface ProxmoxTreeGuest {
@@ -22,7 +44,10 @@ export interface ProxmoxTreeGuest {
   /** A person's `linked` or `unlinked`, kept across rediscovery; null: matching decides. */
   link: string | null;
   gone: boolean;
+  /** Its own and its containers' (they are package states of its agent), counted once. */
   pending: PendingCounts;
+  /** The containers of its agent's host; empty without an agent or when gone. */
+  containers: ProxmoxTreeContainer[];
 }
 
 /** One Proxmox node: its own host's pending updates plus its guests'. */
@@ -32,6 +57,8 @@ export interface ProxmoxTreeNode {
   agentId: string | null;
   matchBasis: string | null;
   pending: PendingCounts;
+  /** The containers of the node's own host (its agent's). */
+  containers: ProxmoxTreeContainer[];
   guests: ProxmoxTreeGuest[];
 }
 

@@ -20,7 +20,13 @@ import {
 import { refreshOnLive } from '../data/refresh-on-live.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
-import { enrollmentOutcome, guestHead, guestRow, pendingBadges } from './rf-proxmox-rows.js';
+import {
+  containerListStyles,
+  enrollmentOutcome,
+  guestHead,
+  guestRow,
+  pendingBadges,
+} from './rf-proxmox-rows.js';
 
 /**
  * One Proxmox node (issue 23 §6): its guests, the group actions on all of them (scan, dry run,
@@ -29,7 +35,7 @@ import { enrollmentOutcome, guestHead, guestRow, pendingBadges } from './rf-prox
  */
 @customElement('rf-proxmox-node')
 export class RfProxmoxNode extends LitElement {
-  static override styles = [shared, pageStyles];
+  static override styles = [shared, pageStyles, containerListStyles];
   @property({ attribute: false }) ctx!: RfContext;
   @property() endpoint = '';
   @property() node = '';

@@ -14,7 +14,7 @@ import { clusterLabel, followEnrollment, proxmoxApi, proxmoxNodePath } from '../
 import { refreshOnLive } from '../data/refresh-on-live.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
-import { guestHead, guestRow, pendingBadges } from './rf-proxmox-rows.js';
+import { containerList, containerListStyles, guestHead, guestRow, pendingBadges } from './rf-proxmox-rows.js';
 
 /**
  * The hosts page's Proxmox tree (issue 23 §6), from the plugin's `GET /tree`: clusters and
@@ -26,6 +26,7 @@ export class RfProxmoxTree extends LitElement {
   static override styles = [
     shared,
     pageStyles,
+    containerListStyles,
     css`
       .level {
         display: flex;
@@ -57,7 +58,7 @@ export class RfProxmoxTree extends LitElement {
   @state() private _tree: ProxmoxTree | null = null;
   @state() private _absent = false;
   @state() private _error: string | null = null;
-  /** Keys of collapsed levels: `c:<endpoint>`, `n:<endpoint>/<node>`. */
+  /** Keys of collapsed levels: `c:<endpoint>`, `n:<endpoint>/<node>`, `g:<endpoint>/<vmid>`. */
   @state() private _collapsed = new Set<string>();
   /** Per container (`<endpoint>/<vmid>`): its last enrollment result here, or `enrolling`. */
   @state() private _enrollments = new Map<string, ProxmoxEnrollmentResult | 'enrolling'>();
@@ -203,6 +204,7 @@ export class RfProxmoxTree extends LitElement {
         ${pendingBadges(n.pending)}
         ${n.agentId ? html`<a href=${this.ctx.location.href(`/hosts/${n.agentId}`)}>its host</a>` : nothing}
       </div>
+      ${open && n.containers.length > 0 ? containerList(`Containers of ${n.name}'s own host`, n.containers) : nothing}
       ${
         open
           ? html`<table aria-label=${`Guests of ${n.name}`}>
@@ -210,6 +212,8 @@ export class RfProxmoxTree extends LitElement {
               <tbody>
                 ${n.guests.map((g) =>
                   guestRow(this.ctx, g, {
+                    containersCollapsed: this._collapsed.has(`g:${c.endpoint}/${g.vmid}`),
+                    onToggleContainers: () => this._toggle(`g:${c.endpoint}/${g.vmid}`),
                     ...(admin ? { onEnroll: () => void this._enroll(c.endpoint, g) } : {}),
                     ...(this._enrollments.has(`${c.endpoint}/${g.vmid}`)
                       ? { enrollment: this._enrollments.get(`${c.endpoint}/${g.vmid}`)! }
