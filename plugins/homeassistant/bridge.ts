@@ -128,7 +128,7 @@ export function createBridge(ctx: Context) {
       if (known) await removeHost(agentId, known);
       return;
     }
-    const view = await readHost(ctx.fleet, found, via === undefined ? await parentOf(found) : via);
+    const view = await readHost(ctx, found, via === undefined ? await parentOf(found) : via);
     const keys = view.containers.map((c) => c.key);
     const before = announced.get(agentId);
     const gone = (before ?? []).filter((k) => !keys.includes(k));
@@ -269,6 +269,7 @@ export function createBridge(ctx: Context) {
         'scan.ingested',
         'package.status',
         'command.status',
+        'containers.changed',
       ] as const)
         on(kind, (event) => changed(event.agentId));
       on('command.status', (event) => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { tempDir } from '../../helpers/cli.js';
+import { outdatedContainer } from '../../helpers/containers.js';
 import type { TestCore } from '../../helpers/core.js';
 import { scanPackage } from '../../helpers/sim-agent.js';
 import { addHost, startCoreWithHa } from './helpers/core-with-ha.js';
@@ -7,21 +8,6 @@ import { type HaObserver, observeAsHa } from './helpers/ha-observer.js';
 import { type OwnMosquitto, requireMosquitto, startOwnMosquitto } from './helpers/mosquitto.js';
 
 type Discovery = { cmps: Record<string, { unique_id?: string }> };
-
-const dockerRecord = (name: string) =>
-  scanPackage(name, {
-    plugin: 'docker',
-    arch: undefined,
-    currentVersion: '1.27',
-    availableVersion: '1.27',
-    source: 'docker.io',
-    security: false,
-    severity: 'unknown',
-    image: 'nginx',
-    tag: '1.27',
-    localDigests: ['sha256:1111111111111111111111111111111111111111111111111111111111111111'],
-    remoteDigest: 'sha256:2222222222222222222222222222222222222222222222222222222222222222',
-  });
 
 const uniqueIds = (payload: string) =>
   Object.values((JSON.parse(payload) as Discovery).cmps)
@@ -52,7 +38,7 @@ describe('homeassistant plugin: restarts of the core and of the broker', functio
     core = await startCoreWithHa(broker.url, {}, { dataDir: data.path });
     const host = await addHost(core, {}, 'nas');
     await host.scan('apt', [scanPackage('openssl')]);
-    await host.scan('docker', [dockerRecord('proxy')]);
+    await host.containers([outdatedContainer('proxy', 'docker.io/library/nginx', '1.27')]);
     const os = ha.stateTopic(host.agentId, 'os');
     await ha.until(() => ha.last(ha.stateTopic(host.agentId, 'pending'))?.payload === '1');
     const before = ha.last(os)!.payload;
