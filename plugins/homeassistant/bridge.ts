@@ -130,7 +130,9 @@ export function createBridge(ctx: Context) {
     }
     const view = await readHost(ctx, found, via === undefined ? await parentOf(found) : via);
     const keys = view.containers.map((c) => c.key);
-    const before = announced.get(agentId);
+    // After a restart, the registry's row: a container that went while the core was down (or an
+    // entity an older version keyed differently) still gets its component removed.
+    const before = announced.get(agentId) ?? stored ?? undefined;
     const gone = (before ?? []).filter((k) => !keys.includes(k));
     const out: Array<Promise<void>> = [];
     const discovery = topics.discovery(agentId);

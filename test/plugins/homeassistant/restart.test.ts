@@ -84,6 +84,15 @@ describe('homeassistant plugin: restarts of the core and of the broker', functio
       .database.query("insert into homeassistant_devices (agent_id, containers) values (?, '[]'::jsonb)", [
         ghost,
       ]);
+    // A container entity on the broker the host no longer has (gone while the core was down, or
+    // keyed by its image as before the container inventory): its component must go too.
+    const stale = 'docker_io_library_nginx_1_27_0badc0de';
+    await core!.db
+      .plugin('homeassistant')
+      .database.query(
+        `update homeassistant_devices set containers = containers || ?::jsonb where agent_id = ?`,
+        [JSON.stringify([stale]), agent!.id],
+      );
     await core!.stop('restart');
     core = null;
 
@@ -91,6 +100,11 @@ describe('homeassistant plugin: restarts of the core and of the broker', functio
     core = await startCoreWithHa(broker.url, {}, { dataDir: data.path });
     await ha.until(() => ha.on(topic, from).length > 0);
     assert.deepEqual(uniqueIds(ha.last(topic)!.payload), first);
+    const sent = ha.on(topic, from).map((m) => JSON.parse(m.payload) as Discovery);
+    assert.deepEqual(sent[0]!.cmps[`c_${stale}`], { p: 'update' }, 'the stale component removed');
+    await ha.until(() =>
+      ha.on(ha.stateTopic(agent!.id, `containers/${stale}`), from).some((m) => m.payload === ''),
+    );
     await ha.until(() => ha.on(ghostTopic, from).some((m) => m.payload === ''));
     assert.equal(await ha.retained(ghostTopic), null);
   });
