@@ -128,9 +128,11 @@ export function createBridge(ctx: Context) {
       if (known) await removeHost(agentId, known);
       return;
     }
-    const view = await readHost(ctx.fleet, found, via === undefined ? await parentOf(found) : via);
+    const view = await readHost(ctx, found, via === undefined ? await parentOf(found) : via);
     const keys = view.containers.map((c) => c.key);
-    const before = announced.get(agentId);
+    // After a restart, the registry's row: a container that went while the core was down (or an
+    // entity an older version keyed differently) still gets its component removed.
+    const before = announced.get(agentId) ?? stored ?? undefined;
     const gone = (before ?? []).filter((k) => !keys.includes(k));
     const out: Array<Promise<void>> = [];
     const discovery = topics.discovery(agentId);
@@ -269,6 +271,7 @@ export function createBridge(ctx: Context) {
         'scan.ingested',
         'package.status',
         'command.status',
+        'containers.changed',
       ] as const)
         on(kind, (event) => changed(event.agentId));
       on('command.status', (event) => {

@@ -1,4 +1,4 @@
-import type { FleetPackage } from '../sdk/index.js';
+import type { FleetContainer, FleetPackage } from '../sdk/index.js';
 import { BUSY_STATUSES, type HostView, OPEN_STATUSES } from './host-view.js';
 import { containerVersions, cut, osVersions, summaryOf } from './versions.js';
 
@@ -43,7 +43,7 @@ export function hostStates(
   for (const container of view.containers)
     states.set(
       `containers/${container.key}`,
-      JSON.stringify(containerState(container.record, url, opts.percent)),
+      JSON.stringify(containerState(container.container, url, opts.percent)),
     );
   return states;
 }
@@ -74,23 +74,33 @@ function osState(
   };
 }
 
-function containerState(record: FleetPackage, url: string | undefined, percent: number | null): UpdateState {
-  const open = OPEN_STATUSES.has(record.status);
-  const { installed, latest } = containerVersions(record, open);
-  const waiting = record.status === 'pending_dependencies';
-  const busy = !waiting && BUSY_STATUSES.has(record.status);
-  const image = typeof record.metadata.image === 'string' ? record.metadata.image : record.name;
+/**
+ * A container's entity: its image's docker record says whether an update is open and how far
+ * its install is; a container already on the registry's image has nothing to install even
+ * while another container of the same image has.
+ */
+function containerState(
+  container: FleetContainer,
+  url: string | undefined,
+  percent: number | null,
+): UpdateState {
+  const status = container.update?.status ?? null;
+  const open = status !== null && OPEN_STATUSES.has(status) && container.checkStatus !== 'up_to_date';
+  const { installed, latest } = containerVersions(container, open);
+  const waiting = open && status === 'pending_dependencies';
+  const busy = open && !waiting && BUSY_STATUSES.has(status);
+  const summary = waiting
+    ? `Waiting for confirmation in RedFlag${url ? ` (${url})` : ''}.`
+    : open
+      ? `New image for ${container.reference}.`
+      : container.checkStatus === 'check_failed'
+        ? `Could not check ${container.reference}${container.checkReason ? `: ${container.checkReason}` : ''}.`
+        : `${container.reference} is up to date.`;
   return {
     installed_version: installed,
     latest_version: latest,
-    title: cut(record.name),
-    release_summary: cut(
-      waiting
-        ? `Waiting for confirmation in RedFlag${url ? ` (${url})` : ''}.`
-        : open
-          ? `New image for ${image}.`
-          : `${image} is up to date.`,
-    ),
+    title: cut(container.name),
+    release_summary: cut(summary),
     ...(url ? { release_url: url } : {}),
     in_progress: busy,
     update_percentage: busy ? percent : null,

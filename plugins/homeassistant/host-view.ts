@@ -1,5 +1,7 @@
 import {
+  type ContainerReader,
   type FleetAgent,
+  type FleetContainer,
   type FleetPackage,
   type FleetReader,
   OUTSTANDING_PACKAGE_STATUSES,
@@ -18,13 +20,15 @@ export const APPROVABLE_STATUSES = new Set(['pending', 'failed']);
  */
 export const BUSY_STATUSES = new Set(['checking_dependencies', 'installing']);
 
-/** The package manager whose records are containers (DESIGN.md §4: Docker records). */
+/** The package manager whose records are containers' images (DESIGN.md §4: Docker records). */
 export const CONTAINER_PLUGIN = 'docker';
 
+/** One container with an update entity: keyed by its name, stable across recreates. */
 export interface ContainerView {
   key: string;
   name: string;
-  record: FleetPackage;
+  /** The host's inventory row (ctx.containers); `update` is its image's docker record. */
+  container: FleetContainer;
 }
 
 /** What one host looks like to Home Assistant, read from the fleet in one go. */
@@ -37,23 +41,39 @@ export interface HostView {
   via: string | null;
 }
 
+/** Where a host's view comes from: the fleet's records and the container inventory. */
+export interface HostSources {
+  fleet: FleetReader;
+  containers: ContainerReader;
+}
+
 export async function readHost(
-  fleet: FleetReader,
+  sources: HostSources,
   agent: FleetAgent,
   via: string | null = null,
 ): Promise<HostView> {
-  const all = await fleet.packages(agent.id);
-  const containers = new Map<string, ContainerView>();
-  for (const record of all)
-    // A resolved container record is one the host no longer reports: the container is gone.
-    if (record.plugin === CONTAINER_PLUGIN && record.status !== 'resolved') {
-      const key = containerKey(record.name);
-      containers.set(key, { key, name: record.name, record });
-    }
+  const [all, inventory] = await Promise.all([
+    sources.fleet.packages(agent.id),
+    sources.containers.list({ agentId: agent.id }),
+  ]);
   return {
     agent,
     packages: all.filter((p) => p.plugin !== CONTAINER_PLUGIN),
-    containers: [...containers.values()].sort((a, b) => a.key.localeCompare(b.key)),
+    containers: containerViews(inventory),
     via,
   };
+}
+
+/**
+ * One entity per container the host's docker scan listed (issue 26 §1), except those whose image
+ * has no update source (built locally, pinned by digest: `not_checkable`), by container name.
+ */
+export function containerViews(inventory: readonly FleetContainer[]): ContainerView[] {
+  const views = new Map<string, ContainerView>();
+  for (const container of inventory)
+    if (container.checkStatus !== 'not_checkable') {
+      const key = containerKey(container.name);
+      views.set(key, { key, name: container.name, container });
+    }
+  return [...views.values()].sort((a, b) => a.key.localeCompare(b.key));
 }

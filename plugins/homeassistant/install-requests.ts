@@ -69,11 +69,14 @@ export function createInstallRequests(ctx: Context, changed: (agentId: string) =
     const agent = await ctx.fleet.agent(agentId);
     if (!agent || agent.status !== 'active')
       return ignore(agentId, topic, Buffer.from(PAYLOAD_INSTALL), 'no such host');
-    const view = await readHost(ctx.fleet, agent);
+    const view = await readHost(ctx, agent);
+    // A container's install is its image's docker record: the same for every container of it.
     const records =
       entity === 'os'
         ? view.packages
-        : view.containers.filter((c) => `containers/${c.key}` === entity).map((c) => c.record);
+        : view.containers
+            .filter((c) => `containers/${c.key}` === entity)
+            .flatMap((c) => (c.container.update ? [{ ...c.container.update, agentId }] : []));
     const targets = records.filter((p) => APPROVABLE_STATUSES.has(p.status));
     if (targets.length === 0) {
       await record(

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FleetPackage } from '../sdk/index.js';
+import type { FleetContainer, FleetPackage } from '../sdk/index.js';
 
 /** HA's release_summary limit (update entity, REFERENCES: ≤ 255 characters). */
 export const SUMMARY_MAX = 255;
@@ -63,30 +63,24 @@ export function cut(text: string, max = SUMMARY_MAX): string {
 }
 
 /**
- * A container's version: its tag, and the image digest when the tag did not move (REFERENCES:
- * "for a container whose tag did not move, put the digest in the version string").
+ * A container's versions: its tag and short local digest, and the registry's digest when its
+ * image has an open update (REFERENCES: "for a container whose tag did not move, put the digest
+ * in the version string"; a docker update pulls the same tag again).
  */
 export function containerVersions(
-  record: FleetPackage,
+  container: Pick<FleetContainer, 'tag' | 'localDigests' | 'remoteDigest' | 'update'>,
   open: boolean,
 ): { installed: string; latest: string } {
-  const meta = record.metadata;
-  const local = shortDigest(firstString(meta.localDigests));
-  const remote = shortDigest(typeof meta.remoteDigest === 'string' ? meta.remoteDigest : null);
-  const current = record.currentVersion ?? String(meta.tag ?? 'unknown');
-  const available = record.availableVersion ?? current;
-  const installed = local ? `${current} (${local})` : current;
+  const local = shortDigest(container.localDigests[0] ?? null);
+  const remote = shortDigest(container.remoteDigest);
+  const tag = container.tag ?? 'untagged';
+  const installed = local ? `${tag} (${local})` : tag;
   if (!open) return { installed, latest: installed };
-  if (available !== current) return { installed, latest: remote ? `${available} (${remote})` : available };
-  // Same tag, new image: the digests tell them apart.
-  return {
-    installed,
-    latest: remote && remote !== local ? `${available} (${remote})` : `${available} (new image)`,
-  };
-}
-
-function firstString(value: unknown): string | null {
-  return Array.isArray(value) && typeof value[0] === 'string' ? value[0] : null;
+  if (remote && remote !== local) return { installed, latest: `${tag} (${remote})` };
+  // No digest from the registry to tell them apart: the record's own version, else a word.
+  const available = container.update?.availableVersion;
+  const latest = available && `${tag} (${available})` !== installed ? `${tag} (${available})` : null;
+  return { installed, latest: latest ?? `${tag} (new image)` };
 }
 
 function shortDigest(digest: string | null): string | null {

@@ -4,12 +4,12 @@
 // scan to the entity's new state on the broker, and the most state publishes of one entity in
 // any second under a burst of scans. Reference: a bare mqtt.js client publishing the very same
 // messages (topics, payloads, QoS 1, retained) one after another to the same broker.
-import { randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
 import { ingestScan } from '../../core/updates/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { startTestCore } from '../helpers/core.js';
-import { envelope, scanPackage } from '../helpers/sim-agent.js';
+import { outdatedContainer, dockerScan } from '../helpers/containers.js';
+import { scanPackage } from '../helpers/sim-agent.js';
 import { addHost, startCoreWithHa } from '../plugins/homeassistant/helpers/core-with-ha.js';
 import { observeAsHa } from '../plugins/homeassistant/helpers/ha-observer.js';
 import { startOwnMosquitto } from '../plugins/homeassistant/helpers/mosquitto.js';
@@ -19,41 +19,22 @@ const HOSTS = Number(process.env.BENCH_AGENTS ?? 200);
 const CONTAINERS_PER_HOST = 5;
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
 
-const container = (name: string, i: number) =>
-  scanPackage(name, {
-    plugin: 'docker',
-    arch: undefined,
-    currentVersion: '1.27',
-    availableVersion: '1.27',
-    source: 'docker.io',
-    security: false,
-    severity: 'unknown',
-    image: `library/${name}`,
-    tag: '1.27',
-    localDigests: [`sha256:${'1'.repeat(63)}${i % 10}`],
-    remoteDigest: `sha256:${'2'.repeat(64)}`,
-  });
+/** A host's containers as the Docker plugin reports them: each on its own image with an update. */
+const inventory = () =>
+  Array.from({ length: CONTAINERS_PER_HOST }, (_, i) =>
+    outdatedContainer(`app-${i}`, `docker.io/library/app-${i}`, '1.27'),
+  );
 
 export async function run() {
   const broker = await startOwnMosquitto();
   const data = tempDir('redflag-bench-ha-');
   try {
     // The fleet first, on a core without the plugin: 200 seeded hosts with 50 packages each,
-    // and 5 Docker containers per host through the scan ingest.
+    // and 5 Docker containers per host through the scan ingest: the inventory the plugin's
+    // entities come from, with a record for each container's image.
     const seeding = await startTestCore('PGlite', (config) => (config.dataDir = data.path));
     const ids = await seeding.db.seed.seedFleet({ agents: HOSTS, packagesPerAgent: 50 });
-    for (const agentId of ids) {
-      const now = new Date().toISOString();
-      await ingestScan(seeding, agentId, {
-        ...envelope(),
-        batchId: randomUUID(),
-        plugin: 'docker',
-        complete: true,
-        startedAt: now,
-        finishedAt: now,
-        packages: Array.from({ length: CONTAINERS_PER_HOST }, (_, i) => container(`app-${i}`, i)),
-      });
-    }
+    for (const agentId of ids) await ingestScan(seeding, agentId, dockerScan(inventory()));
     await seeding.stop('seeded');
 
     const ha = await observeAsHa(broker.url);
@@ -72,6 +53,13 @@ export async function run() {
       const lastStates = () => ids.every((id) => ha.last(ha.stateTopic(id, `reboot`)));
       await ha.until(lastStates, 'every state');
       const tStates = performance.now() - t0;
+      // The container entities really are there: the bench measures 1,000 of them, not 0.
+      const entities = ids
+        .map((id) => Object.keys(ha.json<{ cmps: object }>(ha.discoveryTopic(id)).cmps))
+        .flat()
+        .filter((key) => key.startsWith('c_')).length;
+      if (entities !== HOSTS * CONTAINERS_PER_HOST)
+        throw new Error(`${entities} container entities discovered, expected ${HOSTS * CONTAINERS_PER_HOST}`);
       const published = ha.seen.slice(online() + 1).filter((m) => m.topic !== 'redflag/status');
       console.log(
         `  ${HOSTS} hosts, ${HOSTS * CONTAINERS_PER_HOST} containers: discovery complete ${tDiscovery.toFixed(0)} ms ` +

@@ -11,7 +11,7 @@ import {
   requireChromium,
   screenshot,
 } from './browser.js';
-import { agent, hassStates, pkg, published, view } from './ha-stand-in.js';
+import { agent, container, hassStates, pkg, published, view } from './ha-stand-in.js';
 
 const CARD = new URL('../../panel/dist/rf-card.js', import.meta.url);
 const HA = 'http://ha.test:8123/';
@@ -39,21 +39,12 @@ const web = agent('web-01');
 const db = agent('db-01');
 const nas = agent('nas-01', { rebootRequired: true });
 const lost = agent('lost-01', { online: false });
-const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const webPackages = (status = 'pending'): FleetPackage[] => [
   pkg(web, 'openssl', { security: true, severity: 'critical', availableVersion: '3.0.15', status }),
   pkg(web, 'curl', { availableVersion: '7.88.1', status }),
   pkg(web, 'zlib1g', { availableVersion: '1.3', status }),
 ];
-const nasPackages: FleetPackage[] = [
-  pkg(nas, 'nginx', {
-    plugin: 'docker',
-    currentVersion: '1.27',
-    availableVersion: '1.27',
-    source: 'docker.io',
-    metadata: { image: 'nginx', tag: '1.27', localDigests: [digest('1')], remoteDigest: digest('2') },
-  }),
-];
+const nasContainers = [container(nas, 'nginx', 'docker.io/library/nginx', '1.27')];
 /** Home Assistant's own update entity: looks alike, is not RedFlag's. */
 const haCore: HassEntity = {
   entity_id: 'update.home_assistant_core_update',
@@ -74,7 +65,7 @@ function states(webStatus = 'pending', percent: number | null = null) {
       [
         view(web, webPackages(webStatus)),
         view(db, [pkg(db, 'bash', { status: 'updated' })]),
-        view(nas, nasPackages),
+        view(nas, [], nasContainers),
         view(lost, []),
       ],
       percent,

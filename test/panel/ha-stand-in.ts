@@ -3,9 +3,9 @@ import { createValidatorAjv } from '../../broker/protocol/index.js';
 import { deviceDiscovery, type DiscoveryContext } from '../../plugins/homeassistant/discovery.js';
 import { hostAttributes } from '../../plugins/homeassistant/entity-attributes.js';
 import { hostStates } from '../../plugins/homeassistant/entity-states.js';
-import type { HostView } from '../../plugins/homeassistant/host-view.js';
-import { containerKey, topicsFor } from '../../plugins/homeassistant/topics.js';
-import type { FleetAgent, FleetPackage } from '../../plugins/sdk/index.js';
+import { containerViews, type HostView } from '../../plugins/homeassistant/host-view.js';
+import { topicsFor } from '../../plugins/homeassistant/topics.js';
+import type { FleetAgent, FleetContainer, FleetPackage } from '../../plugins/sdk/index.js';
 import type { HassEntity } from '../../panel/src/data/card-hass.js';
 
 /**
@@ -72,12 +72,61 @@ export function pkg(host: FleetAgent, name: string, extra: Partial<FleetPackage>
   };
 }
 
-/** A host as the plugin reads it (host-view.ts), containers from its Docker records. */
-export function view(host: FleetAgent, packages: FleetPackage[]): HostView {
-  const containers = packages
-    .filter((p) => p.plugin === 'docker')
-    .map((record) => ({ key: containerKey(record.name), name: record.name, record }));
-  return { agent: host, packages: packages.filter((p) => p.plugin !== 'docker'), containers, via: null };
+/** One container of the host's inventory (ctx.containers), its image's docker record open. */
+export function container(
+  host: FleetAgent,
+  name: string,
+  image: string,
+  tag: string,
+  extra: Partial<FleetContainer> = {},
+): FleetContainer {
+  const digest = (c: string) => `sha256:${c.repeat(64)}`;
+  const now = new Date().toISOString();
+  return {
+    agentId: host.id,
+    hostname: host.hostname,
+    id: `${name}-container-id`,
+    name,
+    reference: `${image}:${tag}`,
+    image,
+    tag,
+    imageId: null,
+    localDigests: [digest('1')],
+    remoteDigest: digest('2'),
+    checkStatus: 'update_available',
+    checkReason: null,
+    state: 'running',
+    health: null,
+    composeProject: null,
+    composeService: null,
+    platform: 'linux/amd64',
+    firstSeenAt: now,
+    changedAt: now,
+    update: {
+      id: `${name}-update-id`,
+      plugin: 'docker',
+      name: `${image}:${tag}`,
+      arch: '',
+      status: 'pending',
+      currentVersion: 'sha256:111111111111',
+      availableVersion: 'sha256:222222222222',
+    },
+    ...extra,
+  };
+}
+
+/** A host as the plugin reads it (host-view.ts): its packages and its container inventory. */
+export function view(
+  host: FleetAgent,
+  packages: FleetPackage[],
+  containers: FleetContainer[] = [],
+): HostView {
+  return {
+    agent: host,
+    packages: packages.filter((p) => p.plugin !== 'docker'),
+    containers: containerViews(containers),
+    via: null,
+  };
 }
 
 /** What the plugin publishes for these hosts, by topic (retained: the broker keeps the last one). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import type { ScanPackage } from '../../../broker/protocol/index.js';
+import type { ContainerInventoryItem } from '../../../broker/protocol/index.js';
+import { containerItem, outdatedContainer } from '../../helpers/containers.js';
 import type { TestCore } from '../../helpers/core.js';
-import { scanPackage } from '../../helpers/sim-agent.js';
 import { addHost, type Host, startCoreWithHa } from './helpers/core-with-ha.js';
 import { type HaObserver, observeAsHa } from './helpers/ha-observer.js';
 import { type OwnMosquitto, requireMosquitto, startOwnMosquitto } from './helpers/mosquitto.js';
@@ -11,30 +11,25 @@ interface UpdateState {
   installed_version: string;
   latest_version: string;
   title: string;
+  release_summary: string;
+  in_progress: boolean;
 }
 
-const digest = (c: string) => `sha256:${c.repeat(64)}`;
+const short = (digest: string | undefined) => digest!.slice(0, 'sha256:'.length + 12);
 
-/** A Docker record as DESIGN.md §4 describes it: image, tag, container ids, digests. */
-function container(name: string, fields: Partial<ScanPackage> = {}): ScanPackage {
-  return scanPackage(name, {
-    plugin: 'docker',
-    arch: undefined,
-    currentVersion: '1.27',
-    availableVersion: '1.27',
-    source: 'docker.io',
-    security: false,
-    severity: 'unknown',
-    image: 'nginx',
-    tag: '1.27',
-    containerIds: ['3f4e1c2a9b8d'],
-    localDigests: [digest('1')],
-    remoteDigest: digest('2'),
-    ...fields,
-  });
-}
+// The host's containers as the Docker plugin reports them (issue 24 §5): two of one outdated
+// image, one up to date, one built locally (no registry to check it against).
+const proxy = outdatedContainer('proxy', 'docker.io/library/nginx', '1.27');
+const edge = { ...outdatedContainer('edge', 'docker.io/library/nginx', '1.27'), id: 'e'.repeat(64) };
+const db = containerItem('db', 'docker.io/library/postgres', '16');
+const built = containerItem('built', 'localhost/tools', 'latest', {
+  checkStatus: 'not_checkable',
+  checkReason: 'built locally',
+  localDigests: [],
+  remoteDigest: undefined,
+});
 
-/** Issue 26 §1: one update entity per Docker container, on its host's device. */
+/** Issue 26 §1: one update entity per Docker container with an update source, on its host's device. */
 describe('homeassistant plugin: Docker containers as update entities', function () {
   this.timeout(120_000);
   let broker: OwnMosquitto;
@@ -46,7 +41,7 @@ describe('homeassistant plugin: Docker containers as update entities', function 
     requireMosquitto(this);
     broker = await startOwnMosquitto();
     ha = await observeAsHa(broker.url);
-    core = await startCoreWithHa(broker.url);
+    core = await startCoreWithHa(broker.url, { allowInstall: true });
     host = await addHost(core, {}, 'docker-01');
   });
   after(async () => {
@@ -59,35 +54,54 @@ describe('homeassistant plugin: Docker containers as update entities', function 
 
   const discovery = () => ha.json<Discovery>(ha.discoveryTopic(host.agentId));
   const containerComponents = () => Object.entries(discovery().cmps).filter(([key]) => key.startsWith('c_'));
+  const component = (name: string) => containerComponents().find(([, c]) => c.name === name);
+  const stateOf = (name: string) => ha.json<UpdateState>(String(component(name)![1].state_topic));
+  const names = () =>
+    containerComponents()
+      .map(([, c]) => String(c.name))
+      .sort();
 
-  it('adds an update entity per container to the host’s device, the digest telling same-tag images apart', async () => {
-    await host.scan('docker', [
-      container('proxy'),
-      container('db', { image: 'postgres', tag: '16', currentVersion: '16', availableVersion: '16' }),
-    ]);
-    await ha.until(() => containerComponents().length === 2, 'two container entities');
-    const [proxyKey, proxy] = containerComponents().find(([, c]) => c.name === 'proxy')!;
-    assert.equal(proxy.p, 'update');
-    assert.ok(!String(proxy.unique_id).includes('3f4e1c2a9b8d'), 'never the container id');
-    const stateTopic = String(proxy.state_topic);
-    await ha.until(() => !!ha.last(stateTopic));
-    const state = ha.json<UpdateState>(stateTopic);
-    assert.equal(state.installed_version, '1.27 (sha256:111111111111)');
-    assert.equal(state.latest_version, '1.27 (sha256:222222222222)');
-    assert.equal(state.title, 'proxy');
-    void proxyKey;
+  it('adds an entity per container with an update source, two for two containers of one image', async () => {
+    await host.containers([proxy, edge, db, built]);
+    await ha.until(() => names().length === 3, 'three container entities');
+    assert.deepEqual(names(), ['db', 'edge', 'proxy'], 'none for the locally built container');
+    for (const [, c] of containerComponents()) {
+      assert.equal(c.p, 'update');
+      assert.ok(!String(c.unique_id).includes(proxy.id.slice(0, 12)), 'never the container id');
+      assert.ok(!String(c.unique_id).includes(edge.id.slice(0, 12)), 'never the container id');
+    }
+    await ha.until(() =>
+      ['proxy', 'edge', 'db'].every((n) => !!ha.last(String(component(n)![1].state_topic))),
+    );
+    for (const name of ['proxy', 'edge']) {
+      const state = stateOf(name);
+      assert.equal(state.title, name);
+      // The tag did not move: the digests tell the images apart (REFERENCES).
+      assert.equal(state.installed_version, `1.27 (${short(proxy.localDigests[0])})`);
+      assert.equal(state.latest_version, `1.27 (${short(proxy.remoteDigest)})`);
+    }
+    const upToDate = stateOf('db');
+    assert.equal(upToDate.installed_version, `16 (${short(db.localDigests[0])})`);
+    assert.equal(upToDate.latest_version, upToDate.installed_version, 'up to date: equal strings');
   });
 
-  it('keeps the entity’s unique_id when the container is recreated with a new id', async () => {
-    const before = containerComponents().find(([, c]) => c.name === 'proxy')![1].unique_id;
+  it('keeps the entity’s unique_id when the container is recreated with a new id on the new image', async () => {
+    const before = component('proxy')![1].unique_id;
     const from = ha.seen.length;
-    await host.scan('docker', [
-      container('proxy', { containerIds: ['99aa88bb77cc'], localDigests: [digest('2')] }),
-      container('db', { image: 'postgres', tag: '16', currentVersion: '16', availableVersion: '16' }),
-    ]);
-    const topic = String(containerComponents().find(([, c]) => c.name === 'proxy')![1].state_topic);
-    await ha.until(() => ha.on(topic, from).length > 0, 'the new state');
-    assert.equal(containerComponents().find(([, c]) => c.name === 'proxy')![1].unique_id, before);
+    const recreated: ContainerInventoryItem = {
+      ...proxy,
+      id: 'f'.repeat(64),
+      localDigests: [proxy.remoteDigest!],
+      checkStatus: 'up_to_date',
+    };
+    await host.containers([recreated, edge, db, built]);
+    await ha.until(
+      () => stateOf('proxy').latest_version === stateOf('proxy').installed_version,
+      'proxy up to date',
+    );
+    assert.equal(stateOf('proxy').installed_version, `1.27 (${short(proxy.remoteDigest)})`);
+    assert.notEqual(stateOf('edge').latest_version, stateOf('edge').installed_version, 'edge still outdated');
+    assert.equal(component('proxy')![1].unique_id, before);
     assert.equal(
       ha.on(ha.discoveryTopic(host.agentId), from).length,
       0,
@@ -95,19 +109,34 @@ describe('homeassistant plugin: Docker containers as update entities', function 
     );
   });
 
+  it('installing from either container of an image approves that image’s update once', async () => {
+    const topic = String(component('edge')![1].command_topic);
+    await ha.send(topic, 'install');
+    const dryRun = await host.agent.down.waitFor(
+      (m) => m.type === 'command' && m.payload.type === 'dry_run',
+      30_000,
+    );
+    assert.ok(JSON.stringify(dryRun.payload).includes(proxy.reference), 'the image’s record');
+    await ha.until(() => stateOf('edge').in_progress, 'in progress');
+    assert.equal(stateOf('proxy').in_progress, false, 'proxy already runs the new image');
+    assert.equal(stateOf('db').in_progress, false);
+    const events = await core.db.systemEvents.list({ agentId: host.agentId });
+    const requested = events.filter((e) => e.subtype === 'ha_install_requested');
+    assert.equal(requested.length, 1);
+    assert.deepEqual(requested[0]!.metadata.approved, [proxy.reference]);
+  });
+
   it('removes the entity of a container the host no longer reports', async () => {
-    const [dbKey, db] = containerComponents().find(([, c]) => c.name === 'db')!;
+    const [dbKey, dbComponent] = component('db')!;
     const from = ha.seen.length;
-    await host.scan('docker', [
-      container('proxy', { containerIds: ['99aa88bb77cc'], localDigests: [digest('2')] }),
-    ]);
-    await ha.until(() => containerComponents().length === 1, 'one container left');
+    await host.containers([proxy, edge, built]);
+    await ha.until(() => names().length === 2, 'two containers left');
     const messages = ha
       .on(ha.discoveryTopic(host.agentId), from)
       .map((m) => JSON.parse(m.payload) as Discovery);
     // HA removes one component of a device when it comes once with its platform alone.
     assert.deepEqual(messages[0]!.cmps[dbKey], { p: 'update' });
     assert.ok(!(dbKey in messages.at(-1)!.cmps));
-    await ha.until(() => ha.last(String(db.state_topic))?.payload === '', 'its state cleared');
+    await ha.until(() => ha.last(String(dbComponent.state_topic))?.payload === '', 'its state cleared');
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { tempDir } from '../../helpers/cli.js';
+import { outdatedContainer } from '../../helpers/containers.js';
 import type { TestCore } from '../../helpers/core.js';
 import { scanPackage } from '../../helpers/sim-agent.js';
 import { addHost, startCoreWithHa } from './helpers/core-with-ha.js';
@@ -7,21 +8,6 @@ import { type HaObserver, observeAsHa } from './helpers/ha-observer.js';
 import { type OwnMosquitto, requireMosquitto, startOwnMosquitto } from './helpers/mosquitto.js';
 
 type Discovery = { cmps: Record<string, { unique_id?: string }> };
-
-const dockerRecord = (name: string) =>
-  scanPackage(name, {
-    plugin: 'docker',
-    arch: undefined,
-    currentVersion: '1.27',
-    availableVersion: '1.27',
-    source: 'docker.io',
-    security: false,
-    severity: 'unknown',
-    image: 'nginx',
-    tag: '1.27',
-    localDigests: ['sha256:1111111111111111111111111111111111111111111111111111111111111111'],
-    remoteDigest: 'sha256:2222222222222222222222222222222222222222222222222222222222222222',
-  });
 
 const uniqueIds = (payload: string) =>
   Object.values((JSON.parse(payload) as Discovery).cmps)
@@ -52,7 +38,7 @@ describe('homeassistant plugin: restarts of the core and of the broker', functio
     core = await startCoreWithHa(broker.url, {}, { dataDir: data.path });
     const host = await addHost(core, {}, 'nas');
     await host.scan('apt', [scanPackage('openssl')]);
-    await host.scan('docker', [dockerRecord('proxy')]);
+    await host.containers([outdatedContainer('proxy', 'docker.io/library/nginx', '1.27')]);
     const os = ha.stateTopic(host.agentId, 'os');
     await ha.until(() => ha.last(ha.stateTopic(host.agentId, 'pending'))?.payload === '1');
     const before = ha.last(os)!.payload;
@@ -98,6 +84,15 @@ describe('homeassistant plugin: restarts of the core and of the broker', functio
       .database.query("insert into homeassistant_devices (agent_id, containers) values (?, '[]'::jsonb)", [
         ghost,
       ]);
+    // A container entity on the broker the host no longer has (gone while the core was down, or
+    // keyed by its image as before the container inventory): its component must go too.
+    const stale = 'docker_io_library_nginx_1_27_0badc0de';
+    await core!.db
+      .plugin('homeassistant')
+      .database.query(
+        `update homeassistant_devices set containers = containers || ?::jsonb where agent_id = ?`,
+        [JSON.stringify([stale]), agent!.id],
+      );
     await core!.stop('restart');
     core = null;
 
@@ -105,6 +100,11 @@ describe('homeassistant plugin: restarts of the core and of the broker', functio
     core = await startCoreWithHa(broker.url, {}, { dataDir: data.path });
     await ha.until(() => ha.on(topic, from).length > 0);
     assert.deepEqual(uniqueIds(ha.last(topic)!.payload), first);
+    const sent = ha.on(topic, from).map((m) => JSON.parse(m.payload) as Discovery);
+    assert.deepEqual(sent[0]!.cmps[`c_${stale}`], { p: 'update' }, 'the stale component removed');
+    await ha.until(() =>
+      ha.on(ha.stateTopic(agent!.id, `containers/${stale}`), from).some((m) => m.payload === ''),
+    );
     await ha.until(() => ha.on(ghostTopic, from).some((m) => m.payload === ''));
     assert.equal(await ha.retained(ghostTopic), null);
   });

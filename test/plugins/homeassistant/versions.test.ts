@@ -50,22 +50,34 @@ describe('homeassistant plugin: versions in Home Assistant’s terms', () => {
     assert.ok(huge.length <= 255);
   });
 
-  it('puts the digest in a container’s version when its tag did not move', () => {
-    const record = pkg('proxy', {
+  it('puts the digest in a container’s version, its tag did not move', () => {
+    const update = {
+      id: 'u',
       plugin: 'docker',
-      currentVersion: '1.27',
-      availableVersion: '1.27',
-      metadata: { localDigests: ['sha256:' + 'a'.repeat(64)], remoteDigest: 'sha256:' + 'b'.repeat(64) },
-    });
-    assert.deepEqual(containerVersions(record, true), {
+      name: 'docker.io/library/nginx:1.27',
+      arch: '',
+      status: 'pending' as const,
+      currentVersion: 'sha256:aaaaaaaaaaaa',
+      availableVersion: 'sha256:bbbbbbbbbbbb',
+    };
+    const container = {
+      tag: '1.27',
+      localDigests: ['sha256:' + 'a'.repeat(64)],
+      remoteDigest: 'sha256:' + 'b'.repeat(64),
+      update,
+    };
+    assert.deepEqual(containerVersions(container, true), {
       installed: '1.27 (sha256:aaaaaaaaaaaa)',
       latest: '1.27 (sha256:bbbbbbbbbbbb)',
     });
-    const moved = { ...record, availableVersion: '1.28' };
-    assert.equal(containerVersions(moved, true).latest, '1.28 (sha256:bbbbbbbbbbbb)');
-    assert.deepEqual(containerVersions(record, false), {
+    assert.deepEqual(containerVersions(container, false), {
       installed: '1.27 (sha256:aaaaaaaaaaaa)',
       latest: '1.27 (sha256:aaaaaaaaaaaa)',
     });
+    // Without the registry's digest, the record's version still makes latest differ.
+    const noRemote = { ...container, remoteDigest: null };
+    assert.equal(containerVersions(noRemote, true).latest, '1.27 (sha256:bbbbbbbbbbbb)');
+    const nothing = { ...noRemote, update: { ...update, availableVersion: null } };
+    assert.equal(containerVersions(nothing, true).latest, '1.27 (new image)');
   });
 });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { ScanPackage } from '../../../../broker/protocol/index.js';
+import type { ContainerInventoryItem, ScanPackage } from '../../../../broker/protocol/index.js';
 import type { RedflagConfig } from '../../../../core/config/index.js';
 import { answeringAgent, type Responder } from '../../../helpers/answering-agent.js';
+import { dockerScan } from '../../../helpers/containers.js';
 import { startTestCore, type TestCore } from '../../../helpers/core.js';
 import { type AgentIdentity, envelope, publishUp, registerSimAgent } from '../../../helpers/sim-agent.js';
 
@@ -63,6 +64,15 @@ export async function addHost(
         finishedAt: now,
         packages,
       };
+      await publishUp(agent.client, identity, 'scan', message);
+      await agent.down.waitFor((m) => m.type === 'receipt' && m.payload.ackOf === message.id, 30_000);
+    },
+    /**
+     * A docker scan as the Docker plugin sends it: the host's whole container inventory, and a
+     * record for each outdated container's image (test/helpers/containers.ts).
+     */
+    async containers(items: ContainerInventoryItem[]): Promise<void> {
+      const message = dockerScan(items);
       await publishUp(agent.client, identity, 'scan', message);
       await agent.down.waitFor((m) => m.type === 'receipt' && m.payload.ackOf === message.id, 30_000);
     },
