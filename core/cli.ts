@@ -50,6 +50,7 @@ async function migrate(flags: CommonFlags & { json?: boolean }) {
       schema: config.database.schema,
       poolMax: 1,
       connectTimeoutMs: config.database.connectTimeoutMs,
+      pglite: config.database.pglite,
     }).catch(handleStartError);
     try {
       applied = await db.migrate().catch(handleStartError);

@@ -81,6 +81,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       schema: config.database.schema,
       poolMax: config.database.poolMax,
       connectTimeoutMs: config.database.connectTimeoutMs,
+      pglite: config.database.pglite,
       onLog: (level, message) => log[level]({ component: 'db' }, message),
     });
     opened.push(() => db.close());

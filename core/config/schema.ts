@@ -61,7 +61,13 @@ export interface RedflagConfig {
     outputMaxKiB: number;
   };
   live: { bufferSize: number; heartbeatSeconds: number; maxQueuedKiB: number; sessionCheckSeconds: number };
-  database: { url: string | null; schema: string; poolMax: number; connectTimeoutMs: number };
+  database: {
+    url: string | null;
+    schema: string;
+    poolMax: number;
+    connectTimeoutMs: number;
+    pglite: { settings: Record<string, string | number>; optimizeWasm: boolean };
+  };
   log: { level: LogLevel; format: LogFormat };
   shutdown: { timeoutMs: number };
   localAgent: { enabled: boolean };
