@@ -29,7 +29,7 @@ export async function runLocally(
     schema: config.database.schema,
     poolMax: 2,
     connectTimeoutMs: config.database.connectTimeoutMs,
-      pglite: config.database.pglite,
+    pglite: config.database.pglite,
   });
   try {
     const { pending } = await db.migrationStatus();

@@ -52,7 +52,10 @@ export function pgliteVersion(): string {
  * the peak near a normal start's: initdb runs a second PostgreSQL instance beside the first
  * and peaked above 700 MB.
  */
-export function pgliteTemplatePath(version = pgliteVersion(), dir = dirname(new URL(import.meta.url).pathname)) {
+export function pgliteTemplatePath(
+  version = pgliteVersion(),
+  dir = dirname(new URL(import.meta.url).pathname),
+) {
   return join(dir, `pglite-template-${version}.tar.gz`);
 }
 

@@ -1,5 +1,6 @@
-// Memory (issue 26): the resident memory of the built core (`npm run build`, run as the add-on
-// runs it: `node dist/core/cli.js serve`), beside a bare `node` process measured in the same run.
+// Memory (issue 26): the resident memory of the built core (`npm run build`), started as the
+// add-on starts it (its start script, addon/rootfs/usr/lib/redflag/start.mjs, with its node
+// flags, running dist/core/cli.js), beside a bare `node` process measured in the same run.
 // For each database (PGlite always, PostgreSQL when REDFLAG_BENCH_PG_URL or REDFLAG_TEST_PG_URL
 // names one): the peak while a new database is initialised (PGlite's initdb, the migrations),
 // the steady RSS idle, and the steady and peak RSS after BENCH_MEMORY_MINUTES (10) with
@@ -8,9 +9,12 @@
 // Smoke run: BENCH_MEMORY_MINUTES=0.5 npm run bench memory.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { upTopic } from '../../broker/protocol/index.js';
+import { adminRequest } from '../../core/api/index.js';
+import { cleanEnv, freePort, tempDir } from '../helpers/cli.js';
 import {
   type AgentIdentity,
   connectAgent,
@@ -20,7 +24,7 @@ import {
   registerSimAgent,
   scanPackage,
 } from '../helpers/sim-agent.js';
-import { type BenchDatabase, benchDatabases, percentile, pool, startBenchCore } from './lib.js';
+import { type BenchDatabase, benchDatabases, percentile, pool, READY_TIMEOUT_MS, waitFor } from './lib.js';
 
 const MINUTES = Number(process.env.BENCH_MEMORY_MINUTES ?? 10);
 const AGENTS = Number(process.env.BENCH_MEMORY_AGENTS ?? 50);
@@ -29,6 +33,7 @@ const SETTLE_SECONDS = Number(process.env.BENCH_MEMORY_SETTLE_SECONDS ?? 20);
 const PACKAGES_PER_SCAN = 300;
 const ROOT = new URL('../../', import.meta.url).pathname;
 const BUILT_CORE = `${ROOT}dist/core/cli.js`;
+const ADDON_START = `${ROOT}addon/rootfs/usr/lib/redflag/start.mjs`;
 const MB = 1024 * 1024;
 
 /** VmRSS and VmHWM (the peak RSS since the process started) from /proc, in bytes. */
@@ -69,6 +74,67 @@ function build() {
   if (process.env.BENCH_MEMORY_NO_BUILD && existsSync(BUILT_CORE)) return;
   const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   if (built.status !== 0) throw new Error('npm run build failed');
+}
+
+interface AddonCore {
+  /** The core's process (the start script's child): the one measured. */
+  pid: number;
+  /** The start script's own process, which stays to forward signals. */
+  starterPid: number;
+  httpUrl: string;
+  mqttUrl: string;
+  admin<T>(method: string, path: string, body?: unknown): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The add-on's start script with a written options file (discovery off: no Supervisor here),
+ * running the built core on `dataDir`; the environment moves its ports off the add-on's own.
+ */
+async function startAddonCore(database: BenchDatabase, dataDir: string): Promise<AddonCore> {
+  const options = join(dataDir, '..', 'options.json');
+  writeFileSync(
+    options,
+    JSON.stringify({
+      database_url: database.env.REDFLAG_DATABASE_URL ?? '',
+      discovery: false,
+      log_level: 'warn',
+    }),
+  );
+  const httpPort = await freePort();
+  const mqttPort = await freePort();
+  const starter = spawn(process.execPath, [ADDON_START], {
+    env: cleanEnv({
+      ...database.env,
+      REDFLAG_ADDON_OPTIONS_FILE: options,
+      REDFLAG_ADDON_CORE: BUILT_CORE,
+      REDFLAG_DATA_DIR: dataDir,
+      REDFLAG_HTTP_HOST: '127.0.0.1',
+      REDFLAG_HTTP_PORT: String(httpPort),
+      REDFLAG_BROKER_HOST: '127.0.0.1',
+      REDFLAG_BROKER_PORT: String(mqttPort),
+    }),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise((r) => starter.once('exit', r));
+  const httpUrl = `http://127.0.0.1:${httpPort}`;
+  await waitFor(
+    () => fetch(`${httpUrl}/readyz`).then((res) => res.status === 200),
+    READY_TIMEOUT_MS,
+    'the core started by the add-on script to be ready',
+  );
+  const children = readFileSync(`/proc/${starter.pid}/task/${starter.pid}/children`, 'utf8').trim();
+  return {
+    pid: Number(children.split(' ')[0]),
+    starterPid: starter.pid!,
+    httpUrl,
+    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+    admin: (method, path, body) => adminRequest(join(dataDir, 'redflag.sock'), method, path, body),
+    async stop() {
+      starter.kill('SIGTERM'); // forwarded to the core
+      await exited;
+    },
+  };
 }
 
 /** A simulated agent's life: hello and a scan on connect, metrics every minute, a scan every 5. */
@@ -120,24 +186,29 @@ async function agentLife(mqttUrl: string, identity: AgentIdentity, clients: Mqtt
 interface Figures {
   firstStartPeak: number;
   idle: number;
+  /** The start script's own process. */
+  starter: number;
   loadedSteady: number;
   loadedPeak: number;
 }
 
 async function measure(database: BenchDatabase): Promise<Figures> {
-  // First start: a new data directory (PGlite's initdb) or an empty schema, then the migrations.
-  // VmHWM while the process is still alive is the peak of everything it did until ready.
-  const first = await startBenchCore(database.env, [], undefined, BUILT_CORE);
+  const dir = tempDir('redflag-bench-memory-');
+  const dataDir = join(dir.path, 'data');
+  // First start: a new data directory (the embedded database created) or an empty schema, then
+  // the migrations. VmHWM of the still running process is the peak of everything until ready.
+  const first = await startAddonCore(database, dataDir);
   const firstStartPeak = memoryOf(first.pid).peak;
-  await first.stop({ keepData: true });
+  await first.stop();
 
   // Idle: the same data directory (or schema) again, as every later start of the add-on.
-  const core = await startBenchCore(database.env, [], first.dataDir, BUILT_CORE);
+  const core = await startAddonCore(database, dataDir);
   const clients: MqttClient[] = [];
   const stops: Array<() => void> = [];
   try {
     await sleep(SETTLE_SECONDS * 1000);
     const idle = await steadyRss(core.pid);
+    const starter = await steadyRss(core.starterPid, 3);
 
     const { token } = await core.admin<{ token: string }>('POST', '/v1/tokens', {
       label: 'memory bench',
@@ -162,6 +233,7 @@ async function measure(database: BenchDatabase): Promise<Figures> {
     return {
       firstStartPeak,
       idle,
+      starter,
       loadedSteady: percentile(tail, 50),
       loadedPeak: memoryOf(core.pid).peak,
     };
@@ -170,35 +242,32 @@ async function measure(database: BenchDatabase): Promise<Figures> {
     await Promise.all(clients.map((c) => c.endAsync(true).catch(() => {})));
     await core.stop();
     await database.cleanup();
+    dir.remove();
   }
 }
 
 export async function run() {
   build();
   console.log(
-    `built core (node dist/core/cli.js serve); ${AGENTS} agents for ${MINUTES} min ` +
-      `(BENCH_MEMORY_AGENTS, BENCH_MEMORY_MINUTES); RSS from /proc/<pid>/status`,
+    `the built core (dist/core/cli.js) started by the add-on's start script; ${AGENTS} agents for ` +
+      `${MINUTES} min (BENCH_MEMORY_AGENTS, BENCH_MEMORY_MINUTES); RSS from /proc/<pid>/status, ` +
+      `steady = median of samples a second (idle) or 5 s (agents) apart, peak = VmHWM`,
   );
   const bare = await bareNode();
-  console.log(`reference: bare node (node -e, idle)            RSS ${mb(bare)}`);
-  const ratio = (bytes: number) => `${(bytes / bare).toFixed(1)}x bare node`;
+  console.log(`reference: bare node (node -e, idle)                  ${mb(bare).padStart(7)}`);
+  const line = (what: string, bytes: number, target?: number) =>
+    console.log(
+      `${what.padEnd(54)}${mb(bytes).padStart(7)}  ${(bytes / bare).toFixed(1).padStart(5)}x bare node` +
+        (target ? `  target < ${mb(target)}: ${bytes < target ? 'met' : 'NOT met'}` : ''),
+    );
   const targets: Record<string, number> = { PGlite: 200 * MB, PostgreSQL: 120 * MB };
   for (const database of benchDatabases()) {
     const f = await measure(database);
     const target = targets[database.name]!;
-    const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
-    console.log(
-      `${database.name}: first start (new database) peak ${mb(f.firstStartPeak)} (${ratio(f.firstStartPeak)}; ` +
-        `target < 400 MB: ${verdict(f.firstStartPeak < 400 * MB)})`,
-    );
-    console.log(
-      `${database.name}: idle                         steady ${mb(f.idle)} (${ratio(f.idle)}; ` +
-        `target < ${mb(target)}: ${verdict(f.idle < target)})`,
-    );
-    console.log(
-      `${database.name}: ${AGENTS} agents after ${MINUTES} min         steady ${mb(f.loadedSteady)} ` +
-        `(${ratio(f.loadedSteady)}), peak ${mb(f.loadedPeak)} (${ratio(f.loadedPeak)}; ` +
-        `target < ${mb(target)}: ${verdict(f.loadedSteady < target)})`,
-    );
+    line(`${database.name}: first start (new database), peak`, f.firstStartPeak, 400 * MB);
+    line(`${database.name}: idle, steady`, f.idle, target);
+    line(`${database.name}: ${AGENTS} agents after ${MINUTES} min, steady`, f.loadedSteady, target);
+    line(`${database.name}: ${AGENTS} agents after ${MINUTES} min, peak`, f.loadedPeak);
+    line(`${database.name}: the add-on's start script (a second process)`, f.starter);
   }
 }
