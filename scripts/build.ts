@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { dumpNewPgliteDataDir, pgliteTemplatePath } from '../core/db/pglite.js';
+import { dumpNewPgliteDataDir, pgliteTemplatePath } from '../core/db/index.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 

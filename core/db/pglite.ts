@@ -28,6 +28,8 @@ export interface PgliteOptions {
    * 50 MB less than with its optimising one, for slower queries. Process-wide, hence set once.
    */
   optimizeWasm?: boolean;
+  /** The template a new data directory is copied from, when the file exists; tests name their own. */
+  template?: string;
 }
 
 /** `-c name=value` pairs after PGlite's own start parameters. */
@@ -65,7 +67,7 @@ export async function openPglite(options: PgliteOptions): Promise<PGlite> {
   if (options.optimizeWasm === false && !wasmCompilerChosen) setFlagsFromString('--liftoff-only');
   wasmCompilerChosen = true;
   const isNew = !options.dir.startsWith('memory://') && !existsSync(join(options.dir, 'PG_VERSION'));
-  const template = isNew ? pgliteTemplatePath() : null;
+  const template = isNew ? (options.template ?? pgliteTemplatePath()) : null;
   const pglite = new PGlite(options.dir, {
     // pg_trgm indexes the free-text search of package names, as on PostgreSQL.
     extensions: { pg_trgm },
