@@ -34,6 +34,14 @@ const PACKAGES_PER_SCAN = 300;
 const ROOT = new URL('../../', import.meta.url).pathname;
 const BUILT_CORE = `${ROOT}dist/core/cli.js`;
 const ADDON_START = `${ROOT}addon/rootfs/usr/lib/redflag/start.mjs`;
+const ADDON_RUN = `${ROOT}addon/rootfs/etc/s6-overlay/s6-rc.d/redflag/run`;
+
+/** Node's flags on the `exec node … start.mjs` line of the add-on's s6 run script. */
+function addonNodeFlags(): string[] {
+  const line = /^exec node (.*)\/usr\/lib\/redflag\/start\.mjs\s*$/m.exec(readFileSync(ADDON_RUN, 'utf8'));
+  if (!line) throw new Error(`${ADDON_RUN} has no \`exec node … start.mjs\` line`);
+  return line[1]!.split(/\s+/).filter(Boolean);
+}
 const MB = 1024 * 1024;
 
 /** VmRSS and VmHWM (the peak RSS since the process started) from /proc, in bytes. */
@@ -77,10 +85,8 @@ function build() {
 }
 
 interface AddonCore {
-  /** The core's process (the start script's child): the one measured. */
+  /** The start script's process, which runs the core. */
   pid: number;
-  /** The start script's own process, which stays to forward signals. */
-  starterPid: number;
   httpUrl: string;
   mqttUrl: string;
   admin<T>(method: string, path: string, body?: unknown): Promise<T>;
@@ -103,7 +109,7 @@ async function startAddonCore(database: BenchDatabase, dataDir: string): Promise
   );
   const httpPort = await freePort();
   const mqttPort = await freePort();
-  const starter = spawn(process.execPath, [ADDON_START], {
+  const starter = spawn(process.execPath, [...addonNodeFlags(), ADDON_START], {
     env: cleanEnv({
       ...database.env,
       REDFLAG_ADDON_OPTIONS_FILE: options,
@@ -123,15 +129,13 @@ async function startAddonCore(database: BenchDatabase, dataDir: string): Promise
     READY_TIMEOUT_MS,
     'the core started by the add-on script to be ready',
   );
-  const children = readFileSync(`/proc/${starter.pid}/task/${starter.pid}/children`, 'utf8').trim();
   return {
-    pid: Number(children.split(' ')[0]),
-    starterPid: starter.pid!,
+    pid: starter.pid!,
     httpUrl,
     mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
     admin: (method, path, body) => adminRequest(join(dataDir, 'redflag.sock'), method, path, body),
     async stop() {
-      starter.kill('SIGTERM'); // forwarded to the core
+      starter.kill('SIGTERM');
       await exited;
     },
   };
@@ -186,8 +190,6 @@ async function agentLife(mqttUrl: string, identity: AgentIdentity, clients: Mqtt
 interface Figures {
   firstStartPeak: number;
   idle: number;
-  /** The start script's own process. */
-  starter: number;
   loadedSteady: number;
   loadedPeak: number;
 }
@@ -208,7 +210,6 @@ async function measure(database: BenchDatabase): Promise<Figures> {
   try {
     await sleep(SETTLE_SECONDS * 1000);
     const idle = await steadyRss(core.pid);
-    const starter = await steadyRss(core.starterPid, 3);
 
     const { token } = await core.admin<{ token: string }>('POST', '/v1/tokens', {
       label: 'memory bench',
@@ -233,7 +234,6 @@ async function measure(database: BenchDatabase): Promise<Figures> {
     return {
       firstStartPeak,
       idle,
-      starter,
       loadedSteady: percentile(tail, 50),
       loadedPeak: memoryOf(core.pid).peak,
     };
@@ -249,7 +249,8 @@ async function measure(database: BenchDatabase): Promise<Figures> {
 export async function run() {
   build();
   console.log(
-    `the built core (dist/core/cli.js) started by the add-on's start script; ${AGENTS} agents for ` +
+    `the built core (dist/core/cli.js) run by the add-on's start script with the node flags of its ` +
+      `s6 run script (${addonNodeFlags().join(' ')}); ${AGENTS} agents for ` +
       `${MINUTES} min (BENCH_MEMORY_AGENTS, BENCH_MEMORY_MINUTES); RSS from /proc/<pid>/status, ` +
       `steady = median of samples a second (idle) or 5 s (agents) apart, peak = VmHWM`,
   );
@@ -268,6 +269,5 @@ export async function run() {
     line(`${database.name}: idle, steady`, f.idle, target);
     line(`${database.name}: ${AGENTS} agents after ${MINUTES} min, steady`, f.loadedSteady, target);
     line(`${database.name}: ${AGENTS} agents after ${MINUTES} min, peak`, f.loadedPeak);
-    line(`${database.name}: the add-on's start script (a second process)`, f.starter);
   }
 }

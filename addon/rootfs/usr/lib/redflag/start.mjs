@@ -1,9 +1,10 @@
 // The add-on's start script (issue 26 §2): reads the user's options, asks the Supervisor for
 // Home Assistant's MQTT broker when discovery is on, keeps everything under /data, and runs
-// the built core with ingress. Plain Node (no dependencies): it runs before anything else.
-import { spawn } from 'node:child_process';
+// the built core with ingress, in this same process. Plain Node (no dependencies): it runs
+// before anything else.
 import { readFileSync } from 'node:fs';
 import process from 'node:process';
+import { pathToFileURL } from 'node:url';
 
 /* global fetch -- Node's own (Node ≥ 18) */
 
@@ -81,14 +82,9 @@ if (options.discovery !== false) {
 }
 
 // What the environment already says wins (tests, and users who know what they do).
-const childEnv = { ...settings, ...env };
-// V8's young generation capped at 4 MB a half (16 MB by default): about 20 MB less resident
-// memory for an idle core, at the cost of more frequent small collections (docs/decisions.md).
-// A heap flag: it only works on the command line, not set from inside the core.
-const NODE_FLAGS = ['--max-semi-space-size=4'];
-const core = spawn(process.execPath, [...NODE_FLAGS, coreEntry, 'serve'], {
-  env: childEnv,
-  stdio: 'inherit',
-});
-for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => core.kill(signal));
-core.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+for (const [name, value] of Object.entries(settings)) env[name] ??= value;
+// The core runs in this process, not a child: a second Node process would hold about 40 MB of
+// a small box only to forward signals (issue 26, docs/decisions.md). Node's flags for the core
+// are on the `exec node` line of the s6 run script.
+process.argv = [process.argv[0], coreEntry, 'serve'];
+await import(pathToFileURL(coreEntry).href);
