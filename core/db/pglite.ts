@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -54,10 +55,7 @@ export function pgliteVersion(): string {
  * the peak near a normal start's: initdb runs a second PostgreSQL instance beside the first
  * and peaked above 700 MB.
  */
-export function pgliteTemplatePath(
-  version = pgliteVersion(),
-  dir = dirname(new URL(import.meta.url).pathname),
-) {
+export function pgliteTemplatePath(version = pgliteVersion(), dir = dirname(fileURLToPath(import.meta.url))) {
   return join(dir, `pglite-template-${version}.tar.gz`);
 }
 

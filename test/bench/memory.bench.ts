@@ -143,8 +143,10 @@ async function startAddonCore(database: BenchDatabase, dataDir: string): Promise
 
 /** A simulated agent's life: hello and a scan on connect, metrics every minute, a scan every 5. */
 async function agentLife(mqttUrl: string, identity: AgentIdentity, clients: MqttClient[]) {
-  const client = await connectAgent(mqttUrl, identity, { will: false });
+  // Generous: on a loaded machine a CONNACK has taken more than the helper's 5 s.
+  const client = await connectAgent(mqttUrl, identity, { will: false, connectTimeoutMs: 120_000 });
   clients.push(client);
+  client.on('error', (err) => console.log(`  agent ${identity.agentId}: ${err.message}`));
   const down = await listenDown(client, identity);
   const publish = (type: 'hello' | 'scan' | 'metrics', message: object) =>
     client.publishAsync(upTopic(identity.topicPrefix, identity.agentId, type), JSON.stringify(message), {
@@ -221,7 +223,7 @@ async function measure(database: BenchDatabase): Promise<Figures> {
       if (!r.identity) throw new Error(`registration failed: ${JSON.stringify(r.body)}`);
       return r.identity;
     });
-    stops.push(...(await pool(identities, 10, (identity) => agentLife(core.mqttUrl, identity, clients))));
+    stops.push(...(await pool(identities, 5, (identity) => agentLife(core.mqttUrl, identity, clients))));
     // Sampled every 5 s; the steady figure is the median of the last minute (or last fifth).
     const samples: number[] = [];
     const until = Date.now() + MINUTES * 60_000;
