@@ -91,8 +91,6 @@ export async function startBenchCore(
   nodeArgs: string[] = [],
   /** The data directory of a core stopped with keepData: starts on its agents and keys. */
   dataDir?: string,
-  /** The script to run: the sources through tsx by default, a build's dist/core/cli.js for the memory bench. */
-  entry = REDFLAG_BIN,
 ): Promise<BenchCore> {
   const dir = dataDir
     ? { path: dataDir, remove: () => rmSync(dataDir, { recursive: true, force: true }) }
@@ -105,7 +103,7 @@ export async function startBenchCore(
       // e.g. BENCH_CORE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the core under load
       ...nodeArgs,
       ...(process.env.BENCH_CORE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-      entry,
+      REDFLAG_BIN,
       'serve',
       '--data-dir',
       dir.path,
