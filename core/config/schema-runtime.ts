@@ -61,7 +61,7 @@ export const runtimeSections = {
             default: false,
             description:
               "Let V8 optimise the database's hot WebAssembly code: faster queries on a large fleet for about " +
-              '50 MB more memory. Off: V8 runs it with its baseline compiler only.',
+              '70 MB more memory. Off: V8 runs it with its baseline compiler only.',
           },
         },
       },

@@ -26,7 +26,7 @@ export interface PgliteOptions {
   settings?: Record<string, string | number>;
   /**
    * false: V8 runs PGlite's WebAssembly with its baseline compiler only (--liftoff-only), about
-   * 50 MB less than with its optimising one, for slower queries. Process-wide, hence set once.
+   * 70 MB less (the core measured) than with its optimising one, for slower queries. Process-wide, hence set once.
    */
   optimizeWasm?: boolean;
   /** The template a new data directory is copied from, when the file exists; tests name their own. */
