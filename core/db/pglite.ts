@@ -25,8 +25,9 @@ export interface PgliteOptions {
   /** PostgreSQL settings over PGLITE_SMALL_BOX_SETTINGS. */
   settings?: Record<string, string | number>;
   /**
-   * false: V8 runs PGlite's WebAssembly with its baseline compiler only (--liftoff-only), about
-   * 70 MB less (the core measured) than with its optimising one, for slower queries. Process-wide, hence set once.
+   * false: V8 runs PGlite's WebAssembly with its baseline compiler only (--liftoff-only): about
+   * 70 MB less in the core than with its optimising one, for slower queries. Process-wide, so the
+   * first open decides.
    */
   optimizeWasm?: boolean;
   /** The template a new data directory is copied from, when the file exists; tests name their own. */
