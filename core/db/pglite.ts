@@ -9,7 +9,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 /**
  * PostgreSQL settings of the embedded database, for the boxes Home Assistant runs on (issue 26;
  * what each saved is in docs/decisions.md). PGlite's own defaults are a server's: 128 MB of
- * shared buffers, 100 connections for a database only this process opens. `database.pgliteSettings`
+ * shared buffers, 100 connections for a database only this process opens. `database.pglite.settings`
  * is merged over these.
  */
 export const PGLITE_SMALL_BOX_SETTINGS: Readonly<Record<string, string>> = {
