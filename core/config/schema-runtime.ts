@@ -51,7 +51,7 @@ export const runtimeSections = {
             default: {},
             description:
               'PostgreSQL settings of the embedded database, merged over the small-box defaults ' +
-              '`shared_buffers: 16MB`, `max_connections: 5`, `maintenance_work_mem: 16MB`, `temp_buffers: 2MB` ' +
+              '`shared_buffers: 8MB`, `max_connections: 5`, `maintenance_work_mem: 16MB`, `temp_buffers: 2MB` ' +
               "(PGlite's own start at 128 MB of shared buffers). A larger `shared_buffers` keeps more of a large " +
               'fleet in memory. Environment: a JSON object ' +
               '(REDFLAG_DATABASE_PGLITE_SETTINGS=\'{"shared_buffers":"64MB"}\').',

@@ -13,7 +13,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
  * is merged over these.
  */
 export const PGLITE_SMALL_BOX_SETTINGS: Readonly<Record<string, string>> = {
-  shared_buffers: '16MB',
+  shared_buffers: '8MB',
   max_connections: '5',
   maintenance_work_mem: '16MB',
   temp_buffers: '2MB',

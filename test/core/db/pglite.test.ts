@@ -19,7 +19,7 @@ describe('the embedded database (PGlite)', function () {
   it("opens with a small box's memory settings instead of PGlite's 128 MB of shared buffers", async () => {
     const pglite = await openPglite({ dir: 'memory://' });
     try {
-      assert.equal(await setting(pglite, 'shared_buffers'), '16MB');
+      assert.equal(await setting(pglite, 'shared_buffers'), '8MB');
       assert.equal(await setting(pglite, 'max_connections'), '5');
       assert.equal(await setting(pglite, 'maintenance_work_mem'), '16MB');
     } finally {
