@@ -51,6 +51,7 @@ async function migrate(flags: CommonFlags & { json?: boolean }) {
       poolMax: 1,
       connectTimeoutMs: config.database.connectTimeoutMs,
       queryTimeoutMs: config.database.queryTimeoutMs,
+      pglite: config.database.pglite,
     }).catch(handleStartError);
     try {
       applied = await db.migrate().catch(handleStartError);

@@ -82,6 +82,7 @@ export async function startCore(config: RedflagConfig, logger: Logger): Promise<
       poolMax: config.database.poolMax,
       connectTimeoutMs: config.database.connectTimeoutMs,
       queryTimeoutMs: config.database.queryTimeoutMs,
+      pglite: config.database.pglite,
       onLog: (level, message) => log[level]({ component: 'db' }, message),
     });
     opened.push(() => db.close());

@@ -3,11 +3,12 @@
 // output runs with only package.json and node_modules beside it (an image without the sources):
 // `node dist/core/cli.js serve`.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { dumpNewPgliteDataDir, pgliteTemplatePath } from '../core/db/index.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -49,4 +50,8 @@ for (const asset of ASSETS) {
   }
   cpSync(from, join(out, asset.path), { recursive: true, force: true });
 }
+// A new embedded database to copy on first start instead of running initdb, which peaks above
+// 700 MB (core/db/pglite.ts): made here, on the build machine, by the PGlite it ships with.
+const template = pgliteTemplatePath(undefined, join(out, 'core/db'));
+writeFileSync(template, await dumpNewPgliteDataDir());
 console.log(`built ${out}`);

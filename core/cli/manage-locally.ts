@@ -30,6 +30,7 @@ export async function runLocally(
     poolMax: 2,
     connectTimeoutMs: config.database.connectTimeoutMs,
     queryTimeoutMs: config.database.queryTimeoutMs,
+    pglite: config.database.pglite,
   });
   try {
     const { pending } = await db.migrationStatus();

@@ -47,6 +47,34 @@ export const runtimeSections = {
           'fails with a clear error (the API answers 503 database_unavailable) instead of hanging while ' +
           'PostgreSQL does not answer. Migrations are not bounded. Ignored for PGlite, which runs inside the core.',
       },
+      pglite: {
+        type: 'object',
+        additionalProperties: false,
+        default: {},
+        description:
+          'The embedded PGlite database (no `url`): its memory, sized for a Raspberry Pi or a Home Assistant Green.',
+        properties: {
+          settings: {
+            type: 'object',
+            additionalProperties: { type: ['string', 'number'] },
+            propertyNames: { pattern: '^[a-z][a-z0-9_.]*$' },
+            default: {},
+            description:
+              'PostgreSQL settings of the embedded database, merged over the small-box defaults ' +
+              '`shared_buffers: 8MB`, `max_connections: 5`, `maintenance_work_mem: 16MB`, `temp_buffers: 2MB` ' +
+              "(PGlite's own start at 128 MB of shared buffers). A larger `shared_buffers` keeps more of a large " +
+              'fleet in memory. Environment: a JSON object ' +
+              '(REDFLAG_DATABASE_PGLITE_SETTINGS=\'{"shared_buffers":"64MB"}\').',
+          },
+          optimizeWasm: {
+            type: 'boolean',
+            default: false,
+            description:
+              "Let V8 optimise the database's hot WebAssembly code: faster queries on a large fleet for about " +
+              '70 MB more memory. Off: V8 runs it with its baseline compiler only.',
+          },
+        },
+      },
     },
   },
   log: {

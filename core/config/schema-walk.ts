@@ -58,6 +58,7 @@ export function describeRule(schema: SchemaNode): string {
     else if (schema.maximum !== undefined) rule = `${noun} of at most ${schema.maximum}`;
     else rule = noun;
   } else if (main === 'boolean') rule = 'true or false';
+  else if (main === 'object') rule = 'a mapping of names to settings';
   else if (main === 'array') {
     rule = schema.maxItems !== undefined ? `a list of at most ${schema.maxItems}` : 'a list';
     if (schema.items) rule += `, each ${describeRule(schema.items)}`;

@@ -67,6 +67,7 @@ export interface RedflagConfig {
     poolMax: number;
     connectTimeoutMs: number;
     queryTimeoutMs: number;
+    pglite: { settings: Record<string, string | number>; optimizeWasm: boolean };
   };
   log: { level: LogLevel; format: LogFormat };
   shutdown: { timeoutMs: number };

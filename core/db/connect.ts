@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PGlite } from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
 import ClientPGLite from 'knex-pglite';
 import type pg from 'pg';
+import { openPglite } from './pglite.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -23,6 +23,8 @@ export interface ConnectOptions {
    * and cannot stop answering, so it is not bounded.
    */
   queryTimeoutMs: number;
+  /** The embedded database's PostgreSQL settings and compiler (config `database.pglite`). */
+  pglite?: { settings?: Record<string, string | number>; optimizeWasm?: boolean };
   /** Where knex's own warnings go; failures reach the caller as thrown errors instead. */
   onLog?: (level: 'warn' | 'debug', message: string) => void;
 }
@@ -137,9 +139,7 @@ async function connectPglite(options: ConnectOptions): Promise<Connection> {
   if (!inMemory) mkdirSync(options.pgliteDir, { recursive: true, mode: 0o700 });
   let pglite: PGlite;
   try {
-    // pg_trgm indexes the free-text search of package names, as on PostgreSQL.
-    pglite = new PGlite(options.pgliteDir, { extensions: { pg_trgm } });
-    await pglite.waitReady;
+    pglite = await openPglite({ dir: options.pgliteDir, ...options.pglite });
   } catch (err) {
     throw new DatabaseUnavailableError(
       `embedded database in ${options.pgliteDir} cannot be opened: ${describeError(err)}`,

@@ -29,6 +29,7 @@ export type { AdvisoryLocks, LockedRun } from './advisory-locks.js';
 export type { JobRecord } from './repositories/jobs.js';
 export { type PluginStore, tablePrefixFor } from './plugin-store.js';
 export { DatabaseUnavailableError, pgliteDirFor, redactUrl } from './connect.js';
+export { dumpNewPgliteDataDir, pgliteTemplatePath } from './pglite.js';
 export { isDatabaseUnavailable } from './unavailable.js';
 export { MigrationError, type MigrationStatus } from './migrate.js';
 export type { Migration } from './migrations/index.js';

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 
 /**
  * The agent bundle: agent/cli.ts and everything it imports (its built-in plugins, mqtt.js,
@@ -30,6 +29,9 @@ export interface BuiltAgentBundle {
 /** Builds the bundle in memory; `version` is what `redflag-agent --version` and `hello` report. */
 export async function buildAgentBundle(opts: { version: string }): Promise<BuiltAgentBundle> {
   const entry = agentEntryPoint();
+  // Imported on first use: loading esbuild costs the core about 10 MB it holds from then on,
+  // and most cores build the bundle rarely, if ever (issue 26, docs/decisions.md).
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [entry],
     absWorkingDir: fileURLToPath(new URL('../../', `file://${entry}`)),

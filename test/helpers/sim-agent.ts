@@ -90,6 +90,8 @@ export function connectAgent(
     tls?: { ca: Buffer };
     /** Connects from this local address (any of 127.0.0.0/8 on Linux): another source address. */
     localAddress?: string;
+    /** How long to wait for the CONNACK (5 s): a bench on a loaded machine waits longer. */
+    connectTimeoutMs?: number;
   } = {},
 ): Promise<MqttClient> {
   const options: IClientOptions = {
@@ -99,7 +101,7 @@ export function connectAgent(
     password: opts.password ?? connectPassword(identity),
     protocolVersion: 4,
     reconnectPeriod: 0,
-    connectTimeout: 5000,
+    connectTimeout: opts.connectTimeoutMs ?? 5000,
     clean: true,
     ...(opts.will === false
       ? {}

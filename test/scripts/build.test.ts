@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { adminRequest } from '../../core/api/index.js';
+import { pgliteVersion } from '../../core/db/pglite.js';
 import { cleanEnv, freePort, type RunningCore, startRedflag, tempDir } from '../helpers/cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -51,6 +52,12 @@ describe('npm run build: the compiled core runs without the sources', function (
       await core.exited;
     }
     dir?.remove();
+  });
+
+  it('ships a new embedded database made by its PGlite, which the first start copies instead of running initdb', () => {
+    // initdb peaked above 700 MB (issue 26); test/core/db/pglite.test.ts shows the copy is used.
+    const template = join(pkg, `dist/core/db/pglite-template-${pgliteVersion()}.tar.gz`);
+    assert.ok(existsSync(template), `${template} is in the build`);
   });
 
   it('serves install.sh from the build, with its URL written in', async () => {

@@ -53,7 +53,14 @@ describe('core/config loadConfig', () => {
         outputMaxKiB: 1024,
       },
       live: { bufferSize: 10000, heartbeatSeconds: 30, maxQueuedKiB: 1024, sessionCheckSeconds: 60 },
-      database: { url: null, schema: 'public', poolMax: 10, connectTimeoutMs: 10000, queryTimeoutMs: 15000 },
+      database: {
+        url: null,
+        schema: 'public',
+        poolMax: 10,
+        connectTimeoutMs: 10000,
+        queryTimeoutMs: 15000,
+        pglite: { settings: {}, optimizeWasm: false },
+      },
       log: { level: 'info', format: 'auto' },
       shutdown: { timeoutMs: 10000 },
       localAgent: { enabled: false },
@@ -181,6 +188,29 @@ describe('core/config loadConfig', () => {
       url.message,
       'url.yaml: database.url must be a string matching ^postgres(ql)?://, or unset, got "mysql://x"',
     );
+  });
+
+  it("takes the embedded database's PostgreSQL settings as a mapping (a JSON object in the environment)", () => {
+    const { config } = loadConfig({
+      configPath: file('pglite.yaml', 'database:\n  pglite:\n    settings: { work_mem: 8MB }\n'),
+      env: { REDFLAG_DATABASE_PGLITE_OPTIMIZE_WASM: 'true' },
+      addonOptionsPath: noAddon,
+    });
+    assert.deepEqual(config.database.pglite, { settings: { work_mem: '8MB' }, optimizeWasm: true });
+    const fromEnv = loadConfig({
+      configPath: file('none.yaml', ''),
+      env: { REDFLAG_DATABASE_PGLITE_SETTINGS: '{"shared_buffers":"64MB"}' },
+      addonOptionsPath: noAddon,
+    });
+    assert.deepEqual(fromEnv.config.database.pglite.settings, { shared_buffers: '64MB' });
+    const bad = errorOf(() =>
+      loadConfig({
+        configPath: file('none.yaml', ''),
+        env: { REDFLAG_DATABASE_PGLITE_SETTINGS: '{"shared_buffers; drop":"1"}' },
+        addonOptionsPath: noAddon,
+      }),
+    );
+    assert.match(bad.message, /^REDFLAG_DATABASE_PGLITE_SETTINGS: database\.pglite\.settings/);
   });
 
   it('takes CORS origins as a list (a JSON list in the environment) and refuses one that is not an origin', () => {

@@ -1,10 +1,11 @@
 // The add-on's start script (issue 26 §2): reads the user's options, asks the Supervisor for
 // Home Assistant's MQTT broker when discovery is on, keeps everything under /data, and runs
-// the built core with ingress. Plain Node (no dependencies): it runs before anything else.
-import { spawn } from 'node:child_process';
+// the built core with ingress, in this same process. Plain Node (no dependencies): it runs
+// before anything else.
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
+import { pathToFileURL } from 'node:url';
 
 /* global fetch -- Node's own (Node ≥ 18) */
 
@@ -106,7 +107,9 @@ if (options.discovery !== false) {
 }
 
 // What the environment already says wins (tests, and users who know what they do).
-const childEnv = { ...settings, ...env };
-const core = spawn(process.execPath, [coreEntry, 'serve'], { env: childEnv, stdio: 'inherit' });
-for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => core.kill(signal));
-core.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+for (const [name, value] of Object.entries(settings)) env[name] ??= value;
+// The core runs in this process, not a child: a second Node process would hold about 40 MB of
+// a small box only to forward signals (issue 26, docs/decisions.md). Node's flags for the core
+// are on the `exec node` line of the s6 run script.
+process.argv = [process.argv[0], coreEntry, 'serve'];
+await import(pathToFileURL(coreEntry).href);
