@@ -35,7 +35,7 @@ describePostgres('faults: 200 agents reconnect after the core is killed', () => 
       return Number(rows[0]!.n);
     });
 
-  it('all come back online, and a command to each is delivered once and acknowledged', async function () {
+  it('all come back online, and a command to each reaches it and is acknowledged, one attempt each', async function () {
     this.timeout(600_000);
     const token = await core.createToken(AGENTS);
     const identities: AgentIdentity[] = await pool(Array.from({ length: AGENTS }), 8, async () => {
@@ -65,12 +65,16 @@ describePostgres('faults: 200 agents reconnect after the core is killed', () => 
         async () => (await db.commands.findById(id))?.acknowledgedAt,
         120_000,
       );
+    // A command not yet acknowledged is sent again when its agent reconnects (QoS 1; the agent's
+    // journal keeps it from running twice, test/agent/executor/verification.test.ts): on a loaded machine a few agents
+    // reconnect once more, so the same id may arrive twice. Never another agent's, never a new one.
     const { commands } = await idle.report();
     for (const [agentId, id] of issued)
       assert.deepEqual(
-        commands[agentId],
+        [...new Set(commands[agentId])],
         [id],
-        `agent ${agentId} received its command once, and nothing else`,
+        `agent ${agentId} received its own command, and nothing else`,
       );
+    for (const [, id] of issued) assert.equal((await db.commands.findById(id))?.attempt, 1);
   });
 });

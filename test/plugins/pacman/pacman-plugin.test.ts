@@ -224,6 +224,8 @@ describe('pacman plugin: dry run and install', () => {
       code: 'install-failed',
       message:
         'plugin pacman: install failed: pacman -S exited with 1: error: failed to commit transaction (conflicting files) | rf-test-a: /usr/bin/x exists in filesystem',
+      // What the failed transaction had changed: nothing, pacman commits all or nothing.
+      details: { changed: [] },
     });
   });
 });
