@@ -219,6 +219,9 @@ export function createBridge(ctx: Context) {
       setTimeout(() => {
         timers.delete(agentId);
         void serial(async () => {
+          // A change that came while this host's previous sync was still going out was timed
+          // from the one before: wait out the rest of the interval from when it went out.
+          if (Date.now() - (lastSync.get(agentId) ?? 0) < config.minIntervalMs) return changed(agentId);
           await syncHost(agentId);
           // From when the states went out: at most one publish per entity per minIntervalMs.
           lastSync.set(agentId, Date.now());
