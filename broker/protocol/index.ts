@@ -40,6 +40,7 @@ export {
   COMMAND_SOURCES,
   CONTAINER_CHECK_STATUSES,
   ROLES,
+  PANEL_PAGE_PARAM,
 } from './vocabulary.js';
 export * from './schemas/index.js';
 export { createValidatorAjv, describeAjvErrors, firstErrorPath } from './ajv.js';

@@ -138,3 +138,11 @@ export const COMMAND_SOURCES = ['manual', 'policy', 'schedule', 'integration'] a
 
 /** What a user or an API token may do (DESIGN.md §6). */
 export const ROLES = ['admin', 'operator', 'viewer'] as const;
+
+/**
+ * The query parameter with which a link from outside names a page of the panel
+ * (`?redflag=/hosts/<id>`). Home Assistant's ingress page always opens the add-on's root in
+ * its iframe, so a link into the panel there (an update entity's `release_url`) can only
+ * say where to go in the page's own query; the panel reads it from the top window.
+ */
+export const PANEL_PAGE_PARAM = 'redflag';

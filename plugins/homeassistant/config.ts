@@ -12,7 +12,11 @@ export interface HomeAssistantConfig {
   clientId: string;
   /** Whether an install from HA's update dialog approves and installs (issue 26 §1). */
   allowInstall: boolean;
-  /** The panel's address as HA users reach it: `release_url` and the device's link. */
+  /**
+   * The panel's address as HA users reach it, for `release_url` and the device's link: its own
+   * (`http://redflag.lan:8080`) or HA's ingress page for the add-on (`<ha>/hassio/ingress/<slug>`,
+   * panel-links.ts).
+   */
   panelUrl: string | null;
   /** After HA's `online` on `<prefix>/status`, discovery is re-sent after a random delay up to this. */
   rediscoveryMaxDelayMs: number;

@@ -1,6 +1,6 @@
 import type { FleetAgent } from '../sdk/index.js';
 import type { HostView } from './host-view.js';
-import { hostUrl } from './entity-states.js';
+import { panelLinks } from './panel-links.js';
 import type { Topics } from './topics.js';
 
 /** The word HA's update dialog sends on an update entity's command topic. */
@@ -116,7 +116,7 @@ export function deviceDiscovery(
     cmps[`c_${container.key}`] = updateEntity(`containers/${container.key}`, container.name);
   // HA removes a component of a device when it comes once with its platform alone.
   for (const key of removedContainers) cmps[`c_${key}`] = { p: 'update' };
-  const url = hostUrl(ctx.panelUrl, id);
+  const url = panelLinks(ctx.panelUrl).device(id);
   return {
     dev: device(agent, url, view.via),
     o: ctx.origin,

@@ -1,5 +1,6 @@
 import type { FleetContainer, FleetPackage } from '../sdk/index.js';
 import { BUSY_STATUSES, type HostView, OPEN_STATUSES } from './host-view.js';
+import { panelLinks } from './panel-links.js';
 import { containerVersions, cut, osVersions, summaryOf } from './versions.js';
 
 /**
@@ -17,14 +18,6 @@ export interface UpdateState {
 }
 
 /**
- * Where HA's users see a host in the panel, when the panel's address is known. The panel routes
- * by hash (`#/hosts/<id>`); a plain path would be the core's 404.
- */
-export function hostUrl(panelUrl: string | null, agentId: string): string | undefined {
-  return panelUrl ? `${panelUrl.replace(/\/+$/, '')}/#/hosts/${agentId}` : undefined;
-}
-
-/**
  * Every entity's state payload for one host, keyed by entity path (topics.ts): a pure function
  * of what the fleet says, so the publisher can send only what changed.
  */
@@ -32,7 +25,7 @@ export function hostStates(
   view: HostView,
   opts: { panelUrl: string | null; percent: number | null },
 ): Map<string, string> {
-  const url = hostUrl(opts.panelUrl, view.agent.id);
+  const url = panelLinks(opts.panelUrl).host(view.agent.id);
   const open = view.packages.filter((p) => OPEN_STATUSES.has(p.status));
   const states = new Map<string, string>();
   states.set('os', JSON.stringify(osState(view, open, url, opts.percent)));

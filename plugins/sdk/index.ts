@@ -98,3 +98,5 @@ export type {
 } from './host-types.js';
 /** The package statuses of an update still to install: the contract's list, for integrations' counts. */
 export { OUTSTANDING_PACKAGE_STATUSES } from '../../broker/protocol/vocabulary.js';
+/** How a link names a page of the panel from outside it (Home Assistant's ingress page). */
+export { PANEL_PAGE_PARAM } from '../../broker/protocol/vocabulary.js';

@@ -55,14 +55,19 @@ describe('addon/config.yaml', () => {
     );
   });
 
-  it('has an option and a schema entry for every setting, each explained in DOCS.md and the translation', () => {
-    const options = Object.keys(manifest.options as object).sort();
-    assert.deepEqual(Object.keys(manifest.schema as object).sort(), options);
+  it('has a schema entry for every setting, a default for each required one, each explained in DOCS.md and the translation', () => {
+    const schema = manifest.schema as Record<string, string>;
+    const defaults = Object.keys(manifest.options as object);
+    for (const option of defaults) assert.ok(option in schema, `${option} has a schema entry`);
+    // An optional setting (`?`) has no default: the Supervisor checks a value it is given
+    // against its type, and an empty `url` is not one.
+    for (const [option, type] of Object.entries(schema))
+      assert.equal(defaults.includes(option), !type.endsWith('?') || type.startsWith('str'), option);
     const docs = read('addon/DOCS.md');
     const translation = parse(read('addon/translations/en.yaml')) as {
       configuration: Record<string, unknown>;
     };
-    for (const option of options) {
+    for (const option of Object.keys(schema)) {
       assert.match(docs, new RegExp(`^### \`${option}\`$`, 'm'), `DOCS.md has a section for ${option}`);
       assert.ok(translation.configuration[option], `translations/en.yaml names ${option}`);
     }

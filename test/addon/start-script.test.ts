@@ -1,10 +1,20 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { adminRequest } from '../../core/api/index.js';
 import { cleanEnv, freePort, REDFLAG_BIN, tempDir } from '../helpers/cli.js';
+import {
+  connectAgent,
+  envelope,
+  helloMessage,
+  publishUp,
+  registerSimAgent,
+  scanPackage,
+} from '../helpers/sim-agent.js';
 import { type HaObserver, observeAsHa } from '../plugins/homeassistant/helpers/ha-observer.js';
 import {
   type OwnMosquitto,
@@ -14,6 +24,8 @@ import {
 
 const START = fileURLToPath(new URL('../../addon/rootfs/usr/lib/redflag/start.mjs', import.meta.url));
 const TOKEN = 'supervisor-token-7d1e';
+const SLUG = '5c53de3b_redflag';
+const HA_URL = 'http://192.168.1.10:8123';
 
 /**
  * Issue 26 §2: the add-on's start script, run as the add-on runs it (the image itself cannot be
@@ -28,31 +40,42 @@ describe('addon start script', function () {
   let child: ChildProcess | null = null;
   const asked: Array<{ url: string; authorization: string | undefined }> = [];
   const dir = tempDir('redflag-addon-');
+  let httpPort = 0;
+  let brokerPort = 0;
 
   before(async function () {
     requireMosquitto(this);
     broker = await startOwnMosquitto({ users: { addons: 'mqtt-from-supervisor', homeassistant: 'ha-pw' } });
     ha = await observeAsHa(broker.url.replace('mqtt://', 'mqtt://homeassistant:ha-pw@'));
-    // The Supervisor's answer, wrapped as its API wraps every answer.
+    // The Supervisor's answers, wrapped as its API wraps every answer; Home Assistant's own API
+    // (/core/api/…, proxied by the Supervisor) answers bare.
+    const answers: Record<string, () => object> = {
+      '/services/mqtt': () => ({
+        result: 'ok',
+        data: {
+          host: '127.0.0.1',
+          port: broker.port,
+          ssl: false,
+          username: 'addons',
+          password: 'mqtt-from-supervisor',
+          protocol: '3.1.1',
+        },
+      }),
+      // A repository add-on's slug carries the repository's hash.
+      '/addons/self/info': () => ({
+        result: 'ok',
+        data: { slug: SLUG, ingress: true, ingress_url: '/api/hassio_ingress/x/' },
+      }),
+      '/core/api/config': () => ({ external_url: null, internal_url: HA_URL, version: '2026.12.0' }),
+    };
     supervisor = createServer((req, res) => {
       asked.push({ url: req.url ?? '', authorization: req.headers.authorization });
-      if (req.url !== '/services/mqtt' || req.headers.authorization !== `Bearer ${TOKEN}`) {
-        res.writeHead(401).end();
+      const answer = answers[req.url ?? ''];
+      if (!answer || req.headers.authorization !== `Bearer ${TOKEN}`) {
+        res.writeHead(answer ? 401 : 404).end();
         return;
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({
-          result: 'ok',
-          data: {
-            host: '127.0.0.1',
-            port: broker.port,
-            ssl: false,
-            username: 'addons',
-            password: 'mqtt-from-supervisor',
-            protocol: '3.1.1',
-          },
-        }),
-      );
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer()));
     });
     await new Promise<void>((resolve) => supervisor.listen(0, '127.0.0.1', resolve));
   });
@@ -79,7 +102,8 @@ describe('addon start script', function () {
     mkdirSync(haConfig);
     const card = join(dir.path, 'rf-card.js');
     writeFileSync(card, '// the card bundle\n');
-    const httpPort = await freePort();
+    httpPort = await freePort();
+    brokerPort = await freePort();
     const address = supervisor.address() as { port: number };
     let output = '';
     child = spawn(process.execPath, [START], {
@@ -95,7 +119,7 @@ describe('addon start script', function () {
         REDFLAG_DATA_DIR: join(dir.path, 'data'),
         REDFLAG_HTTP_PORT: String(httpPort),
         REDFLAG_HTTP_HOST: '127.0.0.1',
-        REDFLAG_BROKER_PORT: String(await freePort()),
+        REDFLAG_BROKER_PORT: String(brokerPort),
         REDFLAG_BROKER_HOST: '127.0.0.1',
       }),
     });
@@ -107,7 +131,11 @@ describe('addon start script', function () {
       () => ha.last('redflag/status')?.payload === 'online',
       `the core online; output:\n${output}`,
     );
-    assert.deepEqual(asked, [{ url: '/services/mqtt', authorization: `Bearer ${TOKEN}` }]);
+    assert.deepEqual(
+      asked.map((a) => a.url),
+      ['/services/mqtt', '/addons/self/info', '/core/api/config'],
+    );
+    assert.ok(asked.every((a) => a.authorization === `Bearer ${TOKEN}`));
     // The HTTP server starts after the plugins: poll until it answers ready.
     for (let i = 0; ; i++) {
       const status = await fetch(`http://127.0.0.1:${httpPort}/readyz`).then(
@@ -123,5 +151,48 @@ describe('addon start script', function () {
     // The Lovelace card where HA serves /local/ from (docs/panel.md).
     assert.equal(readFileSync(join(haConfig, 'www/redflag/rf-card.js'), 'utf8'), '// the card bundle\n');
     assert.match(output, /the Lovelace card is at \/local\/redflag\/rf-card\.js/);
+  });
+
+  it("links each host's entities into the panel through Home Assistant's page for the add-on", async () => {
+    assert.ok(child, 'the core of the first test runs');
+    const panelPage = `${HA_URL}/hassio/ingress/${SLUG}`;
+    const { token } = await adminRequest<{ token: string }>(
+      join(dir.path, 'data', 'redflag.sock'),
+      'POST',
+      '/v1/tokens',
+      { label: 'add-on test', seats: 1, expires: '1d' },
+    );
+    const { identity } = await registerSimAgent(`http://127.0.0.1:${httpPort}`, token);
+    assert.ok(identity, 'the agent registered');
+    const agent = await connectAgent(`mqtt://127.0.0.1:${brokerPort}`, identity, { will: false });
+    try {
+      await publishUp(agent, identity, 'hello', helloMessage());
+      await publishUp(agent, identity, 'scan', {
+        ...envelope(),
+        batchId: randomUUID(),
+        plugin: 'apt',
+        complete: true,
+        startedAt: new Date().toISOString(),
+        packages: [
+          scanPackage('openssl', { availableVersion: '3.0.15-1', security: true, severity: 'high' }),
+        ],
+      });
+      // Every payload the observer sees is checked against HA's schemas (http(s) release_url).
+      const linked = `${panelPage}?redflag=${encodeURIComponent(`/hosts/${identity.agentId}`)}`;
+      await ha.until(() => {
+        const state = ha.last(ha.stateTopic(identity.agentId, 'os'));
+        return state ? (JSON.parse(state.payload) as { release_url?: string }).release_url === linked : false;
+      }, 'the update entity links to the host through HA');
+      const discovery = JSON.parse(ha.last(ha.discoveryTopic(identity.agentId))!.payload) as {
+        dev: { configuration_url?: string };
+      };
+      // The device's Visit link opens the panel on the address HA is open at (the remote one too).
+      assert.equal(
+        discovery.dev.configuration_url,
+        `homeassistant://hassio/ingress/${SLUG}?redflag=${encodeURIComponent(`/hosts/${identity.agentId}`)}`,
+      );
+    } finally {
+      await agent.endAsync();
+    }
   });
 });

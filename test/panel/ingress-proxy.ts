@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
  * serves the add-on under `/api/hassio_ingress/<token>/`, strips that prefix, names it in
  * X-Ingress-Path and the signed-in HA user in X-Remote-User-*, sets X-Forwarded-Host to the
  * browser's host, and passes WebSockets through. Anything outside the prefix is a 404 here, so
- * a panel URL that forgets the prefix shows up as a failed request.
+ * a panel URL that forgets the prefix shows up as a failed request. It also plays Home Assistant's
+ * own page for the add-on's panel, `/hassio/ingress/<slug>`, which only frames the ingress root.
  */
 export interface IngressProxy {
   /** The panel's address through the proxy: http://127.0.0.1:<port>/api/hassio_ingress/<token>/ */
@@ -43,6 +44,16 @@ export async function startIngressProxy(
   });
 
   const server: Server = createServer((req, res) => {
+    // Home Assistant's own page for an add-on's panel (its frontend's hassio-ingress-view): an
+    // iframe of the add-on's ingress root, whatever the page's own address carries.
+    if (req.url?.startsWith('/hassio/ingress/')) {
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          `<!doctype html><title>Home Assistant</title><link rel="icon" href="data:,"><iframe title="RedFlag" src="${prefix}/"></iframe>`,
+        );
+      return;
+    }
     seen.push(req.url ?? '');
     const path = strip(req.url);
     if (path === null) {

@@ -122,4 +122,32 @@ describe('panel: under Home Assistant ingress (Chromium)', function () {
     await page.getByText('RedFlag API').first().waitFor();
     await context.close();
   });
+
+  it('opens the host an entity links to through Home Assistant’s page for the add-on (release_url)', async function () {
+    this.timeout(120_000);
+    const host = hosts[0]!.identity.agentId;
+    const origin = new URL(proxy.url).origin;
+    // What the homeassistant plugin publishes as release_url in the add-on (panel-links.ts).
+    const { page, context, errors } = await openPage(
+      chromium.browser,
+      `${origin}/hassio/ingress/5c53de3b_redflag?redflag=${encodeURIComponent(`/hosts/${host}`)}`,
+    );
+    const panel = page.frameLocator('iframe[title="RedFlag"]');
+    await panel.getByRole('heading', { name: 'nas-01', level: 1 }).waitFor();
+    const frame = page.frames().find((f) => f.url().startsWith(proxy.url))!;
+    assert.equal(new URL(frame.url()).hash, `#/hosts/${host}`);
+    // Within the panel the user moves on as usual; Back leaves the panel rather than reopening the host.
+    await panel.getByRole('link', { name: 'Updates' }).first().click();
+    await panel.getByRole('heading', { name: 'Updates', level: 1 }).waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+
+    // HA's page with nothing in its query opens the panel where it opens.
+    const plain = await openPage(chromium.browser, `${origin}/hassio/ingress/5c53de3b_redflag`);
+    const root = plain.page.frameLocator('iframe[title="RedFlag"]');
+    await root.getByRole('navigation', { name: 'Main' }).waitFor();
+    const rootFrame = plain.page.frames().find((f) => f.url().startsWith(proxy.url))!;
+    assert.ok(!rootFrame.url().includes('#/hosts'), rootFrame.url());
+    await plain.context.close();
+  });
 });

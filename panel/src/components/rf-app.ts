@@ -2,6 +2,7 @@ import { Routes } from '@lit-labs/router';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { captureWindowErrors, createContext, type RfContext } from '../data/context.js';
+import { linkedPage } from '../data/linked-page.js';
 import { StoreController } from '../data/store.js';
 import { PAGES } from '../pages.js';
 import { shared, theme } from '../styles/theme.js';
@@ -100,6 +101,8 @@ export class RfApp extends LitElement {
       captureWindowErrors(window, this.ctx);
     }
     const ctx = this.ctx;
+    const linked = linkedPage(window);
+    if (linked) ctx.location.replace(linked);
     this._session = new StoreController(this, ctx.session.state);
     this._location = new StoreController(this, ctx.location.current);
     ctx.location.current.subscribe((loc) => void this._routes.goto(loc.path));

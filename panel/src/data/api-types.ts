@@ -10,4 +10,5 @@ export {
   OUTSTANDING_PACKAGE_STATUSES,
   PACKAGE_SEVERITIES as SEVERITIES,
   PACKAGE_STATUSES,
+  PANEL_PAGE_PARAM,
 } from '../../../broker/protocol/vocabulary.js';

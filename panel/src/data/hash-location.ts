@@ -32,6 +32,13 @@ export class HashLocation {
     this.win.location.hash = this.href(path, query).slice(1);
   }
 
+  /** Opens a page in place of the current one, with no history entry (a link from outside). */
+  replace(path: string): void {
+    const href = this.href(path);
+    this.win.history.replaceState(null, '', href);
+    this.current.set(parseHash(href));
+  }
+
   /** Changes the query without a history entry (filters typed into a page). */
   replaceQuery(query: Record<string, string | undefined> | URLSearchParams): void {
     const href = this.href(this.current.value.path, query);

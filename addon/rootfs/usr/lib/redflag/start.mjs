@@ -27,23 +27,62 @@ function readOptions() {
   }
 }
 
+const authorization = `Bearer ${env.SUPERVISOR_TOKEN ?? ''}`;
+
+/** A Supervisor API answer's data: its own answers wrap it (`{result, data}`), HA's do not. */
+async function supervisorGet(path) {
+  const res = await fetch(`${supervisor}${path}`, { headers: { authorization } });
+  if (!res.ok) throw new Error(`${path} answered ${res.status}`);
+  const body = await res.json();
+  return body && typeof body === 'object' && 'data' in body && 'result' in body ? body.data : body;
+}
+
 /** The Supervisor's MQTT service: {host, port, ssl, username, password, protocol}; null when none. */
 async function mqttService() {
-  const res = await fetch(`${supervisor}/services/mqtt`, {
-    headers: { authorization: `Bearer ${env.SUPERVISOR_TOKEN ?? ''}` },
-  });
-  if (!res.ok) {
-    log(`the Supervisor has no MQTT service (${res.status}): install the Mosquitto add-on for discovery`);
+  const data = await supervisorGet('/services/mqtt').catch((err) => {
+    log(`the Supervisor has no MQTT service (${err.message}): install the Mosquitto add-on for discovery`);
     return null;
-  }
-  const body = await res.json();
-  const data = body && typeof body === 'object' && body.data ? body.data : body;
-  if (typeof data?.host !== 'string' || !Number.isInteger(data?.port)) {
+  });
+  if (!data) return null;
+  if (typeof data.host !== 'string' || !Number.isInteger(data.port)) {
     log('the Supervisor answered /services/mqtt without a host and port');
     return null;
   }
   // `protocol` says 3.1.1 and is ignored: the core speaks MQTT 5 to HA's broker.
   return data;
+}
+
+const HTTP_URL = /^https?:\/\/[^\s/?#]+/;
+
+/**
+ * Where Home Assistant's users open this add-on's panel: HA's own page for it,
+ * `<ha>/hassio/ingress/<slug>`, for the entities' links into the panel (an update entity's
+ * `release_url` must be a full http(s) address). HA's address: the user's option, else HA's
+ * external then internal URL (the external one also works away from home), else HA's name on
+ * the network and its port. Null when the Supervisor cannot say: the entities carry no link.
+ */
+async function panelPage(options) {
+  try {
+    const self = await supervisorGet('/addons/self/info');
+    if (typeof self?.slug !== 'string') throw new Error('/addons/self/info has no slug');
+    const base = await homeAssistantAddress(options);
+    return `${base.replace(/\/+$/, '')}/hassio/ingress/${self.slug}`;
+  } catch (err) {
+    log(`the entities get no link into the panel: ${err.message}`);
+    return null;
+  }
+}
+
+async function homeAssistantAddress(options) {
+  const own = options.home_assistant_url;
+  if (typeof own === 'string' && HTTP_URL.test(own)) return own;
+  const config = await supervisorGet('/core/api/config').catch(() => null);
+  for (const url of [config?.external_url, config?.internal_url])
+    if (typeof url === 'string' && HTTP_URL.test(url)) return url;
+  const [host, core] = await Promise.all([supervisorGet('/info'), supervisorGet('/core/info')]);
+  if (typeof host?.hostname !== 'string' || !Number.isInteger(core?.port))
+    throw new Error('the Supervisor names no host name and port for Home Assistant');
+  return `${core.ssl ? 'https' : 'http'}://${host.hostname}.local:${core.port}`;
 }
 
 /**
@@ -88,12 +127,14 @@ if (options.discovery !== false) {
   });
   if (service) {
     const scheme = service.ssl ? 'mqtts' : 'mqtt';
+    const panelUrl = await panelPage(options);
     settings.REDFLAG_PLUGINS_ENABLED = JSON.stringify(['homeassistant']);
     settings.REDFLAG_PLUGINS_CONFIG = JSON.stringify({
       homeassistant: {
         brokerUrl: `${scheme}://${service.host}:${service.port}`,
         clientId: 'redflag-addon',
         allowInstall: options.allow_install !== false,
+        ...(panelUrl ? { panelUrl } : {}),
       },
     });
     settings.REDFLAG_PLUGINS_SECRETS = JSON.stringify({
@@ -103,6 +144,7 @@ if (options.discovery !== false) {
       },
     });
     log(`MQTT discovery through ${scheme}://${service.host}:${service.port}`);
+    if (panelUrl) log(`the entities link into the panel at ${panelUrl}`);
   }
 }
 
