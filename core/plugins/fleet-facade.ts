@@ -83,10 +83,13 @@ export function fleetReader(db: Database): FleetReader {
       const agent = await db.agents.findById(id);
       return agent ? agentView(agent) : null;
     },
-    packages: async (agentId) =>
-      UUID.test(agentId)
+    packages: async (agentId) => {
+      if (agentId === undefined)
+        return (await db.packages.listForFleet({ includeClosed: true })).map(packageView);
+      return UUID.test(agentId)
         ? (await db.packages.listForAgent(agentId, { includeClosed: true })).map(packageView)
-        : [],
+        : [];
+    },
     command: async (id) => {
       const command = await db.commands.findById(id);
       return command ? commandView(command) : null;

@@ -6,7 +6,7 @@ import { hostAttributes } from './entity-attributes.js';
 import { hostStates } from './entity-states.js';
 import { connectToHa, type HaConnection } from './ha-connection.js';
 import { hostRegistry } from './host-registry.js';
-import { readHost } from './host-view.js';
+import { type HostView, readHost, readHosts } from './host-view.js';
 import { createInstallRequests } from './install-requests.js';
 import {
   NODE_ROW,
@@ -110,25 +110,27 @@ export function createBridge(ctx: Context) {
     return parents.via.get(agent.id) ?? null;
   }
 
-  /**
-   * Publishes what changed for one host. Its messages go out without waiting for each other's
-   * acknowledgement (mqtt.js sends them in call order, and the broker keeps that order, so the
-   * discovery still comes before the states); `stored` is the registry's row when known.
-   */
-  async function syncHost(
-    agentId: string,
-    agent?: FleetAgent | null,
-    stored?: string[] | null,
-    via?: string | null,
-  ) {
+  /** A change on one host: only its own records are read (host-view.ts `readHost`). */
+  async function syncHost(agentId: string) {
     if (!connection?.connected) return;
-    const found = agent === undefined ? await ctx.fleet.agent(agentId) : agent;
+    const found = await ctx.fleet.agent(agentId);
     if (!found || found.status !== 'active') {
       const known = announced.get(agentId) ?? (await registry.all()).get(agentId);
       if (known) await removeHost(agentId, known);
       return;
     }
-    const view = await readHost(ctx, found, via === undefined ? await parentOf(found) : via);
+    await publishHost(await readHost(ctx, found, await parentOf(found)), null);
+  }
+
+  /**
+   * Publishes what changed for one host. Its messages go out without waiting for each other's
+   * acknowledgement (mqtt.js sends them in call order, and the broker keeps that order, so the
+   * discovery still comes before the states); `stored` is the registry's row when known, and
+   * `save` records what its discovery carried (a full publish saves every host's at once).
+   */
+  async function publishHost(view: HostView, stored: string[] | null, save = registry.save) {
+    if (!connection?.connected) return;
+    const agentId = view.agent.id;
     const keys = view.containers.map((c) => c.key);
     // After a restart, the registry's row: a container that went while the core was down (or an
     // entity an older version keyed differently) still gets its component removed.
@@ -151,12 +153,11 @@ export function createBridge(ctx: Context) {
         out.push(clear(topics.attributes(agentId, `containers/${key}`)));
       }
       announced.set(agentId, keys);
-      if (stored === undefined || stored === null || stored.join() !== keys.join())
-        out.push(registry.save(agentId, keys));
+      if (stored === null || stored.join() !== keys.join()) out.push(save(agentId, keys));
     }
     for (const [entity, attributes] of hostAttributes(view))
       out.push(publish(topics.attributes(agentId, entity), attributes));
-    out.push(publish(topics.hostAvailability(agentId), found.online ? 'online' : 'offline'));
+    out.push(publish(topics.hostAvailability(agentId), view.agent.online ? 'online' : 'offline'));
     const states = hostStates(view, { panelUrl: config.panelUrl, percent: percent.get(agentId) ?? null });
     for (const [entity, payload] of states) out.push(publish(topics.state(agentId, entity), payload));
     await Promise.all(out);
@@ -179,23 +180,24 @@ export function createBridge(ctx: Context) {
       // Parents first (proxmox-nodes.ts): node devices, then the nodes' own agents, then the rest.
       for (const node of parents.nodes.values())
         await announceNode(node, registered.has(`${NODE_ROW}${node.key}`));
+      // The whole fleet's records in a constant number of reads, not two per host (host-view.ts).
+      const views = await readHosts(ctx, agents, parents.via);
+      const unsaved: Array<[string, string[]]> = [];
+      const saveLater = async (agentId: string, keys: string[]) => void unsaved.push([agentId, keys]);
       const isNode = (a: FleetAgent) => placementOf(a)?.kind === 'node';
       for (const group of [agents.filter(isNode), agents.filter((a) => !isNode(a))]) {
-        // A few hosts at a time: one host's database reads overlap another's publishes.
+        // A few hosts at a time: one host's acknowledgements overlap another's publishes.
         let next = 0;
         const worker = async () => {
           while (next < group.length) {
             const agent = group[next++]!;
-            await syncHost(
-              agent.id,
-              agent,
-              registered.get(agent.id) ?? null,
-              parents.via.get(agent.id) ?? null,
-            );
+            await publishHost(views.get(agent.id)!, registered.get(agent.id) ?? null, saveLater);
           }
         };
         await Promise.all(Array.from({ length: PUBLISH_CONCURRENCY }, worker));
       }
+      // The registry's rows of the hosts whose discovery changed, in one statement, not one each.
+      await registry.saveAll(unsaved);
       ctx.logger.info(`published ${agents.length} host(s) to Home Assistant`);
     });
   }

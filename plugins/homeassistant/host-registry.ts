@@ -20,6 +20,16 @@ export function hostRegistry(db: PluginDatabase) {
         [agentId, JSON.stringify(containers)],
       );
     },
+    /** Several hosts' rows in one statement: a full publish's, however many hosts it announced. */
+    async saveAll(rows: ReadonlyArray<readonly [agentId: string, containers: string[]]>): Promise<void> {
+      if (rows.length === 0) return;
+      await db.query(
+        `insert into homeassistant_devices (agent_id, containers)
+         select r->>0, r->1 from jsonb_array_elements(?::jsonb) r
+         on conflict (agent_id) do update set containers = excluded.containers, updated_at = now()`,
+        [JSON.stringify(rows)],
+      );
+    },
     async remove(agentId: string): Promise<void> {
       await db.query('delete from homeassistant_devices where agent_id = ?', [agentId]);
     },

@@ -16,7 +16,7 @@ import {
 export default definePlugin<HomeAssistantConfig, HomeAssistantSecrets>({
   name: 'homeassistant',
   version: '0.1.0',
-  apiVersion: '^1.2.0',
+  apiVersion: '^1.3.0',
   kind: 'integration',
   description: 'Every host and container as a Home Assistant device and update entity, over MQTT discovery',
   configSchema,

@@ -150,8 +150,11 @@ export interface FleetCommand {
 export interface FleetReader {
   agents(): Promise<FleetAgent[]>;
   agent(id: string): Promise<FleetAgent | null>;
-  /** Every package state of one host (pending, held, updated…). */
-  packages(agentId: string): Promise<FleetPackage[]>;
+  /**
+   * Every package state of one host (pending, held, updated…), in plugin, name, arch order; with
+   * no id, every host's in one query, in agent, plugin, name, arch order (plugin API 1.3).
+   */
+  packages(agentId?: string): Promise<FleetPackage[]>;
   command(id: string): Promise<FleetCommand | null>;
   /** Pending (outstanding) updates per agent and severity, for every agent, in one query. */
   pendingCounts(): Promise<Record<string, FleetPendingCounts>>;

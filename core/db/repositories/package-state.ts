@@ -180,6 +180,16 @@ export function packageStateRepository(knex: Knex) {
     },
 
     /**
+     * Every agent's packages in one query, in key order (agent, plugin, name, arch): each agent's
+     * run is what `listForAgent` returns for it (a plugin's full re-publish groups them in memory).
+     */
+    async listForFleet(opts: { includeClosed?: boolean } = {}): Promise<PackageState[]> {
+      const query = knex('package_state').orderBy(['agent_id', 'plugin', 'name', 'arch']);
+      if (!opts.includeClosed) query.whereNotIn('status', ['resolved', 'updated']);
+      return ((await query) as PackageStateRow[]).map(stateFromRow);
+    },
+
+    /**
      * One page of package states in key order (agent, plugin, name, arch), starting after the
      * key `after`: keyset paging stays fast however deep the page.
      */

@@ -178,6 +178,21 @@ describeEachDatabase('core plugin host', (target) => {
     });
   });
 
+  it("reads one host's package states, or every host's at once (plugin API 1.3)", async () => {
+    const ids = await core.db.seed.seedFleet({ agents: 3, packagesPerAgent: 4, hostPrefix: 'pkgs' });
+    const one = async (agentId: string) =>
+      (await viewer.get(`${BASE}/packages?agentId=${agentId}`)).json.packages as string[];
+    const every = (await viewer.get(`${BASE}/packages`)).json.packages as string[];
+    // In agent order (uuids compare as their bytes, as PostgreSQL orders them).
+    const perHost = (await Promise.all([...ids].sort().map(one))).flat();
+    assert.equal(perHost.length, 12, 'closed ones included, as for one host');
+    // Every host's, grouped by host, each group in the order of that host's own read.
+    assert.deepEqual(
+      every.filter((p) => ids.includes(p.split(' ')[0]!)),
+      perHost,
+    );
+  });
+
   it('never shows or logs its secrets', async () => {
     const started = logLines.find((l) => l.includes('[test-integration] started with token'));
     assert.ok(started, 'the plugin logged through its prefixed logger');
