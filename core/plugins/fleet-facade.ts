@@ -84,8 +84,9 @@ export function fleetReader(db: Database): FleetReader {
       return agent ? agentView(agent) : null;
     },
     packages: async (agentId) => {
-      if (agentId === undefined)
-        return (await db.packages.listForFleet({ includeClosed: true })).map(packageView);
+      // The whole fleet's closed states (updated, resolved) are its history, which grows with
+      // every upgrade: held in memory at once they would cost a small box tens of MB.
+      if (agentId === undefined) return (await db.packages.listForFleet()).map(packageView);
       return UUID.test(agentId)
         ? (await db.packages.listForAgent(agentId, { includeClosed: true })).map(packageView)
         : [];

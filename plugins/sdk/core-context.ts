@@ -152,7 +152,8 @@ export interface FleetReader {
   agent(id: string): Promise<FleetAgent | null>;
   /**
    * Every package state of one host (pending, held, updated…), in plugin, name, arch order; with
-   * no id, every host's in one query, in agent, plugin, name, arch order (plugin API 1.3).
+   * no id, every host's states that are not closed (not `updated` or `resolved`: the fleet's
+   * history) in one query, in agent, plugin, name, arch order (plugin API 1.3).
    */
   packages(agentId?: string): Promise<FleetPackage[]>;
   command(id: string): Promise<FleetCommand | null>;
