@@ -59,7 +59,7 @@ const haCore: HassEntity = {
   },
 };
 
-function states(webStatus = 'pending', percent: number | null = null) {
+function states(webStatus = 'pending', percent: number | null = null, panelUrl?: string) {
   return hassStates(
     published(
       [
@@ -69,6 +69,7 @@ function states(webStatus = 'pending', percent: number | null = null) {
         view(lost, []),
       ],
       percent,
+      panelUrl,
     ),
     [haCore],
   );
@@ -130,6 +131,25 @@ describe('panel: the <rf-card> inside Home Assistant (Chromium, HA played by a p
       const card = document.querySelector('rf-card') as unknown as HTMLElement & Record<string, unknown>;
       card.hass = (window as unknown as { makeHass(s: unknown): unknown }).makeHass(states);
     }, hass);
+
+  it('opens a host in the add-on’s panel with Home Assistant’s own route change, not a reload', async () => {
+    const { context, page, errors } = await openHa();
+    // HA's frontend routes on pushState + `location-changed` (its navigate()); a reload would lose this.
+    await page.evaluate(() => {
+      const w = window as unknown as { routes: string[] };
+      w.routes = [];
+      window.addEventListener('location-changed', () => w.routes.push(location.pathname + location.search));
+    });
+    // In the add-on, release_url is HA's own page for the panel (plugins/homeassistant/panel-links.ts).
+    await addCard(page, null, states('pending', null, `${HA}hassio/ingress/5c53de3b_redflag`));
+    await page.getByRole('link', { name: 'web-01' }).click();
+    const route = `/hassio/ingress/5c53de3b_redflag?redflag=${encodeURIComponent(`/hosts/${web.id}`)}`;
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { routes: string[] }).routes), [route]);
+    assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, route);
+    await page.getByRole('link', { name: 'web-01' }).waitFor(); // the same page: the card is still there
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
 
   it('shows the hosts with pending updates from hass, with no token and no call to RedFlag', async () => {
     const { context, page, errors, requests } = await openHa();

@@ -130,16 +130,20 @@ export function view(
 }
 
 /** What the plugin publishes for these hosts, by topic (retained: the broker keeps the last one). */
-export function published(views: HostView[], percent: number | null = null): Map<string, string> {
+export function published(
+  views: HostView[],
+  percent: number | null = null,
+  panelUrl = PANEL,
+): Map<string, string> {
   const out = new Map<string, string>([[topics.coreStatus, 'online']]);
   for (const v of views) {
     const id = v.agent.id;
-    const discovery = deviceDiscovery(v, context);
+    const discovery = deviceDiscovery(v, { ...context, panelUrl });
     if (!validDiscovery(discovery)) throw new Error(`discovery: ${ajv.errorsText(validDiscovery.errors)}`);
     out.set(topics.discovery(id), JSON.stringify(discovery));
     out.set(topics.hostAvailability(id), v.agent.online ? 'online' : 'offline');
     for (const [entity, payload] of hostAttributes(v)) out.set(topics.attributes(id, entity), payload);
-    for (const [entity, payload] of hostStates(v, { panelUrl: PANEL, percent })) {
+    for (const [entity, payload] of hostStates(v, { panelUrl, percent })) {
       if ((entity === 'os' || entity.startsWith('containers/')) && !validUpdateState(JSON.parse(payload)))
         throw new Error(`${entity} state: ${ajv.errorsText(validUpdateState.errors)}`);
       out.set(topics.state(id, entity), payload);

@@ -9,6 +9,7 @@ import {
   type HassLike,
   type HassUpdate,
 } from '../data/card-hass.js';
+import { followInsideHa } from '../data/ha-navigate.js';
 import { cardFigures } from '../styles/card.js';
 import { text, theme } from '../styles/theme.js';
 
@@ -128,8 +129,14 @@ export class RfCardHass extends LitElement {
       }`;
   }
 
+  /** A link into Home Assistant (the add-on's panel page) changes HA's route, as its own do. */
+  private _follow = (e: MouseEvent) => followInsideHa(window, e, (e.currentTarget as HTMLAnchorElement).href);
+
   private _host(host: HassHost) {
     const link = host.updates.find((u) => u.url)?.url;
+    const name = link
+      ? html`<a href=${link} target="_top" @click=${this._follow}>${host.hostname}</a>`
+      : host.hostname;
     const facts = [
       host.pending ? `${host.pending} pending` : null,
       host.security ? `${host.security} security` : null,
@@ -137,7 +144,7 @@ export class RfCardHass extends LitElement {
       host.reboot ? 'reboot required' : null,
     ].filter(Boolean);
     return html`<li data-host=${host.hostId}>
-      <strong>${link ? html`<a href=${link} target="_top">${host.hostname}</a>` : host.hostname}</strong>
+      <strong>${name}</strong>
       <span class="muted">${facts.join(', ')}</span>
       ${host.updates.filter((u) => u.pending || u.inProgress).map((u) => this._update(u, host))}
     </li>`;
