@@ -18,3 +18,20 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/**
+ * Reads what a user would look at until `ok` holds for it, and resolves with that read; gives up
+ * after 400 reads 25 ms apart (a deadline, not a timing assertion).
+ */
+export async function untilHolds<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  what: string,
+): Promise<T> {
+  for (let i = 0; i < 400; i++) {
+    const value = await read();
+    if (ok(value)) return value;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
