@@ -1,4 +1,5 @@
-import type { Clock, ProcessResult, ProcessRunner, RunOptions } from '../../../../plugins/sdk/index.js';
+import type { Clock, ProcessRunner, RunOptions } from '../../../../plugins/sdk/index.js';
+import { nextReply, playReply, type ScriptedReply } from '../../sdk/scripted-process.js';
 
 export interface FakeCall {
   command: string;
@@ -7,13 +8,7 @@ export interface FakeCall {
   timeoutMs?: number;
 }
 
-export interface FakeReply {
-  exitCode?: number;
-  stdout?: string[];
-  stderr?: string[];
-  status?: string[];
-  spawnError?: string;
-}
+export type FakeReply = ScriptedReply;
 
 /**
  * `apt-get install` → 'apt-get install', `apt list` → 'apt list'; dpkg-query over the whole
@@ -54,28 +49,11 @@ export class FakeApt {
   readonly runner: ProcessRunner = async (command, args, options: RunOptions = {}) => {
     const key = commandKey(command, args);
     this.calls.push({ command, args: [...args], env: { ...options.env }, timeoutMs: options.timeoutMs });
-    const queue = this.replies.get(key);
-    const reply: FakeReply = (queue && queue.length > 1 ? queue.shift() : queue?.[0]) ?? {
+    const reply: FakeReply = nextReply(this.replies.get(key)) ?? {
       exitCode: 127,
       spawnError: `spawn ${command} ENOENT (no fake reply for "${key}")`,
     };
-    for (const line of reply.status ?? []) options.onStatusLine?.(line);
-    for (const line of reply.stdout ?? []) options.onStdoutLine?.(line);
-    for (const line of reply.stderr ?? []) options.onStderrLine?.(line);
-    const result: ProcessResult = {
-      command,
-      args: [...args],
-      exitCode: reply.spawnError ? null : (reply.exitCode ?? 0),
-      signal: null,
-      stdout: reply.stdout ?? [],
-      stderr: reply.stderr ?? [],
-      truncated: false,
-      timedOut: false,
-      aborted: false,
-      durationMs: 0,
-      ...(reply.spawnError ? { spawnError: reply.spawnError } : {}),
-    };
-    return result;
+    return playReply(command, args, options, reply);
   };
 }
 

@@ -1,7 +1,8 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ProcessResult, ProcessRunner, RunOptions } from '../../../../plugins/sdk/index.js';
+import type { ProcessRunner, RunOptions } from '../../../../plugins/sdk/index.js';
+import { nextReply, playReply, type ScriptedReply } from '../../sdk/scripted-process.js';
 
 export interface FakeCall {
   command: string;
@@ -10,12 +11,7 @@ export interface FakeCall {
   timeoutMs?: number;
 }
 
-export interface FakeReply {
-  exitCode?: number;
-  stdout?: string[];
-  stderr?: string[];
-  spawnError?: string;
-}
+export type FakeReply = ScriptedReply;
 
 /**
  * `dnf repoquery`, `dnf upgrade`, `dnf --version`, `rpm`, `needs-restarting`: the program's
@@ -46,26 +42,10 @@ export class FakeDnf {
   readonly runner: ProcessRunner = async (command, args, options: RunOptions = {}) => {
     const key = commandKey(command, args);
     this.calls.push({ command, args: [...args], env: { ...options.env }, timeoutMs: options.timeoutMs });
-    const queue = this.replies.get(key);
-    const reply: FakeReply = (queue && queue.length > 1 ? queue.shift() : queue?.[0]) ?? {
+    const reply: FakeReply = nextReply(this.replies.get(key)) ?? {
       spawnError: `spawn ${command} ENOENT (no fake reply for "${key}")`,
     };
-    for (const line of reply.stdout ?? []) options.onStdoutLine?.(line);
-    for (const line of reply.stderr ?? []) options.onStderrLine?.(line);
-    const result: ProcessResult = {
-      command,
-      args: [...args],
-      exitCode: reply.spawnError ? null : (reply.exitCode ?? 0),
-      signal: null,
-      stdout: reply.stdout ?? [],
-      stderr: reply.stderr ?? [],
-      truncated: false,
-      timedOut: false,
-      aborted: false,
-      durationMs: 0,
-      ...(reply.spawnError ? { spawnError: reply.spawnError } : {}),
-    };
-    return result;
+    return playReply(command, args, options, reply);
   };
 }
 

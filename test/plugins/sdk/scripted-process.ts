@@ -1,0 +1,44 @@
+import type { ProcessResult, RunOptions } from '../../../plugins/sdk/index.js';
+
+/** What a fake process runner answers for one call: its lines, exit code, or a failed spawn. */
+export interface ScriptedReply {
+  exitCode?: number;
+  stdout?: string[];
+  stderr?: string[];
+  /** Lines of apt's status file descriptor (`--status-fd`). */
+  status?: string[];
+  spawnError?: string;
+}
+
+/** The next of the replies queued for a command: each in turn, then the last one for ever. */
+export function nextReply<R>(queue: R[] | undefined): R | undefined {
+  return queue && queue.length > 1 ? queue.shift() : queue?.[0];
+}
+
+/**
+ * The fake runners' answer (apt, dnf, and the pacman/flatpak/snap scripted runner): streams the
+ * reply's lines through the callbacks as the real runner does, then gives its result.
+ */
+export function playReply(
+  command: string,
+  args: readonly string[],
+  options: RunOptions,
+  reply: ScriptedReply,
+): ProcessResult {
+  for (const line of reply.status ?? []) options.onStatusLine?.(line);
+  for (const line of reply.stdout ?? []) options.onStdoutLine?.(line);
+  for (const line of reply.stderr ?? []) options.onStderrLine?.(line);
+  return {
+    command,
+    args: [...args],
+    exitCode: reply.spawnError ? null : (reply.exitCode ?? 0),
+    signal: null,
+    stdout: reply.stdout ?? [],
+    stderr: reply.stderr ?? [],
+    truncated: false,
+    timedOut: false,
+    aborted: false,
+    durationMs: 0,
+    ...(reply.spawnError ? { spawnError: reply.spawnError } : {}),
+  };
+}
