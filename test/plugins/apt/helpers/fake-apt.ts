@@ -1,14 +1,5 @@
-import type { Clock, ProcessRunner, RunOptions } from '../../../../plugins/sdk/index.js';
-import { nextReply, playReply, type ScriptedReply } from '../../sdk/scripted-process.js';
-
-export interface FakeCall {
-  command: string;
-  args: string[];
-  env: Record<string, string | undefined>;
-  timeoutMs?: number;
-}
-
-export type FakeReply = ScriptedReply;
+import type { Clock } from '../../../../plugins/sdk/index.js';
+import { KeyedFakeRunner } from '../../sdk/scripted-process.js';
 
 /**
  * `apt-get install` → 'apt-get install', `apt list` → 'apt list'; dpkg-query over the whole
@@ -32,29 +23,10 @@ export function commandKey(command: string, args: readonly string[]): string {
  * A process runner that answers like the real tools from scripted replies, streaming their lines
  * through the callbacks as the real runner does, and records every call.
  */
-export class FakeApt {
-  readonly calls: FakeCall[] = [];
-  private readonly replies = new Map<string, FakeReply[]>();
-
-  /** Queues replies for a command key; the last one repeats. */
-  on(key: string, ...replies: FakeReply[]): this {
-    this.replies.set(key, replies);
-    return this;
+export class FakeApt extends KeyedFakeRunner {
+  constructor() {
+    super(commandKey);
   }
-
-  callsTo(key: string): FakeCall[] {
-    return this.calls.filter((c) => commandKey(c.command, c.args) === key);
-  }
-
-  readonly runner: ProcessRunner = async (command, args, options: RunOptions = {}) => {
-    const key = commandKey(command, args);
-    this.calls.push({ command, args: [...args], env: { ...options.env }, timeoutMs: options.timeoutMs });
-    const reply: FakeReply = nextReply(this.replies.get(key)) ?? {
-      exitCode: 127,
-      spawnError: `spawn ${command} ENOENT (no fake reply for "${key}")`,
-    };
-    return playReply(command, args, options, reply);
-  };
 }
 
 /** A clock whose sleeps return at once and move time forward: lock waits without waiting. */

@@ -1,17 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ProcessRunner, RunOptions } from '../../../../plugins/sdk/index.js';
-import { nextReply, playReply, type ScriptedReply } from '../../sdk/scripted-process.js';
-
-export interface FakeCall {
-  command: string;
-  args: string[];
-  env: Record<string, string | undefined>;
-  timeoutMs?: number;
-}
-
-export type FakeReply = ScriptedReply;
+import { KeyedFakeRunner } from '../../sdk/scripted-process.js';
 
 /**
  * `dnf repoquery`, `dnf upgrade`, `dnf --version`, `rpm`, `needs-restarting`: the program's
@@ -25,28 +15,10 @@ export function commandKey(command: string, args: readonly string[]): string {
 }
 
 /** A process runner that answers from scripted replies, streaming lines like the real one, and records calls. */
-export class FakeDnf {
-  readonly calls: FakeCall[] = [];
-  private readonly replies = new Map<string, FakeReply[]>();
-
-  /** Queues replies for a command key; the last one repeats. */
-  on(key: string, ...replies: FakeReply[]): this {
-    this.replies.set(key, replies);
-    return this;
+export class FakeDnf extends KeyedFakeRunner {
+  constructor() {
+    super(commandKey);
   }
-
-  callsTo(key: string): FakeCall[] {
-    return this.calls.filter((c) => commandKey(c.command, c.args) === key);
-  }
-
-  readonly runner: ProcessRunner = async (command, args, options: RunOptions = {}) => {
-    const key = commandKey(command, args);
-    this.calls.push({ command, args: [...args], env: { ...options.env }, timeoutMs: options.timeoutMs });
-    const reply: FakeReply = nextReply(this.replies.get(key)) ?? {
-      spawnError: `spawn ${command} ENOENT (no fake reply for "${key}")`,
-    };
-    return playReply(command, args, options, reply);
-  };
 }
 
 /**
