@@ -3,17 +3,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAgentCli } from '../../agent/helpers/agent-cli.js';
 import { checkHost, type CheckedImage } from '../../../plugins/docker/scan.js';
-import { PluginHost, type HostedPackageManager, type OperationOutcome } from '../../../plugins/sdk/index.js';
+import { PluginHost, type HostedPackageManager } from '../../../plugins/sdk/index.js';
 import type { TestPodman } from './helpers/podman.js';
 import type { TestRegistry } from './helpers/registry.js';
 import { testOperation, testSession } from './helpers/session.js';
 import { TokenAuthHost } from './helpers/token-auth-host.js';
 import type { TestTokenServer } from './helpers/token-server.js';
-
-function value<T>(outcome: OperationOutcome<T>): T {
-  if (!outcome.ok) assert.fail(`${outcome.reason}: ${outcome.message}`);
-  return outcome.value;
-}
+import { value } from '../sdk/outcome.js';
 
 const hostArch = process.arch === 'x64' ? 'amd64' : process.arch;
 const otherArch = hostArch === 'amd64' ? 'arm64' : 'amd64';
