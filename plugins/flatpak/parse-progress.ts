@@ -1,4 +1,4 @@
-import type { InstallProgress } from '../sdk/index.js';
+import { type InstallProgress, installStep } from '../sdk/index.js';
 import { parseRef } from './refs.js';
 
 // `flatpak update --noninteractive` prints one line per operation as it starts it:
@@ -14,15 +14,7 @@ export function parseProgressLine(line: string, done: number, total: number): In
   if (text === '') return null;
   const step = STEP.exec(text);
   const ref = step ? parseRef(step[2] ?? '') : null;
-  if (ref) {
-    const percent = total > 0 ? Math.min(100, Math.round((100 * (done + 1)) / total)) : undefined;
-    return {
-      stage: 'install',
-      package: `${ref.id}//${ref.branch}`,
-      message: text,
-      ...(percent === undefined ? {} : { percent }),
-    };
-  }
+  if (ref) return installStep(text, `${ref.id}//${ref.branch}`, done, total);
   if (/^error: /i.test(text)) return { stage: 'error', message: text };
   return { stage: 'output', message: text };
 }

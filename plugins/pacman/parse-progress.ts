@@ -1,4 +1,4 @@
-import type { InstallProgress } from '../sdk/index.js';
+import { type InstallProgress, installStep } from '../sdk/index.js';
 
 // Without a terminal pacman prints one plain line per step (no progress bars):
 // `:: Retrieving packages...`, ` rf-test-a-1.1-1-any downloading...`, `upgrading rf-test-a...`.
@@ -13,15 +13,7 @@ export function parseProgressLine(line: string, done: number, total: number): In
   const text = line.trim();
   if (text === '') return null;
   const step = STEP.exec(text);
-  if (step) {
-    const percent = total > 0 ? Math.min(100, Math.round((100 * (done + 1)) / total)) : undefined;
-    return {
-      stage: 'install',
-      package: step[2] ?? '',
-      message: text,
-      ...(percent === undefined ? {} : { percent }),
-    };
-  }
+  if (step) return installStep(text, step[2] ?? '', done, total);
   const download = DOWNLOAD.exec(text);
   if (download) return { stage: 'download', message: text };
   if (text.startsWith(':: Retrieving packages')) return { stage: 'download', message: text };

@@ -76,6 +76,7 @@ export type { ScanPackage, Transaction, TransactionItem } from '../../broker/pro
 export { diffTransactions, emptyTransaction } from './transaction.js';
 export {
   countingProgress,
+  installStep,
   packagesTouched,
   runInstallSequence,
   versionsNotReached,

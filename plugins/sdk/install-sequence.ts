@@ -142,6 +142,16 @@ export function countingProgress(
   };
 }
 
+/**
+ * The progress of a line that starts one package's step: the `done + 1`th of `total`, as a
+ * percentage of the whole transaction (none while the total is unknown). For `countingProgress`'s
+ * `parse`.
+ */
+export function installStep(message: string, pkg: string, done: number, total: number): InstallProgress {
+  const percent = total > 0 ? Math.min(100, Math.round((100 * (done + 1)) / total)) : undefined;
+  return { stage: 'install', package: pkg, message, ...(percent === undefined ? {} : { percent }) };
+}
+
 function refuseChanged(confirmed: Transaction, fresh: Transaction): void {
   const differences = diffTransactions(confirmed, fresh);
   if (differences.length)

@@ -1,4 +1,4 @@
-import type { InstallProgress } from '../sdk/index.js';
+import { type InstallProgress, installStep } from '../sdk/index.js';
 
 // `snap refresh` ends with one line per refreshed snap (cmd/snap showDone):
 // `firefox 122.0.1-1 from Mozilla* refreshed`, `lxd (5.19/stable) 5.19-8635f82 from Canonical* refreshed`.
@@ -9,15 +9,7 @@ export function parseProgressLine(line: string, done: number, total: number): In
   const text = line.trim();
   if (text === '') return null;
   const refreshed = REFRESHED.exec(text);
-  if (refreshed) {
-    const percent = total > 0 ? Math.min(100, Math.round((100 * (done + 1)) / total)) : undefined;
-    return {
-      stage: 'install',
-      package: refreshed[1] ?? '',
-      message: text,
-      ...(percent === undefined ? {} : { percent }),
-    };
-  }
+  if (refreshed) return installStep(text, refreshed[1] ?? '', done, total);
   if (text.startsWith('error: ')) return { stage: 'error', message: text };
   return { stage: 'output', message: text };
 }

@@ -1,49 +1,25 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { BUILTIN_AGENT_PLUGINS } from '../../agent/plugins.js';
-import type { AgentHandle } from '../../agent/daemon.js';
 import { requireOrSkip } from '../plugins/apt/helpers/requirements.js';
 import { ApiClient, createTestToken } from '../core/api/api-client.js';
-import { tempDir } from '../helpers/cli.js';
 import type { TestCore } from '../helpers/core.js';
-import {
-  type AgentFiles,
-  nextEvent,
-  registerTestAgent,
-  startTestAgent,
-  until,
-} from './helpers/agent-fixture.js';
-import { RestartableCore } from './helpers/restartable-core.js';
+import { nextEvent, until } from './helpers/agent-fixture.js';
+import { realCoreSuite } from './helpers/real-core-suite.js';
+import type { RestartableCore } from './helpers/restartable-core.js';
 import { testPackageManager } from './helpers/test-plugin.js';
 
 describe('agent daemon with the real core', function () {
   this.timeout(60_000);
+  const suite = realCoreSuite('rf-agent-');
   let core: RestartableCore;
-  const dirs: Array<{ remove(): void }> = [];
-  const agents: AgentHandle[] = [];
-
-  before(async () => {
-    core = await RestartableCore.start();
-  });
-  afterEach(async () => {
-    for (const agent of agents.splice(0)) await agent.stop();
-  });
-  after(async () => {
-    await core.close();
-    for (const d of dirs) d.remove();
-  });
-
-  async function enrol(local: Parameters<typeof registerTestAgent>[3] = {}): Promise<AgentFiles> {
-    const dir = tempDir('rf-agent-');
-    dirs.push(dir);
-    return registerTestAgent(core.httpUrl, await core.createToken(), dir.path, local);
-  }
+  const { enrol } = suite;
+  before(() => (core = suite.core));
 
   it('connects with its signed password, says hello and is online at the core', async () => {
     const files = await enrol();
     const { entry } = testPackageManager();
-    const agent = await startTestAgent(files, [entry]);
-    agents.push(agent);
+    const agent = await suite.start(files, [entry]);
     await nextEvent(agent.events, 'online');
     const row = await until('the core to record the hello', async () => {
       const a = await core.core.db.agents.findById(files.agentId);
@@ -65,10 +41,9 @@ describe('agent daemon with the real core', function () {
     );
     // No index refresh: the scan reads the lists on disk, so it needs no network.
     const files = await enrol({ plugins: { apt: { updateBeforeScan: false } } });
-    const agent = await startTestAgent(files, BUILTIN_AGENT_PLUGINS, {
+    const agent = await suite.start(files, BUILTIN_AGENT_PLUGINS, {
       scheduler: { enabled: true, startupSpreadMs: 0 },
     });
-    agents.push(agent);
     assert.ok(agent.plugins.available().includes('apt'), JSON.stringify(agent.plugins.list()));
     const [run] = await nextEvent(agent.events, 'scan', (r) => r.message.plugin === 'apt', 45_000);
     assert.equal(run.message.error, undefined, run.message.error);

@@ -7,11 +7,7 @@ import { createAgentLogger } from '../../agent/log.js';
 import { BUILTIN_AGENT_PLUGINS } from '../../agent/plugins.js';
 import { PluginRuntime } from '../../agent/plugins/plugin-runtime.js';
 import { runScan } from '../../agent/scanner.js';
-import { requireOrSkip } from '../plugins/apt/helpers/requirements.js';
-import { TestPodman } from '../plugins/docker/helpers/podman.js';
-import { Publisher } from '../plugins/docker/helpers/publisher.js';
-import { TestRegistry } from '../plugins/docker/helpers/registry.js';
-import { TestTokenServer } from '../plugins/docker/helpers/token-server.js';
+import { TokenAuthHost } from '../plugins/docker/helpers/token-auth-host.js';
 
 /**
  * Issue 24 §5: the agent's docker scan carries every container of the host with its image's
@@ -19,34 +15,16 @@ import { TestTokenServer } from '../plugins/docker/helpers/token-server.js';
  * the `scan` message the core receives.
  */
 describe('agent: the docker scan carries the container inventory (podman, real registry)', function () {
-  let tokens: TestTokenServer;
-  let registry: TestRegistry;
-  let publisherPodman: TestPodman;
-  let host: TestPodman;
+  let setup: TokenAuthHost | undefined;
   let runtime: PluginRuntime | undefined;
   let R: string;
   const stateDir = mkdtempSync(join(tmpdir(), 'rf-inventory-'));
 
   before(async function () {
     this.timeout(300_000);
-    requireOrSkip(
-      this,
-      { commands: ['podman', 'runc', 'busybox', 'docker-registry', 'openssl'], root: true },
-      'install podman, runc, busybox-static, docker-registry and openssl (.ci/run)',
-    );
-    registry = new TestRegistry();
-    tokens = new TestTokenServer(registry.dir, {
-      users: { alice: 'secret' },
-      privateRepositories: { 'private/app': ['alice'] },
-    });
-    await tokens.start();
-    await registry.start({ auth: tokens.authSection() });
-    R = registry.host;
-    publisherPodman = new TestPodman();
-    host = new TestPodman();
-    await host.startService();
-    const publish = new Publisher(publisherPodman, 'alice:secret');
-    const creds = ['--creds', 'alice:secret'];
+    setup = await TokenAuthHost.start(this);
+    const { host, publish, pullCreds: creds } = setup;
+    R = setup.R;
     for (const ref of ['demo/web:1', 'demo/db:16', 'private/app:1']) {
       await publish.single(`${R}/${ref}`);
       await host.pull(`${R}/${ref}`, creds);
@@ -76,10 +54,7 @@ describe('agent: the docker scan carries the container inventory (podman, real r
 
   after(async () => {
     await runtime?.stop();
-    await host?.stop();
-    await publisherPodman?.stop();
-    await registry?.stop();
-    await tokens?.stop();
+    await setup?.stop();
     rmSync(stateDir, { recursive: true, force: true });
   });
 

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { ACTIVE_COMMAND_STATUSES } from '../../broker/protocol/index.js';
-import type { AgentHandle } from '../../agent/daemon.js';
-import { tempDir } from '../helpers/cli.js';
 import { describePostgres, withPgClient } from '../helpers/databases.js';
-import { registerTestAgent, startTestAgent, until } from '../agent/helpers/agent-fixture.js';
-import { testPackageManager } from '../agent/helpers/test-plugin.js';
-import { CoreProcess } from './helpers/core-process.js';
+import { until } from '../agent/helpers/agent-fixture.js';
+import { coreWithTestAgents } from './helpers/core-with-agents.js';
 
 /**
  * `kill -9` of the core while commands are in flight (issue 25): a dry run whose delivery
@@ -14,37 +11,24 @@ import { CoreProcess } from './helpers/core-process.js';
  * ends `succeeded` with the times it was sent and acknowledged, and nothing is left active.
  */
 describePostgres('faults: the core killed with SIGKILL while commands are in flight', () => {
-  let core: CoreProcess;
-  const agents: AgentHandle[] = [];
-  const dirs: Array<{ remove(): void }> = [];
-
-  before(async function () {
-    this.timeout(120_000);
-    core = await CoreProcess.start({ postgres: true });
-  });
-  after(async () => {
-    for (const agent of agents) await agent.stop();
-    await core?.close();
-    for (const d of dirs) d.remove();
-  });
+  const fixture = coreWithTestAgents();
 
   async function agentWith(token: string, scanSleepSeconds: number | null = null) {
-    const dir = tempDir('rf-fault-core-kill-');
-    dirs.push(dir);
-    const files = await registerTestAgent(core.httpUrl, token, dir.path);
-    const { entry, control } = testPackageManager();
-    control.scanSleepSeconds = scanSleepSeconds;
-    agents.push(await startTestAgent(files, [entry]));
-    const db = await core.db();
+    const { agentId, control } = await fixture.startAgent(
+      token,
+      (c) => (c.scanSleepSeconds = scanSleepSeconds),
+    );
+    const db = await fixture.core.db();
     await until('the agent to be online at the core', async () => {
-      const agent = await db.agents.findById(files.agentId);
+      const agent = await db.agents.findById(agentId);
       return agent?.online && agent.capabilities.length > 0;
     });
-    return { agentId: files.agentId, control };
+    return { agentId, control };
   }
 
   it('a dry run and a running scan each run once and end succeeded with their marks; nothing stays active', async function () {
     this.timeout(180_000);
+    const { core } = fixture;
     const token = await core.createToken(2);
     const dryRunner = await agentWith(token);
     const scanner = await agentWith(token, 2);

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import type { AgentHandle } from '../../agent/daemon.js';
-import { tempDir } from '../helpers/cli.js';
 import { describePostgres, withPgClient } from '../helpers/databases.js';
-import { registerTestAgent, startTestAgent, until } from '../agent/helpers/agent-fixture.js';
-import { testPackageManager, type TestPmControl } from '../agent/helpers/test-plugin.js';
-import { CoreProcess } from './helpers/core-process.js';
+import { until } from '../agent/helpers/agent-fixture.js';
+import type { TestPmControl } from '../agent/helpers/test-plugin.js';
+import { coreWithTestAgents, type StartedTestAgent } from './helpers/core-with-agents.js';
 
 const AGENTS = 3;
 const SCANS = 4;
@@ -16,19 +15,7 @@ const SCANS = 4;
  * scan of the same plugin (DESIGN.md §3.4); the newest scan of each agent is what the core shows.
  */
 describePostgres('faults: the core killed with SIGKILL while agents scan', () => {
-  let core: CoreProcess;
-  const agents: AgentHandle[] = [];
-  const dirs: Array<{ remove(): void }> = [];
-
-  before(async function () {
-    this.timeout(120_000);
-    core = await CoreProcess.start({ postgres: true });
-  });
-  after(async () => {
-    for (const agent of agents) await agent.stop();
-    await core?.close();
-    for (const d of dirs) d.remove();
-  });
+  const fixture = coreWithTestAgents();
 
   /** Scans `SCANS` times, each seeing a newer version of alpha; returns the batch ids in order. */
   async function scanRepeatedly(agent: AgentHandle, control: TestPmControl): Promise<string[]> {
@@ -43,17 +30,10 @@ describePostgres('faults: the core killed with SIGKILL while agents scan', () =>
 
   it('every scan is stored once or superseded by a newer complete one, and every spool drains', async function () {
     this.timeout(180_000);
+    const { core } = fixture;
     const token = await core.createToken(AGENTS);
-    const fleet: Array<{ agentId: string; agent: AgentHandle; control: TestPmControl }> = [];
-    for (let i = 0; i < AGENTS; i++) {
-      const dir = tempDir('rf-fault-core-kill-');
-      dirs.push(dir);
-      const files = await registerTestAgent(core.httpUrl, token, dir.path);
-      const { entry, control } = testPackageManager();
-      const agent = await startTestAgent(files, [entry]);
-      agents.push(agent);
-      fleet.push({ agentId: files.agentId, agent, control });
-    }
+    const fleet: StartedTestAgent[] = [];
+    for (let i = 0; i < AGENTS; i++) fleet.push(await fixture.startAgent(token));
     const storedBatches = () =>
       withPgClient(async (client) => {
         const { rows } = await client.query<{ id: string; agent_id: string }>(

@@ -2,23 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { type ContainerCursorKey, type Database } from '../../db/index.js';
 import '../access.js';
 import { notFound } from '../errors.js';
+import { decodeCursor, encodeCursor, invalidCursor, pageSchema } from '../query.js';
 import { authErrors, errorRef } from '../schemas.js';
 import { containerItemSchema, type ContainerListQuery, containerListQuery } from './container-schemas.js';
 import { splitCommaValues } from './update-schemas.js';
 
-/** The page cursor: the last row's key, opaque to clients (as the updates list's). */
-const encodeCursor = (key: ContainerCursorKey) => Buffer.from(JSON.stringify(key)).toString('base64url');
-
-function decodeCursor(cursor: string): ContainerCursorKey | null {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    return Array.isArray(key) && key.length === 4 && key.every((v) => typeof v === 'string')
-      ? (key as ContainerCursorKey)
-      : null;
-  } catch {
-    return null;
-  }
-}
+/** The page cursor: the last row's key (hostname, name, agent id, container id), opaque to clients. */
+const CURSOR_PARTS = 4;
 
 /** The hosts' containers as their docker scans reported them (issue 24 §5, docs/api.md "Containers"). */
 export async function containerRoutes(app: FastifyInstance, opts: { db: Database }) {
@@ -33,14 +23,7 @@ export async function containerRoutes(app: FastifyInstance, opts: { db: Database
           "Every host's containers with their image's check, by host and name, filtered like the updates list, one keyset page at a time (pass `nextCursor` back as `cursor`)",
         querystring: containerListQuery,
         response: {
-          200: {
-            type: 'object',
-            required: ['items', 'nextCursor'],
-            properties: {
-              items: { type: 'array', items: containerItemSchema },
-              nextCursor: { type: ['string', 'null'] },
-            },
-          },
+          200: pageSchema(containerItemSchema),
           400: errorRef,
           ...authErrors,
         },
@@ -48,11 +31,8 @@ export async function containerRoutes(app: FastifyInstance, opts: { db: Database
     },
     async (request, reply) => {
       const q = request.query;
-      const after = q.cursor ? decodeCursor(q.cursor) : null;
-      if (q.cursor && !after)
-        return reply
-          .status(400)
-          .send({ error: { code: 'invalid_cursor', message: 'cursor is not one this API gave' } });
+      const after = q.cursor ? (decodeCursor(q.cursor, CURSOR_PARTS) as ContainerCursorKey | null) : null;
+      if (q.cursor && !after) return reply.status(400).send(invalidCursor);
       const page = await opts.db.containers.page({
         filter: { agentIds: q.agent, statuses: q.status, q: q.q },
         limit: q.limit,

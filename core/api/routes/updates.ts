@@ -18,6 +18,7 @@ import {
   TransactionChangedError,
 } from '../../updates/index.js';
 import '../access.js';
+import { invalidCursor, pageSchema } from '../query.js';
 import { authErrors, errorRef, oneFieldAnswer } from '../schemas.js';
 import { notFound } from '../errors.js';
 import {
@@ -97,14 +98,7 @@ export async function updateRoutes(
           'Package states, filtered and sorted, one keyset page at a time (pass `nextCursor` back as `cursor`)',
         querystring: updateListQuery,
         response: {
-          200: {
-            type: 'object',
-            required: ['items', 'nextCursor'],
-            properties: {
-              items: { type: 'array', items: updateItemSchema },
-              nextCursor: { type: ['string', 'null'] },
-            },
-          },
+          200: pageSchema(updateItemSchema),
           400: errorRef,
           ...authErrors,
         },
@@ -118,10 +112,7 @@ export async function updateRoutes(
         return reply.status(400).send({
           error: { code: 'invalid_cursor', message: 'the cursor belongs to another sort or order' },
         });
-      if (q.cursor && !after)
-        return reply
-          .status(400)
-          .send({ error: { code: 'invalid_cursor', message: 'cursor is not one this API gave' } });
+      if (q.cursor && !after) return reply.status(400).send(invalidCursor);
       const page = await opts.db.updates.page({
         filter: filterOf(q),
         sort: q.sort,

@@ -2,7 +2,7 @@ import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { HostContainer } from '../data/api-types.js';
 import type { RfContext } from '../data/context.js';
-import { refreshOnLive } from '../data/refresh-on-live.js';
+import { HostRefreshController } from '../data/host-refresh-controller.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
 import './rf-container-list.js';
@@ -20,27 +20,16 @@ export class RfHostContainers extends LitElement {
   @state() private _items: HostContainer[] = [];
   @state() private _scannedAt: string | null = null;
   @state() private _error: string | null = null;
-  private _stop: (() => void) | null = null;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this._stop = refreshOnLive(
-      this.ctx.live,
-      (ev) =>
-        (ev.agentId === this.agentId && (ev.kind === 'containers.changed' || ev.kind === 'package.status')) ||
+  constructor() {
+    super();
+    new HostRefreshController(
+      this,
+      (ev, agentId) =>
+        (ev.agentId === agentId && (ev.kind === 'containers.changed' || ev.kind === 'package.status')) ||
         ev.kind === 'packages.changed',
       () => void this._load(),
-      250,
     );
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this._stop?.();
-  }
-
-  override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('agentId')) void this._load();
   }
 
   private async _load(): Promise<void> {

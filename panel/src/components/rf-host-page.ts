@@ -9,7 +9,7 @@ import {
 import type { RfContext } from '../data/context.js';
 import { metricsOf, packageManagersOf } from '../data/hosts.js';
 import { HOST_PAGE_KINDS } from '../data/live-events.js';
-import { refreshOnLive } from '../data/refresh-on-live.js';
+import { HostRefreshController } from '../data/host-refresh-controller.js';
 import { pageStyles } from '../styles/pages.js';
 import { shared } from '../styles/theme.js';
 import './rf-command-list.js';
@@ -44,25 +44,15 @@ export class RfHostPage extends LitElement {
   @state() private _updates: PackageUpdate[] = [];
   @state() private _events: SystemEvent[] = [];
   @state() private _error: string | null = null;
-  private _stop: (() => void) | null = null;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this._stop = refreshOnLive(
-      this.ctx.live,
-      (ev) => (ev.agentId === this.agentId && HOST_PAGE_KINDS.has(ev.kind)) || ev.kind === 'packages.changed',
+  constructor() {
+    super();
+    new HostRefreshController(
+      this,
+      (ev, agentId) =>
+        (ev.agentId === agentId && HOST_PAGE_KINDS.has(ev.kind)) || ev.kind === 'packages.changed',
       () => void this._load(),
-      250,
     );
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this._stop?.();
-  }
-
-  override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('agentId')) void this._load();
   }
 
   private async _load(): Promise<void> {

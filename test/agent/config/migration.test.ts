@@ -5,15 +5,10 @@ import { join } from 'node:path';
 import type { RegisteredConfig } from '../../../agent/config/agent-config.js';
 import { AgentStartError, type AgentHandle } from '../../../agent/daemon.js';
 import type { SystemEvent } from '../../../core/db/index.js';
-import { cleanEnv, tempDir } from '../../helpers/cli.js';
-import {
-  type AgentFiles,
-  nextEvent,
-  registerTestAgent,
-  startTestAgent,
-  until,
-} from '../helpers/agent-fixture.js';
-import { RestartableCore } from '../helpers/restartable-core.js';
+import { cleanEnv } from '../../helpers/cli.js';
+import { type AgentFiles, nextEvent, startTestAgent, until } from '../helpers/agent-fixture.js';
+import { realCoreSuite } from '../helpers/real-core-suite.js';
+import type { RestartableCore } from '../helpers/restartable-core.js';
 import { testPackageManager } from '../helpers/test-plugin.js';
 
 const AGENT_BIN = new URL('../../../bin/redflag-agent.js', import.meta.url).pathname;
@@ -37,28 +32,15 @@ function formatOne(config: RegisteredConfig, extra: Record<string, unknown> = {}
 
 describe('agent config migration, reported to the real core', function () {
   this.timeout(60_000);
+  const suite = realCoreSuite('rf-agent-migrate-');
   let core: RestartableCore;
-  const dirs: Array<{ remove(): void }> = [];
-  const agents: AgentHandle[] = [];
+  before(() => (core = suite.core));
   const boundToThisMachine: string[] = [];
-
-  before(async () => {
-    core = await RestartableCore.start();
-  });
-  afterEach(async () => {
-    for (const a of agents.splice(0)) await a.stop();
-  });
-  after(async () => {
-    await core.close();
-    for (const d of dirs) d.remove();
-  });
 
   async function legacyAgent(
     extra: Record<string, unknown> = {},
   ): Promise<{ files: AgentFiles; original: string }> {
-    const dir = tempDir('rf-agent-migrate-');
-    dirs.push(dir);
-    const files = await registerTestAgent(core.httpUrl, await core.createToken(), dir.path);
+    const files = await suite.enrol();
     // Format 1 names no machine-id file: the migrated agent hashes /etc/machine-id, this test
     // agent registered from a fake one (many share this machine). Its first hello would be a
     // copied identity (issue 21 §5); a rebind lets that hello bind it, as an admin would. A
@@ -72,10 +54,8 @@ describe('agent config migration, reported to the real core', function () {
     return { files, original };
   }
 
-  async function start(files: AgentFiles): Promise<AgentHandle> {
-    const agent = await startTestAgent(files, [testPackageManager().entry]);
-    agents.push(agent);
-    return agent;
+  function start(files: AgentFiles): Promise<AgentHandle> {
+    return suite.start(files, [testPackageManager().entry]);
   }
 
   function migrationEvents(agentId: string): Promise<SystemEvent[]> {
@@ -170,12 +150,11 @@ describe('agent config migration, reported to the real core', function () {
   });
 
   it('failure: unreadable JSON and a newer format are refused the same way, file untouched', async () => {
-    const dir = tempDir('rf-agent-migrate-');
-    dirs.push(dir);
+    const dir = suite.dir();
     const files = {
-      dir: dir.path,
-      configPath: join(dir.path, 'agent.json'),
-      stateDir: join(dir.path, 'state'),
+      dir,
+      configPath: join(dir, 'agent.json'),
+      stateDir: join(dir, 'state'),
     };
     for (const [text, why] of [
       ['{"version": 1, "agent_id": "trunc', /not valid JSON/],
@@ -191,9 +170,7 @@ describe('agent config migration, reported to the real core', function () {
   });
 
   it('not needed: a current file is reported once per agent version, not on every start', async () => {
-    const dir = tempDir('rf-agent-migrate-');
-    dirs.push(dir);
-    const files = await registerTestAgent(core.httpUrl, await core.createToken(), dir.path);
+    const files = await suite.enrol();
     let agent = await start(files);
     await nextEvent(agent.events, 'online');
     const event = await until('the event', () => migrationEvents(files.agentId).then((e) => e[0]));

@@ -2,46 +2,24 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentHandle } from '../../../agent/daemon.js';
 import { generateKeyPair, keyFingerprint } from '../../../broker/protocol/index.js';
-import { tempDir } from '../../helpers/cli.js';
-import {
-  type AgentFiles,
-  nextEvent,
-  record,
-  registerTestAgent,
-  startTestAgent,
-  until,
-} from '../helpers/agent-fixture.js';
+import { type AgentFiles, nextEvent, record, until } from '../helpers/agent-fixture.js';
 import { commandIn, issue, settledAtCore } from '../helpers/commands.js';
-import { RestartableCore } from '../helpers/restartable-core.js';
+import { realCoreSuite } from '../helpers/real-core-suite.js';
+import type { RestartableCore } from '../helpers/restartable-core.js';
 import { signedCommand } from '../helpers/signing.js';
 import { testPackageManager, type TestPmControl } from '../helpers/test-plugin.js';
 
 describe('agent executor: running commands from the real core', function () {
   this.timeout(60_000);
+  const suite = realCoreSuite('rf-agent-exec-');
   let core: RestartableCore;
-  const dirs: Array<{ remove(): void }> = [];
-  const agents: AgentHandle[] = [];
+  before(() => (core = suite.core));
 
-  before(async () => {
-    core = await RestartableCore.start();
-  });
-  afterEach(async () => {
-    for (const agent of agents.splice(0)) await agent.stop();
-  });
-  after(async () => {
-    await core.close();
-    for (const d of dirs) d.remove();
-  });
-
-  async function online(local: Parameters<typeof registerTestAgent>[3] = {}) {
-    const dir = tempDir('rf-agent-exec-');
-    dirs.push(dir);
-    const files = await registerTestAgent(core.httpUrl, await core.createToken(), dir.path, local);
+  async function online(local: Parameters<typeof suite.enrol>[0] = {}) {
+    const files = await suite.enrol(local);
     const { entry, control } = testPackageManager();
-    const agent = await startTestAgent(files, [entry]);
-    agents.push(agent);
+    const agent = await suite.start(files, [entry]);
     await nextEvent(agent.events, 'online');
     await settledAtCore(core, files.agentId);
     return { files, agent, control };

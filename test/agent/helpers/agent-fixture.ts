@@ -71,20 +71,7 @@ export function startTestAgent(
   });
 }
 
-/** Resolves once `probe` returns something truthy; fails after `timeoutMs` (a deadline, not a timing assertion). */
-export async function until<T>(
-  what: string,
-  probe: () => T | Promise<T>,
-  timeoutMs = 15_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { until } from '../../helpers/until.js';
 
 /** The next `name` event whose arguments satisfy `match`. */
 export async function nextEvent<K extends keyof AgentEvents>(

@@ -11,19 +11,10 @@ import {
   registerSimAgent,
 } from '../../helpers/sim-agent.js';
 import { ApiClient, createTestToken } from './api-client.js';
+import { until } from '../../helpers/until.js';
 
 /** What the agent of this release runs (agent/executor/handlers): its hello lists these. */
 const AGENT_HANDLERS = ['scan', 'dry_run', 'install', 'reboot', 'cancel', 'set_config', 'update_agent'];
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Issue 21 §7: the API accepts only command types the target agent said it runs. */
 describeEachDatabase('API commands: only what the agent runs', (target) => {

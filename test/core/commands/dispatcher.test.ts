@@ -12,20 +12,7 @@ import {
   publishUp,
   registerSimAgent,
 } from '../../helpers/sim-agent.js';
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | null | false>,
-  timeoutMs = 5000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { until } from '../../helpers/until.js';
 
 describe('signed commands', function () {
   this.timeout(30000);

@@ -10,20 +10,7 @@ import {
   publishUp,
   registerSimAgent,
 } from '../../helpers/sim-agent.js';
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | null | false>,
-  timeoutMs = 5000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { until } from '../../helpers/until.js';
 
 describeEachDatabase('command queue', (target) => {
   let core: TestCore;

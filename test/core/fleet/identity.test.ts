@@ -13,18 +13,9 @@ import {
   scanPackage,
 } from '../../helpers/sim-agent.js';
 import { ApiClient, createTestToken } from '../api/api-client.js';
+import { until } from '../../helpers/until.js';
 
 type Caller = ReturnType<ApiClient['bearer']>;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const anotherMachine = () => createHash('sha256').update(randomBytes(16)).digest('hex');
 const closed = (client: MqttClient) => new Promise<void>((resolve) => client.once('close', () => resolve()));

@@ -7,6 +7,7 @@ import { createIntake } from '../../../core/intake/index.js';
 import { PerAgentQueue } from '../../../core/intake/agent-queue.js';
 import { createLogger } from '../../../core/log/index.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
+import { registerAgentInDb } from '../../helpers/registered-agent.js';
 
 // Issue 21 §8: the broker hands messages over without back-pressure, so what waits for the
 // intake is bounded by its limits, not by how fast agents publish.
@@ -69,27 +70,7 @@ describeEachDatabase('intake: a message beyond the queue limits', (target) => {
   before(async () => {
     db = await target.open();
     await db.migrate();
-    const tokenHash = `hash-${randomUUID()}`;
-    await db.registration.createToken({
-      tokenHash,
-      label: 'test',
-      seats: 1,
-      expiresAt: new Date(Date.now() + 60_000),
-      createdBy: null,
-    });
-    const registered = await db.registration.register({
-      tokenHash,
-      publicKey: 'A'.repeat(43) + '=',
-      machineIdHash: '1'.padStart(64, '0'),
-      hostname: 'host',
-      os: 'Debian 12',
-      arch: 'x86_64',
-      agentVersion: 'test',
-      macAddresses: [],
-      remoteAddress: null,
-    });
-    if (!registered.ok) throw new Error(registered.reason);
-    agentId = registered.agentId;
+    agentId = await registerAgentInDb(db, 'host');
   });
 
   it('is dropped unread, unanswered (the agent sends it again), and recorded as an event', async () => {

@@ -14,22 +14,13 @@ import {
   registerSimAgent,
   scanPackage,
 } from '../../helpers/sim-agent.js';
+import { until } from '../../helpers/until.js';
 
 // Issue 21 §8: whatever passes the schemas is stored (NUL and lone surrogates become U+FFFD),
 // a message nested too deep is rejected, and every spooled message gets its receipt.
 const NUL = '\u0000';
 const LONE = '\ud800';
 const FFFD = '\ufffd';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>): Promise<T> {
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** `{ "d": { "d": … 1 … } }`: `levels` objects. */
 function nested(levels: number): Record<string, unknown> {

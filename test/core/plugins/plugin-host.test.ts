@@ -9,6 +9,7 @@ import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
 import { connectAgent, registerSimAgent } from '../../helpers/sim-agent.js';
 import { ApiClient, createTestToken, rememberSecret } from '../api/api-client.js';
+import { untilHolds } from '../../helpers/until.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/plugins/', import.meta.url));
 const TOKEN = 'tok-3f9a1c7e55d2';
@@ -21,16 +22,6 @@ function withFixturePlugins(extra: Record<string, unknown> = {}) {
     config.plugins.config = { 'test-integration': { greeting: 'ahoy', ...extra } };
     config.plugins.secrets = { 'test-integration': { token: TOKEN } };
   };
-}
-
-/** Polls what a user would look at until it holds (no timed assertion). */
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 400; i++) {
-    const value = await read();
-    if (ok(value)) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`gave up waiting for ${what}`);
 }
 
 /** Issue 22 §4: the core's plugin host, shown with the test integration plugin. */
@@ -119,7 +110,7 @@ describeEachDatabase('core plugin host', (target) => {
     clients.push(await connectAgent(core.mqttUrl, identity!));
     const heard = () =>
       viewer.get(`${BASE}/heard`).then((r) => r.json.events as Array<Record<string, unknown>>);
-    await until(
+    await untilHolds(
       heard,
       (e) => e.some((x) => x.kind === 'agent.online' && x.agentId === identity!.agentId),
       'agent.online',
@@ -142,7 +133,7 @@ describeEachDatabase('core plugin host', (target) => {
     assert.equal(command?.source, 'integration');
 
     assert.equal((await operator.post(`/api/v1/commands/${res.json.commandId}/cancel`)).status, 200);
-    const events = await until(
+    const events = await untilHolds(
       heard,
       (e) => e.some((x) => x.kind === 'command.finished'),
       'command.finished',
@@ -167,7 +158,7 @@ describeEachDatabase('core plugin host', (target) => {
     const res = await viewer.get(`${BASE}/hosts/${agentId}/containers`);
     assert.equal(res.status, 200, JSON.stringify(res.json));
     assert.deepEqual(res.json.containers, ['cache up_to_date -', 'web update_available pending']);
-    const heard = await until(
+    const heard = await untilHolds(
       () => viewer.get(`${BASE}/heard`).then((r) => r.json.events as Array<Record<string, unknown>>),
       (e) => e.some((x) => x.kind === 'containers.changed' && x.agentId === agentId),
       'containers.changed',
@@ -228,7 +219,7 @@ describeEachDatabase('core plugin host', (target) => {
       message: 'disk almost full',
     });
     const store = core.db.plugin('test-notifier').database;
-    await until(
+    await untilHolds(
       () => store.query<{ message: string }>('select message from test_notifier_received'),
       (rows) => rows.some((r) => r.message === 'disk almost full'),
       'the notification',

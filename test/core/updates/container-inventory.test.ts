@@ -6,32 +6,7 @@ import { createLogger } from '../../../core/log/index.js';
 import { ingestScan } from '../../../core/updates/index.js';
 import { containerItem, dockerScan, outdatedContainer } from '../../helpers/containers.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
-
-let machine = 0;
-
-async function newAgent(db: Database, hostname: string): Promise<string> {
-  const tokenHash = `hash-${randomUUID()}`;
-  await db.registration.createToken({
-    tokenHash,
-    label: 'test',
-    seats: 1,
-    expiresAt: new Date(Date.now() + 60_000),
-    createdBy: null,
-  });
-  const outcome = await db.registration.register({
-    tokenHash,
-    publicKey: 'A'.repeat(43) + '=',
-    machineIdHash: `c${++machine}`.padStart(64, '0'),
-    hostname,
-    os: 'Debian 12',
-    arch: 'x86_64',
-    agentVersion: 'test',
-    macAddresses: [],
-    remoteAddress: null,
-  });
-  if (!outcome.ok) throw new Error(`could not register a test agent: ${outcome.reason}`);
-  return outcome.agentId;
-}
+import { registerAgentInDb } from '../../helpers/registered-agent.js';
 
 describeEachDatabase('core/updates container inventory (issue 24 §5)', (target) => {
   let db: Database;
@@ -52,7 +27,7 @@ describeEachDatabase('core/updates container inventory (issue 24 §5)', (target)
     events.filter((e) => e.kind === 'containers.changed' && e.agentId === agentId).map((e) => e.data);
 
   it("stores a host's containers with the update of their image, and replaces them on the next scan", async () => {
-    const agentId = await newAgent(db, `inv-${randomUUID().slice(0, 8)}`);
+    const agentId = await registerAgentInDb(db, `inv-${randomUUID().slice(0, 8)}`);
     const web = outdatedContainer('web', 'docker.io/library/nginx', '1.27');
     const db1 = containerItem('db', 'docker.io/library/postgres', '16', { health: 'healthy' });
     const old = containerItem('old', 'localhost/built', 'latest', {
@@ -100,7 +75,7 @@ describeEachDatabase('core/updates container inventory (issue 24 §5)', (target)
   });
 
   it('keeps the inventory when a scan fails or carries none, and a late older scan does not replace a newer one', async () => {
-    const agentId = await newAgent(db, `inv-${randomUUID().slice(0, 8)}`);
+    const agentId = await registerAgentInDb(db, `inv-${randomUUID().slice(0, 8)}`);
     const now = Date.now();
     const at = (ms: number) => new Date(now + ms).toISOString();
     await ingestScan(
@@ -142,8 +117,8 @@ describeEachDatabase('core/updates container inventory (issue 24 §5)', (target)
 
   it('pages the fleet by host and name, filtered by host, check status and text', async () => {
     const prefix = `pg-${randomUUID().slice(0, 6)}`;
-    const alpha = await newAgent(db, `${prefix}-alpha`);
-    const beta = await newAgent(db, `${prefix}-beta`);
+    const alpha = await registerAgentInDb(db, `${prefix}-alpha`);
+    const beta = await registerAgentInDb(db, `${prefix}-beta`);
     await ingestScan(
       ctx,
       alpha,
@@ -188,7 +163,7 @@ describeEachDatabase('core/updates container inventory (issue 24 §5)', (target)
   });
 
   it('forgets the containers of a deleted host', async () => {
-    const agentId = await newAgent(db, `inv-${randomUUID().slice(0, 8)}`);
+    const agentId = await registerAgentInDb(db, `inv-${randomUUID().slice(0, 8)}`);
     await ingestScan(ctx, agentId, dockerScan([containerItem('x', 'docker.io/library/redis', '7')]));
     await db.agents.delete(agentId);
     assert.deepEqual(await db.containers.list({ agentIds: [agentId] }), []);

@@ -8,6 +8,7 @@ import { createLogger } from '../../../core/log/index.js';
 import { ingestScan } from '../../../core/updates/index.js';
 import { parseUpgradable } from '../../../plugins/apt/parse-upgradable.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
+import { registerAgentInDb } from '../../helpers/registered-agent.js';
 
 const FIXTURE = new URL('../../fixtures/apt/apt-list-upgradable.stdout', import.meta.url);
 
@@ -71,7 +72,7 @@ describeEachDatabase('core/updates scan ingest', (target) => {
     ctx = { db, events: createEventRecorder({ db, logger: createLogger('silent'), perMinute: 100 }) };
   });
   beforeEach(async () => {
-    agentId = await newAgent(db);
+    agentId = await registerAgentInDb(db);
   });
   after(() => ctx.events.close());
 
@@ -91,7 +92,7 @@ describeEachDatabase('core/updates scan ingest', (target) => {
 
   it('makes what it stores findable by the name search, on every host that reports the name', async () => {
     const name = `zz-${randomUUID().slice(0, 8)}-tools`;
-    const other = await newAgent(db);
+    const other = await registerAgentInDb(db);
     const pkg = { ...synthetic(1)[0]!, name };
     await ingestScan(ctx, agentId, scan([pkg]));
     await ingestScan(ctx, other, scan([pkg]));
@@ -179,7 +180,7 @@ describeEachDatabase('core/updates scan ingest', (target) => {
     await ingestScan(ctx, agentId, scan(synthetic(10)));
     const forSmall = db.statementCount() - small;
 
-    const other = await newAgent(db);
+    const other = await registerAgentInDb(db);
     const big = db.statementCount();
     const outcome = await ingestScan(ctx, other, scan(synthetic(20_000)));
     const forBig = db.statementCount() - big;
@@ -188,28 +189,3 @@ describeEachDatabase('core/updates scan ingest', (target) => {
     assert.equal((await db.packages.listForAgent(other)).length, 20_000);
   });
 });
-
-let machine = 0;
-async function newAgent(db: Database): Promise<string> {
-  const tokenHash = `hash-${randomUUID()}`;
-  await db.registration.createToken({
-    tokenHash,
-    label: 'test',
-    seats: 1,
-    expiresAt: new Date(Date.now() + 60_000),
-    createdBy: null,
-  });
-  const outcome = await db.registration.register({
-    tokenHash,
-    publicKey: 'A'.repeat(43) + '=',
-    machineIdHash: `${++machine}`.padStart(64, '0'),
-    hostname: `host-${machine}`,
-    os: 'Debian 12',
-    arch: 'x86_64',
-    agentVersion: 'test',
-    macAddresses: [],
-    remoteAddress: null,
-  });
-  if (!outcome.ok) throw new Error(`could not register a test agent: ${outcome.reason}`);
-  return outcome.agentId;
-}

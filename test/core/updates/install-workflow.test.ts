@@ -16,22 +16,9 @@ import { answeringAgent, type Responder } from '../../helpers/answering-agent.js
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { type CommandRefusals, envelope, registerSimAgent, scanPackage } from '../../helpers/sim-agent.js';
 import { ApiClient, createTestToken } from '../api/api-client.js';
+import { until } from '../../helpers/until.js';
 
 const STATES: readonly PackageStatus[] = PACKAGE_STATUS_ORDER;
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | null | false>,
-  timeoutMs = 8000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('package state machine', () => {
   it('allows every move in the table and refuses every other, naming both states and why', () => {

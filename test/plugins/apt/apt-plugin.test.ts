@@ -6,11 +6,11 @@ import {
   type HostedPackageManager,
   type InstallProgress,
   type LogEntry,
-  type OperationOutcome,
   PluginHost,
 } from '../../../plugins/sdk/index.js';
 import { FakeApt, FakeClock } from './helpers/fake-apt.js';
 import { aptFixtureLines } from './helpers/fixtures.js';
+import { value } from '../sdk/outcome.js';
 
 /**
  * The apt plugin's decisions (which commands, which arguments, what to do when they fail)
@@ -37,11 +37,6 @@ async function aptWith(fake: FakeApt, config: Record<string, unknown> = {}, cloc
 }
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((clean) => clean()));
-
-function value<T>(outcome: OperationOutcome<T>): T {
-  if (!outcome.ok) assert.fail(`${outcome.reason}: ${outcome.message}`);
-  return outcome.value;
-}
 
 const LIST = aptFixtureLines('apt-list-upgradable.stdout');
 const LOCKED_LISTS = [

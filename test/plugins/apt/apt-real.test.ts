@@ -7,13 +7,13 @@ import { BUILTIN_AGENT_PLUGINS } from '../../../agent/plugins.js';
 import {
   type HostedPackageManager,
   type InstallProgress,
-  type OperationOutcome,
   PluginHost,
   type PluginEvent,
 } from '../../../plugins/sdk/index.js';
 import { DpkgLockHolder } from './helpers/dpkg-lock.js';
 import { LocalRepo, must } from './helpers/local-repo.js';
 import { requireOrSkip } from './helpers/requirements.js';
+import { value } from '../sdk/outcome.js';
 
 /** The apt plugin as the agent gets it: built-in discovery, the real host, the real apt. */
 async function startApt(
@@ -29,11 +29,6 @@ async function startApt(
   const statuses = await host.start();
   assert.equal(statuses.find((s) => s.name === 'apt')?.state, 'active', JSON.stringify(statuses));
   return { host, apt: host.packageManager('apt')!, events };
-}
-
-function value<T>(outcome: OperationOutcome<T>): T {
-  if (!outcome.ok) assert.fail(`${outcome.reason}: ${outcome.message}`);
-  return outcome.value;
 }
 
 function dpkgVersion(name: string): string | null {

@@ -3,11 +3,11 @@ import {
   type HostedPackageManager,
   type InstallProgress,
   type LogEntry,
-  type OperationOutcome,
   PluginHost,
 } from '../../../plugins/sdk/index.js';
 import { FakeDnf, pathWith } from './helpers/fake-dnf.js';
 import { dnfFixture } from './helpers/fixtures.js';
+import { value } from '../sdk/outcome.js';
 
 /**
  * The dnf plugin's decisions (which commands, which arguments, what to do when they fail)
@@ -38,11 +38,6 @@ afterEach(() =>
     .reverse()
     .forEach((clean) => clean()),
 );
-
-function value<T>(outcome: OperationOutcome<T>): T {
-  if (!outcome.ok) assert.fail(`${outcome.reason}: ${outcome.message}`);
-  return outcome.value;
-}
 
 const RPM_QA = { stdout: dnfFixture('rpm-qa.stdout') };
 const REPOQUERY = { stdout: dnfFixture('dnf-repoquery-upgrades.stdout') };

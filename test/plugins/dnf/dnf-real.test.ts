@@ -7,12 +7,12 @@ import {
   type HostedPackageManager,
   type InstallProgress,
   type LogEntry,
-  type OperationOutcome,
   type PluginEvent,
   PluginHost,
 } from '../../../plugins/sdk/index.js';
 import { missing } from '../apt/helpers/requirements.js';
 import { LocalRpmRepo, must } from './helpers/local-rpm-repo.js';
+import { value } from '../sdk/outcome.js';
 
 /** The dnf plugin as the agent would host it, the real dnf and rpm behind it. */
 async function startDnf(config: Record<string, unknown>) {
@@ -28,11 +28,6 @@ async function startDnf(config: Record<string, unknown>) {
   const statuses = await host.start();
   assert.equal(statuses[0]?.state, 'active', JSON.stringify(statuses));
   return { host, dnf: host.packageManager('dnf')!, events, logs };
-}
-
-function value<T>(outcome: OperationOutcome<T>): T {
-  if (!outcome.ok) assert.fail(`${outcome.reason}: ${outcome.message}`);
-  return outcome.value;
 }
 
 /**

@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import {
-  type HostedPackageManager,
-  type LogEntry,
-  type OperationOutcome,
-  PluginHost,
-} from '../../../plugins/sdk/index.js';
+import { type HostedPackageManager, type LogEntry, PluginHost } from '../../../plugins/sdk/index.js';
 import { StubTools } from './helpers/stub-tools.js';
+import { value } from '../sdk/outcome.js';
 
 /**
  * dnf5 and yum cannot run on Debian: these tests put stub programs on PATH that answer with
@@ -32,11 +28,6 @@ async function start(config: Record<string, unknown> = {}) {
   const [status] = await host.start();
   assert.equal(status?.state, 'active', status?.message);
   return { dnf: host.packageManager('dnf')! as HostedPackageManager, logs };
-}
-
-function value<T>(outcome: OperationOutcome<T>): T {
-  if (!outcome.ok) assert.fail(`${outcome.reason}: ${outcome.message}`);
-  return outcome.value;
 }
 
 const RPM_QA = ['bash|0|5.2.26|1.fc41|x86_64', 'glibc|0|2.40|3.fc41|x86_64', 'curl|0|8.9.1|2.fc41|x86_64'];

@@ -3,18 +3,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAgentCli } from '../../agent/helpers/agent-cli.js';
 import { checkHost, type CheckedImage } from '../../../plugins/docker/scan.js';
-import { PluginHost, type HostedPackageManager, type OperationOutcome } from '../../../plugins/sdk/index.js';
-import { requireOrSkip } from '../apt/helpers/requirements.js';
-import { TestPodman } from './helpers/podman.js';
-import { Publisher } from './helpers/publisher.js';
-import { TestRegistry } from './helpers/registry.js';
+import { PluginHost, type HostedPackageManager } from '../../../plugins/sdk/index.js';
+import type { TestPodman } from './helpers/podman.js';
+import type { TestRegistry } from './helpers/registry.js';
 import { testOperation, testSession } from './helpers/session.js';
-import { TestTokenServer } from './helpers/token-server.js';
-
-function value<T>(outcome: OperationOutcome<T>): T {
-  if (!outcome.ok) assert.fail(`${outcome.reason}: ${outcome.message}`);
-  return outcome.value;
-}
+import { TokenAuthHost } from './helpers/token-auth-host.js';
+import type { TestTokenServer } from './helpers/token-server.js';
+import { value } from '../sdk/outcome.js';
 
 const hostArch = process.arch === 'x64' ? 'amd64' : process.arch;
 const otherArch = hostArch === 'amd64' ? 'arm64' : 'amd64';
@@ -25,32 +20,17 @@ const otherArch = hostArch === 'amd64' ? 'arm64' : 'amd64';
  * pulled by another whose Docker API the plugin reads.
  */
 describe('docker plugin: update detection (real registry with token auth, podman)', function () {
+  let setup: TokenAuthHost | undefined;
   let tokens: TestTokenServer;
   let registry: TestRegistry;
-  let publisherPodman: TestPodman;
   let host: TestPodman;
   let R: string;
-  const pullCreds = ['--creds', 'alice:secret'];
 
   before(async function () {
     this.timeout(300_000);
-    requireOrSkip(
-      this,
-      { commands: ['podman', 'runc', 'busybox', 'docker-registry', 'openssl'], root: true },
-      'install podman, runc, busybox-static, docker-registry and openssl (.ci/run)',
-    );
-    registry = new TestRegistry();
-    tokens = new TestTokenServer(registry.dir, {
-      users: { alice: 'secret' },
-      privateRepositories: { 'private/app': ['alice'] },
-    });
-    await tokens.start();
-    await registry.start({ auth: tokens.authSection() });
-    R = registry.host;
-    publisherPodman = new TestPodman();
-    host = new TestPodman();
-    await host.startService();
-    const publish = new Publisher(publisherPodman, 'alice:secret');
+    setup = await TokenAuthHost.start(this);
+    ({ tokens, registry, host, R } = setup);
+    const { publish, pullCreds } = setup;
 
     // Version 1 of everything, pulled by the host.
     await publish.single(`${R}/demo/single:latest`);
@@ -99,10 +79,7 @@ describe('docker plugin: update detection (real registry with token auth, podman
   });
 
   after(async () => {
-    await host?.stop();
-    await publisherPodman?.stop();
-    await registry?.stop();
-    await tokens?.stop();
+    await setup?.stop();
   });
 
   const byReference = (images: CheckedImage[], reference: string) => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { type HostedPackageManager, type OperationOutcome, PluginHost } from '../../../plugins/sdk/index.js';
+import { type HostedPackageManager, PluginHost } from '../../../plugins/sdk/index.js';
 import { ScriptedRunner } from '../pacman/helpers/scripted-runner.js';
 import { flatpakFixtureLines } from './helpers/fixtures.js';
+import { value } from '../sdk/outcome.js';
 
 /**
  * The flatpak plugin's decisions (commands, arguments, failure handling) against outputs
@@ -27,11 +28,6 @@ async function flatpakWith(
   const [status] = await host.start();
   assert.equal(status?.state, 'active', status?.message);
   return host.packageManager('flatpak')!;
-}
-
-function value<T>(outcome: OperationOutcome<T>): T {
-  if (!outcome.ok) assert.fail(`${outcome.reason}: ${outcome.message}`);
-  return outcome.value;
 }
 
 const captured = (name: string) => ({ stdout: flatpakFixtureLines(name) });

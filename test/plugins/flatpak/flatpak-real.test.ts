@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
-import {
-  type HostedPackageManager,
-  type InstallProgress,
-  type OperationOutcome,
-  PluginHost,
-} from '../../../plugins/sdk/index.js';
+import { type HostedPackageManager, type InstallProgress, PluginHost } from '../../../plugins/sdk/index.js';
 import { requireOrSkip } from '../apt/helpers/requirements.js';
 import { FlatpakTestRemote } from './helpers/local-remote.js';
-
-function value<T>(outcome: OperationOutcome<T>): T {
-  if (!outcome.ok) assert.fail(`${outcome.reason}: ${outcome.message}`);
-  return outcome.value;
-}
+import { value } from '../sdk/outcome.js';
 
 /**
  * The real plugin and the real flatpak (Debian's 1.14) against a local remote, with a system

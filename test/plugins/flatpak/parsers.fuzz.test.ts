@@ -12,55 +12,30 @@ import {
   isRemote,
   isVersionText,
 } from '../../../plugins/flatpak/refs.js';
+import { fuzzLines } from '../apt/helpers/fuzz-lines.js';
 import { mutate, seededRandom } from '../apt/helpers/mutate.js';
 import { flatpakFixtureLines } from './helpers/fixtures.js';
 
 const CASES = 3000;
 
-/**
- * Each case: good captured lines with one mutated line among them. Whatever the mutation, the
- * parser must not throw, must read every good line exactly as it does alone, and must either
- * report the mutated line or read from it only values that obey flatpak's rules.
- */
-function fuzz<T>(
+/** flatpak's parsers name what they read `rows`. */
+const fuzz = <T>(
   good: string[],
   seed: number,
   parse: (lines: string[]) => { rows: T[]; warnings: string[] },
   valid: (row: T) => boolean,
-): void {
-  const random = seededRandom(seed);
-  const tally = { reported: 0, stillValid: 0 };
-  for (let n = 0; n < CASES; n++) {
-    const sample = Array.from({ length: 5 }, () => good[Math.floor(random() * good.length)]!);
-    const mutation = mutate(sample[2]!, random);
-    const document = [...sample.slice(0, 2), mutation.line, ...sample.slice(3)];
-    const context = `case ${n} (${mutation.kind}): ${JSON.stringify(mutation.line)}`;
-    const parsed = parse(document);
-    const alone = parse([mutation.line]);
-    const others = parse([...sample.slice(0, 2), ...sample.slice(3)]);
-    assert.equal(others.rows.length, 4, 'the captured lines themselves parse');
-    assert.deepEqual(
-      parsed.rows,
-      [...others.rows.slice(0, 2), ...alone.rows, ...others.rows.slice(2)],
-      context,
-    );
-    assert.deepEqual(parsed.warnings, alone.warnings, context);
-    if (alone.warnings.length) {
-      tally.reported++;
-      assert.equal(alone.rows.length, 0, context);
-      assert.ok(
-        alone.warnings[0]!.includes(JSON.stringify(mutation.line).slice(0, 40)),
-        `quoted: ${context}`,
-      );
-    } else if (alone.rows.length) {
-      tally.stillValid++;
-      assert.ok(alone.rows.every(valid), context);
-    }
-  }
-  // Guards the test itself: many mutations must be caught, and some must survive as valid.
-  assert.ok(tally.reported > CASES / 4, JSON.stringify(tally));
-  assert.ok(tally.stillValid > 50, JSON.stringify(tally));
-}
+) =>
+  fuzzLines({
+    good,
+    seed,
+    cases: CASES,
+    parse: (lines) => {
+      const { rows, warnings } = parse(lines);
+      return { items: rows, warnings };
+    },
+    valid,
+    reportedOver: CASES / 4,
+  });
 
 const validRef = (ref: { id: string; arch: string; branch: string }) =>
   isFlatpakId(ref.id) && isArch(ref.arch) && isBranch(ref.branch);

@@ -5,13 +5,13 @@ import {
   type HostedPackageManager,
   type InstallProgress,
   type LogEntry,
-  type OperationOutcome,
   PluginHost,
 } from '../../../plugins/sdk/index.js';
 import { DpkgLockHolder } from '../apt/helpers/dpkg-lock.js';
 import { must } from '../apt/helpers/local-repo.js';
 import { PackageKitRepo } from './helpers/local-repo.js';
 import { PackageKitDaemon } from './helpers/packagekit-daemon.js';
+import { value } from '../sdk/outcome.js';
 
 /**
  * The PackageKit plugin against the real daemon: Debian's packagekitd 1.2.6 with its apt
@@ -24,11 +24,6 @@ import { PackageKitDaemon } from './helpers/packagekit-daemon.js';
 const TEST_PACKAGES = ['rf-pk-a', 'rf-pk-b', 'rf-pk-c', 'rf-pk-e'];
 const installedVersion = (name: string) =>
   spawnSync('dpkg-query', ['-W', '-f=${Version}', name], { encoding: 'utf8' }).stdout || undefined;
-
-function value<T>(outcome: OperationOutcome<T>): T {
-  if (!outcome.ok) assert.fail(`${outcome.reason}: ${outcome.message}`);
-  return outcome.value;
-}
 
 describe('packagekit plugin against the real packagekitd (apt backend, private bus)', function () {
   this.timeout(180_000);

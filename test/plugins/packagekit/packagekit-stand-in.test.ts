@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import {
-  type HostedPackageManager,
-  type OperationOutcome,
-  PluginHost,
-  type ScanPackage,
-} from '../../../plugins/sdk/index.js';
+import { type HostedPackageManager, PluginHost, type ScanPackage } from '../../../plugins/sdk/index.js';
 import { loadPackageKitFixture, PackageKitStandIn } from './helpers/packagekit-stand-in.js';
 import { PrivateBus } from './helpers/private-bus.js';
+import { value } from '../sdk/outcome.js';
 
 /**
  * What the real packagekitd here cannot produce (packagekit-real.test.ts has the rest): updates
@@ -16,11 +12,6 @@ import { PrivateBus } from './helpers/private-bus.js';
  * test/fixtures/packagekit/updates-rated.json; the plugin's client is the same, over the bus's
  * real socket.
  */
-function value<T>(outcome: OperationOutcome<T>): T {
-  if (!outcome.ok) assert.fail(`${outcome.reason}: ${outcome.message}`);
-  return outcome.value;
-}
-
 const rated = (p: ScanPackage) => [p.name, p.currentVersion, p.availableVersion, p.severity, p.security];
 
 describe('packagekit plugin against a stand-in daemon (documented shapes)', () => {

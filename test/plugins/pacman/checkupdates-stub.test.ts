@@ -2,14 +2,10 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { type HostedPackageManager, type OperationOutcome, PluginHost } from '../../../plugins/sdk/index.js';
+import { type HostedPackageManager, PluginHost } from '../../../plugins/sdk/index.js';
 import { CHECKUPDATES_DB } from '../../../plugins/pacman/checkupdates.js';
 import { pacmanFixtureLines } from './helpers/fixtures.js';
-
-function value<T>(outcome: OperationOutcome<T>): T {
-  if (!outcome.ok) assert.fail(`${outcome.reason}: ${outcome.message}`);
-  return outcome.value;
-}
+import { value } from '../sdk/outcome.js';
 
 /**
  * checkupdates (pacman-contrib) is not in Debian, so these runs use STUBS on PATH: a

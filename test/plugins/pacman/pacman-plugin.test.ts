@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type HostedPackageManager, type OperationOutcome, PluginHost } from '../../../plugins/sdk/index.js';
+import { type HostedPackageManager, PluginHost } from '../../../plugins/sdk/index.js';
 import { FakeClock } from '../apt/helpers/fake-apt.js';
 import { pacmanFixtureLines } from './helpers/fixtures.js';
 import { ScriptedRunner } from './helpers/scripted-runner.js';
+import { value } from '../sdk/outcome.js';
 
 /**
  * The pacman plugin's decisions (commands, arguments, failure handling) against scripted tool
@@ -31,11 +32,6 @@ async function pacmanWith(
   assert.equal(status?.state, 'active', status?.message);
   cleanups.push(() => host.stop());
   return host.packageManager('pacman')!;
-}
-
-function value<T>(outcome: OperationOutcome<T>): T {
-  if (!outcome.ok) assert.fail(`${outcome.reason}: ${outcome.message}`);
-  return outcome.value;
 }
 
 const QU = { stdout: pacmanFixtureLines('pacman-Qu.txt') };

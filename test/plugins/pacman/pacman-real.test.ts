@@ -2,21 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
-import {
-  type HostedPackageManager,
-  type InstallProgress,
-  type OperationOutcome,
-  PluginHost,
-} from '../../../plugins/sdk/index.js';
+import { type HostedPackageManager, type InstallProgress, PluginHost } from '../../../plugins/sdk/index.js';
 import { requireOrSkip } from '../apt/helpers/requirements.js';
 import { PacmanTestRoot } from './helpers/local-repo.js';
+import { value } from '../sdk/outcome.js';
 
 const PACMAN_MODULE = { id: 'plugins/pacman', load: () => import('../../../plugins/pacman/index.js') };
-
-function value<T>(outcome: OperationOutcome<T>): T {
-  if (!outcome.ok) assert.fail(`${outcome.reason}: ${outcome.message}`);
-  return outcome.value;
-}
 
 /**
  * The real plugin and the real pacman (Debian's pacman-package-manager) against a local sync

@@ -16,18 +16,9 @@ import {
 import { ApiClient, createTestToken, rememberSecret } from '../../core/api/api-client.js';
 import { homeCluster, labNode, SECRETS, TOKEN_ID } from './fleet.js';
 import { type PveStandIn, startPveStandIn } from './pve-stand-in.js';
+import { untilHolds } from '../../helpers/until.js';
 
 const BASE = '/api/v1/plugins/proxmox';
-
-/** Polls what a user would look at until it holds (no timed assertion). */
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 400; i++) {
-    const value = await read();
-    if (ok(value)) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 /** Issue 23 §1–4: the proxmox plugin in a whole core, against two PVE stand-ins. */
 describeEachDatabase('proxmox plugin', (target) => {
@@ -237,7 +228,7 @@ describeEachDatabase('proxmox plugin', (target) => {
     ]);
     await scan('db', [scanPackage('postgresql', { severity: 'high' })]);
     await scan('node', [scanPackage('pve-manager', { severity: 'low', security: false })]);
-    const t = await until(
+    const t = await untilHolds(
       () => tree(),
       (value) => value.clusters.find((c: { endpoint: string }) => c.endpoint === 'home')?.pending.total === 5,
       'the scans to be counted',

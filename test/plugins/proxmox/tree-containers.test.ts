@@ -15,18 +15,9 @@ import {
 import { ApiClient, createTestToken, rememberSecret } from '../../core/api/api-client.js';
 import { SECRETS, TOKEN_ID } from './fleet.js';
 import { type PveStandIn, startPveStandIn } from './pve-stand-in.js';
+import { untilHolds } from '../../helpers/until.js';
 
 const BASE = '/api/v1/plugins/proxmox';
-
-/** Polls what a user would look at until it holds (no timed assertion). */
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 400; i++) {
-    const value = await read();
-    if (ok(value)) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 const pick = (p: Record<string, number>) => [p.critical, p.high, p.unknown, p.total];
 
@@ -120,7 +111,7 @@ describeEachDatabase('proxmox tree: containers under their guest', (target) => {
       dockerScan([outdatedContainer('portainer', 'docker.io/portainer/portainer-ce', 'latest')]),
     );
 
-    const tree = await until(
+    const tree = await untilHolds(
       async () => (await viewer.get(`${BASE}/tree`)).json as ProxmoxTree,
       (t) => t.clusters[0]?.pending.total === 4 && t.clusters[0].nodes[0]!.containers.length === 1,
       'the scans to reach the tree',

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import {
+  countingProgress,
   emptyTransaction,
   type InstallPlan,
   type InstallRequest,
   type InstallSteps,
+  installStep,
   isPluginError,
   PluginError,
   runInstallSequence,
@@ -132,5 +134,30 @@ describe('runInstallSequence: the order every package manager installs in (issue
   it('a progress handler that throws does not break the install', async () => {
     const result = await runInstallSequence(curl, () => assert.fail('a broken progress handler'), steps());
     assert.deepEqual(result.changed, [{ name: 'curl', toVersion: '2' }]);
+  });
+});
+
+describe('countingProgress and installStep: per-package lines as install progress', () => {
+  it('counts each package step for the percentage of the whole, and gives none while the total is unknown', () => {
+    const seen: unknown[] = [];
+    const parse = (line: string, done: number, total: number) =>
+      line.startsWith('step ')
+        ? installStep(line, line.slice(5), done, total)
+        : { stage: 'output' as const, message: line };
+    const onLine = countingProgress(parse, 3, (p) => seen.push(p));
+    for (const line of ['step a', 'noise', 'step b', 'step c']) onLine(line);
+    assert.deepEqual(seen, [
+      { stage: 'install', package: 'a', message: 'step a', percent: 33 },
+      { stage: 'output', message: 'noise' },
+      { stage: 'install', package: 'b', message: 'step b', percent: 67 },
+      { stage: 'install', package: 'c', message: 'step c', percent: 100 },
+    ]);
+    assert.deepEqual(installStep('step d', 'd', 5, 3), {
+      stage: 'install',
+      package: 'd',
+      message: 'step d',
+      percent: 100,
+    });
+    assert.deepEqual(installStep('step e', 'e', 0, 0), { stage: 'install', package: 'e', message: 'step e' });
   });
 });

@@ -10,54 +10,21 @@ import {
 } from '../../../plugins/snap/names.js';
 import { parseProgressLine } from '../../../plugins/snap/parse-progress.js';
 import { type Parsed, parseRefreshList, parseSnapList } from '../../../plugins/snap/parse-snaps.js';
+import { fuzzLines } from '../apt/helpers/fuzz-lines.js';
 import { mutate, seededRandom } from '../apt/helpers/mutate.js';
 import { snapFixtureLines } from './helpers/fixtures.js';
 
 const CASES = 3000;
 
-/**
- * Each case: the fixture's header and good rows with one mutated row among them. Whatever the
- * mutation, the parser must not throw, must read every good row exactly as it does alone, and
- * must either report the mutated row or read from it only values that obey snapd's rules.
- */
+/** Rows of a snap table: every document starts with the fixture's header. */
 function fuzz<T>(
   file: string,
   seed: number,
   parse: (lines: string[]) => Parsed<T>,
   valid: (item: T) => boolean,
-): void {
+) {
   const [header, ...good] = snapFixtureLines(file);
-  const random = seededRandom(seed);
-  const tally = { reported: 0, stillValid: 0 };
-  for (let n = 0; n < CASES; n++) {
-    const sample = Array.from({ length: 5 }, () => good[Math.floor(random() * good.length)]!);
-    const mutation = mutate(sample[2]!, random);
-    const context = `case ${n} (${mutation.kind}): ${JSON.stringify(mutation.line)}`;
-    const parsed = parse([header!, ...sample.slice(0, 2), mutation.line, ...sample.slice(3)]);
-    const alone = parse([header!, mutation.line]);
-    const others = parse([header!, ...sample.slice(0, 2), ...sample.slice(3)]);
-    assert.equal(others.items.length, 4, 'the fixture rows themselves parse');
-    assert.deepEqual(
-      parsed.items,
-      [...others.items.slice(0, 2), ...alone.items, ...others.items.slice(2)],
-      context,
-    );
-    assert.deepEqual(parsed.warnings, alone.warnings, context);
-    if (alone.warnings.length) {
-      tally.reported++;
-      assert.equal(alone.items.length, 0, context);
-      assert.ok(
-        alone.warnings[0]!.includes(JSON.stringify(mutation.line).slice(0, 40)),
-        `quoted: ${context}`,
-      );
-    } else if (alone.items.length) {
-      tally.stillValid++;
-      assert.ok(alone.items.every(valid), context);
-    }
-  }
-  // Guards the test itself: most mutations must be caught, and some must survive as valid.
-  assert.ok(tally.reported > CASES / 3, JSON.stringify(tally));
-  assert.ok(tally.stillValid > 50, JSON.stringify(tally));
+  fuzzLines({ good, header, seed, cases: CASES, parse, valid, reportedOver: CASES / 3 });
 }
 
 describe('snap parsers under fuzzing (mutated fixture rows, seeded)', () => {

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import {
-  type HostedPackageManager,
-  type InstallProgress,
-  type OperationOutcome,
-  PluginHost,
-} from '../../../plugins/sdk/index.js';
+import { type HostedPackageManager, type InstallProgress, PluginHost } from '../../../plugins/sdk/index.js';
 import { ScriptedRunner } from '../pacman/helpers/scripted-runner.js';
 import { snapFixtureLines } from './helpers/fixtures.js';
+import { value } from '../sdk/outcome.js';
 
 /**
  * The snap plugin against fixtures: snapd cannot run on these machines (no systemd), so every
@@ -29,11 +25,6 @@ async function snapWith(fake: ScriptedRunner): Promise<HostedPackageManager> {
   const [status] = await host.start();
   assert.equal(status?.state, 'active', status?.message);
   return host.packageManager('snap')!;
-}
-
-function value<T>(outcome: OperationOutcome<T>): T {
-  if (!outcome.ok) assert.fail(`${outcome.reason}: ${outcome.message}`);
-  return outcome.value;
 }
 
 const fixture = (name: string) => snapFixtureLines(name);

@@ -1,19 +1,5 @@
-import type { Clock, ProcessResult, ProcessRunner, RunOptions } from '../../../../plugins/sdk/index.js';
-
-export interface FakeCall {
-  command: string;
-  args: string[];
-  env: Record<string, string | undefined>;
-  timeoutMs?: number;
-}
-
-export interface FakeReply {
-  exitCode?: number;
-  stdout?: string[];
-  stderr?: string[];
-  status?: string[];
-  spawnError?: string;
-}
+import type { Clock } from '../../../../plugins/sdk/index.js';
+import { KeyedFakeRunner } from '../../sdk/scripted-process.js';
 
 /**
  * `apt-get install` → 'apt-get install', `apt list` → 'apt list'; dpkg-query over the whole
@@ -37,46 +23,10 @@ export function commandKey(command: string, args: readonly string[]): string {
  * A process runner that answers like the real tools from scripted replies, streaming their lines
  * through the callbacks as the real runner does, and records every call.
  */
-export class FakeApt {
-  readonly calls: FakeCall[] = [];
-  private readonly replies = new Map<string, FakeReply[]>();
-
-  /** Queues replies for a command key; the last one repeats. */
-  on(key: string, ...replies: FakeReply[]): this {
-    this.replies.set(key, replies);
-    return this;
+export class FakeApt extends KeyedFakeRunner {
+  constructor() {
+    super(commandKey);
   }
-
-  callsTo(key: string): FakeCall[] {
-    return this.calls.filter((c) => commandKey(c.command, c.args) === key);
-  }
-
-  readonly runner: ProcessRunner = async (command, args, options: RunOptions = {}) => {
-    const key = commandKey(command, args);
-    this.calls.push({ command, args: [...args], env: { ...options.env }, timeoutMs: options.timeoutMs });
-    const queue = this.replies.get(key);
-    const reply: FakeReply = (queue && queue.length > 1 ? queue.shift() : queue?.[0]) ?? {
-      exitCode: 127,
-      spawnError: `spawn ${command} ENOENT (no fake reply for "${key}")`,
-    };
-    for (const line of reply.status ?? []) options.onStatusLine?.(line);
-    for (const line of reply.stdout ?? []) options.onStdoutLine?.(line);
-    for (const line of reply.stderr ?? []) options.onStderrLine?.(line);
-    const result: ProcessResult = {
-      command,
-      args: [...args],
-      exitCode: reply.spawnError ? null : (reply.exitCode ?? 0),
-      signal: null,
-      stdout: reply.stdout ?? [],
-      stderr: reply.stderr ?? [],
-      truncated: false,
-      timedOut: false,
-      aborted: false,
-      durationMs: 0,
-      ...(reply.spawnError ? { spawnError: reply.spawnError } : {}),
-    };
-    return result;
-  };
 }
 
 /** A clock whose sleeps return at once and move time forward: lock waits without waiting. */

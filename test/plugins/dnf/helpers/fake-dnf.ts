@@ -1,21 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ProcessResult, ProcessRunner, RunOptions } from '../../../../plugins/sdk/index.js';
-
-export interface FakeCall {
-  command: string;
-  args: string[];
-  env: Record<string, string | undefined>;
-  timeoutMs?: number;
-}
-
-export interface FakeReply {
-  exitCode?: number;
-  stdout?: string[];
-  stderr?: string[];
-  spawnError?: string;
-}
+import { KeyedFakeRunner } from '../../sdk/scripted-process.js';
 
 /**
  * `dnf repoquery`, `dnf upgrade`, `dnf --version`, `rpm`, `needs-restarting`: the program's
@@ -29,44 +15,10 @@ export function commandKey(command: string, args: readonly string[]): string {
 }
 
 /** A process runner that answers from scripted replies, streaming lines like the real one, and records calls. */
-export class FakeDnf {
-  readonly calls: FakeCall[] = [];
-  private readonly replies = new Map<string, FakeReply[]>();
-
-  /** Queues replies for a command key; the last one repeats. */
-  on(key: string, ...replies: FakeReply[]): this {
-    this.replies.set(key, replies);
-    return this;
+export class FakeDnf extends KeyedFakeRunner {
+  constructor() {
+    super(commandKey);
   }
-
-  callsTo(key: string): FakeCall[] {
-    return this.calls.filter((c) => commandKey(c.command, c.args) === key);
-  }
-
-  readonly runner: ProcessRunner = async (command, args, options: RunOptions = {}) => {
-    const key = commandKey(command, args);
-    this.calls.push({ command, args: [...args], env: { ...options.env }, timeoutMs: options.timeoutMs });
-    const queue = this.replies.get(key);
-    const reply: FakeReply = (queue && queue.length > 1 ? queue.shift() : queue?.[0]) ?? {
-      spawnError: `spawn ${command} ENOENT (no fake reply for "${key}")`,
-    };
-    for (const line of reply.stdout ?? []) options.onStdoutLine?.(line);
-    for (const line of reply.stderr ?? []) options.onStderrLine?.(line);
-    const result: ProcessResult = {
-      command,
-      args: [...args],
-      exitCode: reply.spawnError ? null : (reply.exitCode ?? 0),
-      signal: null,
-      stdout: reply.stdout ?? [],
-      stderr: reply.stderr ?? [],
-      truncated: false,
-      timedOut: false,
-      aborted: false,
-      durationMs: 0,
-      ...(reply.spawnError ? { spawnError: reply.spawnError } : {}),
-    };
-    return result;
-  };
 }
 
 /**

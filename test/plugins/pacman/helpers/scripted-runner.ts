@@ -1,4 +1,5 @@
-import type { ProcessResult, ProcessRunner, RunOptions } from '../../../../plugins/sdk/index.js';
+import type { ProcessRunner, RunOptions } from '../../../../plugins/sdk/index.js';
+import { nextReply, playReply, type ScriptedReply } from '../../sdk/scripted-process.js';
 
 export interface ScriptedCall {
   command: string;
@@ -8,12 +9,7 @@ export interface ScriptedCall {
   timeoutMs?: number;
 }
 
-export interface ScriptedReply {
-  exitCode?: number;
-  stdout?: string[];
-  stderr?: string[];
-  spawnError?: string;
-}
+export type { ScriptedReply };
 
 /**
  * A process runner that answers from scripted replies, chosen by a pattern on the command line
@@ -44,27 +40,10 @@ export class ScriptedRunner {
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     });
     const rule = this.rules.findLast((r) => r.pattern.test(line));
-    const reply: ScriptedReply = (rule && rule.replies.length > 1
-      ? rule.replies.shift()
-      : rule?.replies[0]) ?? {
+    const reply: ScriptedReply = nextReply(rule?.replies) ?? {
       spawnError: `spawn ${command} ENOENT (no scripted reply for "${line}")`,
     };
-    for (const l of reply.stdout ?? []) options.onStdoutLine?.(l);
-    for (const l of reply.stderr ?? []) options.onStderrLine?.(l);
-    const result: ProcessResult = {
-      command,
-      args: [...args],
-      exitCode: reply.spawnError ? null : (reply.exitCode ?? 0),
-      signal: null,
-      stdout: reply.stdout ?? [],
-      stderr: reply.stderr ?? [],
-      truncated: false,
-      timedOut: false,
-      aborted: false,
-      durationMs: 0,
-      ...(reply.spawnError ? { spawnError: reply.spawnError } : {}),
-    };
-    return result;
+    return playReply(command, args, options, reply);
   };
 }
 
