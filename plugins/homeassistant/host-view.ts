@@ -4,6 +4,7 @@ import {
   type FleetContainer,
   type FleetPackage,
   type FleetReader,
+  groupByAgent,
   OUTSTANDING_PACKAGE_STATUSES,
 } from '../sdk/index.js';
 import { containerKey } from './topics.js';
@@ -99,16 +100,6 @@ function hostView(
     containers: containerViews(inventory),
     via,
   };
-}
-
-function groupByAgent<T extends { agentId: string }>(records: readonly T[]): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const record of records) {
-    const group = groups.get(record.agentId);
-    if (group) group.push(record);
-    else groups.set(record.agentId, [record]);
-  }
-  return groups;
 }
 
 /**

@@ -34,17 +34,6 @@ export function containerEntry(c: FleetContainer, zero: () => FleetPendingCounts
   };
 }
 
-/** The inventory of the whole fleet (one read per tree), by agent. */
-export function containersByAgent(containers: FleetContainer[]): Map<string, FleetContainer[]> {
-  const byAgent = new Map<string, FleetContainer[]>();
-  for (const c of containers) {
-    const list = byAgent.get(c.agentId);
-    if (list) list.push(c);
-    else byAgent.set(c.agentId, [c]);
-  }
-  return byAgent;
-}
-
 const nullableString = { type: ['string', 'null'] };
 
 export function containerListSchema(pending: JsonSchema): JsonSchema {

@@ -1,10 +1,11 @@
 import type { FleetContainer, FleetPendingCounts, JsonSchema } from '../sdk/index.js';
+import { groupByAgent } from '../sdk/index.js';
 import type {
   ProxmoxTreeCluster as TreeCluster,
   ProxmoxTreeGuest as TreeGuest,
 } from '../../broker/protocol/api-types.js';
 import type { EndpointRow, GuestRow, NodeRow } from './inventory.js';
-import { containerEntry, containerListSchema, containersByAgent } from './tree-containers.js';
+import { containerEntry, containerListSchema } from './tree-containers.js';
 
 const SEVERITY_KEYS = ['critical', 'high', 'medium', 'low', 'unknown', 'total', 'security'] as const;
 
@@ -59,7 +60,7 @@ export function buildTree(
   containers: FleetContainer[],
   includeGone: boolean,
 ): TreeCluster[] {
-  const byAgent = containersByAgent(containers);
+  const byAgent = groupByAgent(containers);
   const containersOf = (agentId: string | null) => (agentId ? (byAgent.get(agentId) ?? []) : []);
   return endpoints.map((e) => {
     const clusterPending = zero();

@@ -57,6 +57,7 @@ export type { Clock } from './clock.js';
 export { describeFailure, processOutcome, requireSuccess, runProcess, succeeded } from './process-runner.js';
 export type { ProcessResult, ProcessRunner, RunOptions } from './process-runner.js';
 export { errorMessage, isPluginError, PluginError } from './errors.js';
+export { groupByAgent } from './group-by-agent.js';
 export type {
   DetectResult,
   DryRunRequest,
