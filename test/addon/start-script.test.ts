@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { adminRequest } from '../../core/api/index.js';
+import type { UpdateState } from '../../plugins/homeassistant/entity-states.js';
 import { cleanEnv, freePort, REDFLAG_BIN, tempDir } from '../helpers/cli.js';
 import {
   connectAgent,
-  envelope,
   helloMessage,
   publishUp,
   registerSimAgent,
+  scanMessage,
   scanPackage,
 } from '../helpers/sim-agent.js';
 import { type HaObserver, observeAsHa } from '../plugins/homeassistant/helpers/ha-observer.js';
@@ -167,22 +167,21 @@ describe('addon start script', function () {
     const agent = await connectAgent(`mqtt://127.0.0.1:${brokerPort}`, identity, { will: false });
     try {
       await publishUp(agent, identity, 'hello', helloMessage());
-      await publishUp(agent, identity, 'scan', {
-        ...envelope(),
-        batchId: randomUUID(),
-        plugin: 'apt',
-        complete: true,
-        startedAt: new Date().toISOString(),
-        packages: [
-          scanPackage('openssl', { availableVersion: '3.0.15-1', security: true, severity: 'high' }),
-        ],
-      });
+      await publishUp(
+        agent,
+        identity,
+        'scan',
+        scanMessage([scanPackage('openssl', { availableVersion: '3.0.15-1', severity: 'high' })]),
+      );
       // Every payload the observer sees is checked against HA's schemas (http(s) release_url).
       const linked = `${panelPage}?redflag=${encodeURIComponent(`/hosts/${identity.agentId}`)}`;
+      // The scan was stored (an update is pending) and the entity links to the host through HA.
       await ha.until(() => {
         const state = ha.last(ha.stateTopic(identity.agentId, 'os'));
-        return state ? (JSON.parse(state.payload) as { release_url?: string }).release_url === linked : false;
-      }, 'the update entity links to the host through HA');
+        if (!state) return false;
+        const s = JSON.parse(state.payload) as UpdateState;
+        return s.latest_version !== s.installed_version && s.release_url === linked;
+      }, 'the pending update, linked to the host through HA');
       const discovery = JSON.parse(ha.last(ha.discoveryTopic(identity.agentId))!.payload) as {
         dev: { configuration_url?: string };
       };

@@ -8,7 +8,6 @@
 // Targets: idle under 200 MB on PGlite and 120 MB on PostgreSQL; first start under 400 MB.
 // Smoke run: BENCH_MEMORY_MINUTES=0.5 npm run bench memory.
 import { spawn, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
@@ -22,6 +21,7 @@ import {
   helloMessage,
   listenDown,
   registerSimAgent,
+  scanMessage,
   scanPackage,
 } from '../helpers/sim-agent.js';
 import { type BenchDatabase, benchDatabases, percentile, pool, READY_TIMEOUT_MS, waitFor } from './lib.js';
@@ -153,22 +153,15 @@ async function agentLife(mqttUrl: string, identity: AgentIdentity, clients: Mqtt
       qos: 1,
     });
   const scan = async (round: number) => {
-    const now = new Date().toISOString();
-    const message = {
-      ...envelope(),
-      batchId: randomUUID(),
-      plugin: 'apt',
-      complete: true,
-      startedAt: now,
-      finishedAt: now,
-      packages: Array.from({ length: PACKAGES_PER_SCAN }, (_, i) =>
+    const message = scanMessage(
+      Array.from({ length: PACKAGES_PER_SCAN }, (_, i) =>
         scanPackage(`package-${i}`, {
           availableVersion: `1.${round}`,
           security: i % 7 === 0,
           severity: i % 7 === 0 ? 'high' : 'unknown',
         }),
       ),
-    };
+    );
     await publish('scan', message);
     await down.waitFor((m) => m.type === 'receipt' && m.payload.ackOf === message.id, 120_000);
   };

@@ -7,6 +7,7 @@ import {
   downWildcard,
   generateKeyPair,
   presenceTopic,
+  type ScanMessage,
   type ScanPackage,
   type UpType,
   upTopic,
@@ -152,6 +153,21 @@ export function scanPackage(name: string, fields: Partial<ScanPackage> = {}): Sc
     source: 'bookworm-security',
     security: true,
     metadata: {},
+    ...fields,
+  };
+}
+
+/** A complete scan of one plugin (apt unless told otherwise), as an agent sends it. */
+export function scanMessage(packages: ScanPackage[], fields: Partial<ScanMessage> = {}): ScanMessage {
+  const now = new Date().toISOString();
+  return {
+    ...envelope(),
+    batchId: randomUUID(),
+    plugin: 'apt',
+    complete: true,
+    startedAt: now,
+    finishedAt: now,
+    packages,
     ...fields,
   };
 }
