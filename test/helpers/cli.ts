@@ -90,8 +90,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A temporary directory removed after the test file. */
+/**
+ * A temporary directory removed after the test file. Retried: a killed agent's child (apt in
+ * a scan) can still be writing into it for a moment, and one ENOTEMPTY fails the whole file.
+ */
 export function tempDir(prefix = 'redflag-test-'): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+  return {
+    path,
+    remove: () => rmSync(path, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }),
+  };
 }
